@@ -1,0 +1,31 @@
+package dev.regionrouter.api.table;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The routing-table document ({@code regions.json}): the regions a router may use, sorted by name.
+ * Build it with {@link #of}, which sorts, so equal tables always serialize to equal bytes.
+ */
+public record RoutingTable(List<RegionEntry> regions) {
+
+  public RoutingTable {
+    regions = regions == null ? List.of() : List.copyOf(regions);
+  }
+
+  /** A table with the regions sorted by name. */
+  public static RoutingTable of(List<RegionEntry> regions) {
+    return new RoutingTable(regions.stream()
+        .sorted(Comparator.comparing(RegionEntry::name, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .toList());
+  }
+
+  public static RoutingTable empty() {
+    return new RoutingTable(List.of());
+  }
+
+  public RegionEntry region(String name) {
+    return regions.stream().filter(r -> Objects.equals(r.name(), name)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,214 @@
+package dev.regionrouter.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Objects;
+
+/**
+ * Desired state of an {@link InferenceRegion}. The four required fields are fixed by the routing
+ * contract; the optional ones have defaults the API server fills in (see {@code @Default}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"endpoint", "costPer1kTokens", "priority", "provider", "drain", "healthPath", "inferencePath",
+    "capacity", "credentialsSecretRef", "probe"})
+public class InferenceRegionSpec {
+
+  public static final String DEFAULT_HEALTH_PATH = "/health";
+  public static final String DEFAULT_INFERENCE_PATH = "/v1/inference";
+
+  @Required
+  @Size(min = 1, max = 2048)
+  @ValidationRule(value = "self.startsWith('http://') || self.startsWith('https://')",
+      message = "endpoint must be an http:// or https:// URL")
+  @ValidationRule(value = RegionRules.CEL_ENDPOINT_HOST,
+      message = "endpoint must name a host, optionally a port and a path (http://host:8080/base), with no user info or spaces")
+  @ValidationRule(value = "!self.contains('?')", message = "endpoint must not have a query string (?...)")
+  @ValidationRule(value = "!self.contains('#')", message = "endpoint must not have a fragment (#...)")
+  @JsonPropertyDescription("Base URL of the region's inference service, http or https, with no query or fragment, "
+      + "for example https://inference.ap-south-1.example.com. Health and inference paths are appended to it.")
+  private String endpoint;
+
+  @Required
+  @Min(0)
+  @JsonPropertyDescription("Price of the region in USD per 1,000 tokens; 0 or more. Breaks ties between regions of "
+      + "equal score and feeds cost-aware policies and the estimated-cost metric.")
+  private Double costPer1kTokens;
+
+  @Required
+  @Min(0)
+  @JsonPropertyDescription("Routing priority; 0 or more, lower is preferred. The default policy scores a region as "
+      + "priority + 10 x smoothed latency in seconds, lowest wins.")
+  private Integer priority;
+
+  @Required
+  @Size(min = 1, max = 63)
+  @Pattern(RegionRules.DNS_LABEL_PATTERN)
+  @JsonPropertyDescription("Who runs the region, as a lowercase DNS label: aws, azure, gcp, onprem, ...")
+  private String provider;
+
+  @Default("false")
+  @JsonPropertyDescription("Set to true to take the region out of the routing table without deleting it (for "
+      + "maintenance). The operator keeps probing it and reporting its status.")
+  private Boolean drain;
+
+  @Default(DEFAULT_HEALTH_PATH)
+  @Size(min = 1, max = 256)
+  @Pattern(RegionRules.PATH_PATTERN)
+  @JsonPropertyDescription("Path of the region's health endpoint, probed with GET; default /health.")
+  private String healthPath;
+
+  @Default(DEFAULT_INFERENCE_PATH)
+  @Size(min = 1, max = 256)
+  @Pattern(RegionRules.PATH_PATTERN)
+  @JsonPropertyDescription("Path the router forwards POST /v1/inference requests to; default /v1/inference.")
+  private String inferencePath;
+
+  @JsonPropertyDescription("Optional limits of what the region can take; the router spills excess traffic to the "
+      + "next region instead of overloading this one.")
+  private RegionCapacity capacity;
+
+  @JsonPropertyDescription("Optional reference to a Secret in the same namespace holding the region's API token. "
+      + "Only the reference is published in the routing table, never the value.")
+  private SecretKeyReference credentialsSecretRef;
+
+  @JsonPropertyDescription("Optional settings of the operator's health probe of this region.")
+  private ProbeSpec probe;
+
+  public InferenceRegionSpec() {}
+
+  public InferenceRegionSpec(String endpoint, Double costPer1kTokens, Integer priority, String provider) {
+    this.endpoint = endpoint;
+    this.costPer1kTokens = costPer1kTokens;
+    this.priority = priority;
+    this.provider = provider;
+  }
+
+  /** True when the region is drained: kept, probed, but given no traffic. */
+  public boolean drained() {
+    return Boolean.TRUE.equals(drain);
+  }
+
+  /** The health path, defaulted as the API server would. */
+  public String effectiveHealthPath() {
+    return healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
+  }
+
+  /** The inference path, defaulted as the API server would. */
+  public String effectiveInferencePath() {
+    return inferencePath == null ? DEFAULT_INFERENCE_PATH : inferencePath;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Double getCostPer1kTokens() {
+    return costPer1kTokens;
+  }
+
+  public void setCostPer1kTokens(Double costPer1kTokens) {
+    this.costPer1kTokens = costPer1kTokens;
+  }
+
+  public Integer getPriority() {
+    return priority;
+  }
+
+  public void setPriority(Integer priority) {
+    this.priority = priority;
+  }
+
+  public String getProvider() {
+    return provider;
+  }
+
+  public void setProvider(String provider) {
+    this.provider = provider;
+  }
+
+  public Boolean getDrain() {
+    return drain;
+  }
+
+  public void setDrain(Boolean drain) {
+    this.drain = drain;
+  }
+
+  public String getHealthPath() {
+    return healthPath;
+  }
+
+  public void setHealthPath(String healthPath) {
+    this.healthPath = healthPath;
+  }
+
+  public String getInferencePath() {
+    return inferencePath;
+  }
+
+  public void setInferencePath(String inferencePath) {
+    this.inferencePath = inferencePath;
+  }
+
+  public RegionCapacity getCapacity() {
+    return capacity;
+  }
+
+  public void setCapacity(RegionCapacity capacity) {
+    this.capacity = capacity;
+  }
+
+  public SecretKeyReference getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(SecretKeyReference credentialsSecretRef) {
+    this.credentialsSecretRef = credentialsSecretRef;
+  }
+
+  public ProbeSpec getProbe() {
+    return probe;
+  }
+
+  public void setProbe(ProbeSpec probe) {
+    this.probe = probe;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InferenceRegionSpec that
+        && Objects.equals(endpoint, that.endpoint)
+        && Objects.equals(costPer1kTokens, that.costPer1kTokens)
+        && Objects.equals(priority, that.priority)
+        && Objects.equals(provider, that.provider)
+        && Objects.equals(drain, that.drain)
+        && Objects.equals(healthPath, that.healthPath)
+        && Objects.equals(inferencePath, that.inferencePath)
+        && Objects.equals(capacity, that.capacity)
+        && Objects.equals(credentialsSecretRef, that.credentialsSecretRef)
+        && Objects.equals(probe, that.probe);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(endpoint, costPer1kTokens, priority, provider, drain, healthPath, inferencePath, capacity,
+        credentialsSecretRef, probe);
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceRegionSpec{endpoint=" + endpoint + ", costPer1kTokens=" + costPer1kTokens + ", priority="
+        + priority + ", provider=" + provider + ", drain=" + drain + "}";
+  }
+}
