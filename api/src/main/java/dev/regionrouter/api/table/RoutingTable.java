@@ -1,5 +1,7 @@
 package dev.regionrouter.api.table;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +13,8 @@ import java.util.Objects;
 public record RoutingTable(List<RegionEntry> regions) {
 
   public RoutingTable {
-    regions = regions == null ? List.of() : List.copyOf(regions);
+    // Nulls are kept (not List.copyOf) so that validation can name a null entry instead of failing.
+    regions = regions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(regions));
   }
 
   /** A table with the regions sorted by name. */

@@ -96,10 +96,12 @@ public final class RoutingTableCodec {
     try {
       table = (format == Format.JSON ? JSON : YAML).readValue(content, RoutingTable.class);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof JsonProcessingException syntax) {
+        throw new InvalidRoutingTableException(notValid(format, syntax), e);
+      }
       throw new InvalidRoutingTableException(describe(e), e);
     } catch (JsonProcessingException e) {
-      throw new InvalidRoutingTableException("not valid " + format + ": " + e.getOriginalMessage()
-          + location(e), e);
+      throw new InvalidRoutingTableException(notValid(format, e), e);
     }
     if (table == null) {
       throw new InvalidRoutingTableException(List.of("document is empty"));
@@ -183,12 +185,23 @@ public final class RoutingTableCodec {
         path.append('[').append(ref.getIndex()).append(']');
       }
     }
+    return (path.isEmpty() ? "" : path + ": ") + firstLine(e) + location(e);
+  }
+
+  private static String notValid(Format format, JsonProcessingException e) {
+    return "not valid " + format + ": " + firstLine(e) + location(e);
+  }
+
+  /** Jackson's message without its multi-line detail and source excerpt. */
+  private static String firstLine(JsonProcessingException e) {
     String message = e.getOriginalMessage();
-    int detail = message.indexOf('\n');
-    if (detail > 0) {
-      message = message.substring(0, detail);
+    for (String cut : new String[] {"\n", " (start marker at", " at [Source"}) {
+      int at = message.indexOf(cut);
+      if (at > 0) {
+        message = message.substring(0, at);
+      }
     }
-    return (path.isEmpty() ? "" : path + ": ") + message + location(e);
+    return message;
   }
 
   private static String location(JsonProcessingException e) {
