@@ -1,0 +1,131 @@
+{{/*
+Name prefix of every object: the release name, or fullnameOverride. Kept short enough that
+"<prefix>-operator-metrics" still fits the 63-character limit of names and labels.
+*/}}
+{{- define "region-router.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 45 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "region-router.operatorName" -}}
+{{- printf "%s-operator" (include "region-router.fullname" .) -}}
+{{- end -}}
+
+{{- define "region-router.routerName" -}}
+{{- printf "%s-router" (include "region-router.fullname" .) -}}
+{{- end -}}
+
+{{/* Labels on every object. */}}
+{{- define "region-router.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: region-router
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Selector labels of one component ("operator" or "router"): stable across upgrades. */}}
+{{- define "region-router.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* All labels of one component's objects. */}}
+{{- define "region-router.componentLabels" -}}
+{{ include "region-router.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* image reference: [registry/]repository(@digest|:tag), the tag defaulting to appVersion. */}}
+{{- define "region-router.image" -}}
+{{- $repo := .image.repository -}}
+{{- with .root.Values.imageRegistry }}{{ $repo = printf "%s/%s" (trimSuffix "/" .) $repo }}{{ end -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" $repo .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo (default .root.Chart.AppVersion .image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Pod security context: never root, RuntimeDefault seccomp. The ids are optional so that platforms
+that assign their own (OpenShift's restricted SCC) can.
+*/}}
+{{- define "region-router.podSecurityContext" -}}
+runAsNonRoot: true
+{{- with .Values.securityContext }}
+{{- if not (kindIs "invalid" .runAsUser) }}
+runAsUser: {{ .runAsUser }}
+{{- end }}
+{{- if not (kindIs "invalid" .runAsGroup) }}
+runAsGroup: {{ .runAsGroup }}
+{{- end }}
+{{- if not (kindIs "invalid" .fsGroup) }}
+fsGroup: {{ .fsGroup }}
+{{- end }}
+{{- end }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container security context: the restricted Pod Security Standard, not configurable. */}}
+{{- define "region-router.containerSecurityContext" -}}
+runAsNonRoot: true
+readOnlyRootFilesystem: true
+allowPrivilegeEscalation: false
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The JVM's only writable directory: /tmp (java.io.tmpdir, the embedded server's work dir). */}}
+{{- define "region-router.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end -}}
+
+{{- define "region-router.tmpVolumeMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{/* The operator's InferenceRegion, ConfigMap and Event rules (ClusterRole or one Role per namespace). */}}
+{{- define "region-router.operatorRules" -}}
+# read the regions it reconciles
+- apiGroups: ["inference.regionrouter.dev"]
+  resources: ["inferenceregions"]
+  verbs: ["get", "list", "watch", "update", "patch"]
+# report their state
+- apiGroups: ["inference.regionrouter.dev"]
+  resources: ["inferenceregions/status"]
+  verbs: ["get", "update", "patch"]
+# set finalizers / owner references that block deletion (OwnerReferencesPermissionEnforcement)
+- apiGroups: ["inference.regionrouter.dev"]
+  resources: ["inferenceregions/finalizers"]
+  verbs: ["update"]
+# write the routing table (ConfigMap inference-regions in each namespace with regions); the name
+# cannot restrict create, and the informer lists the namespace's ConfigMaps
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
+# record transitions as Events on the regions
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end -}}
+
+{{/* NetworkPolicy "from" clause: the given peers, or anyone when none are given. */}}
+{{- define "region-router.networkPolicyFrom" -}}
+{{- if . }}
+from:
+{{ toYaml . | indent 2 }}
+{{- end }}
+{{- end -}}
