@@ -1,0 +1,91 @@
+package dev.regionrouter.operator.metrics;
+
+import dev.regionrouter.operator.config.Leadership;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The operator's own meters (JOSDK adds its reconciliation meters to the same registry). Names are
+ * dotted and lowercase, tags low-cardinality: an outcome, never a region or namespace name.
+ */
+public final class OperatorMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter tableWrites;
+  private final Counter tableUnchanged;
+  private final Counter tableTooLarge;
+  private final Counter tableErrors;
+  private final Counter probeSuccesses;
+  private final Counter probeFailures;
+  private final Counter statusWrites;
+  private final Counter events;
+
+  public OperatorMetrics(Leadership leadership) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    tableWrites = publishes("written");
+    tableUnchanged = publishes("unchanged");
+    tableTooLarge = publishes("too_large");
+    tableErrors = publishes("error");
+    probeSuccesses = Counter.builder("regionrouter.operator.probes").tag("outcome", "success")
+        .description("Health probes of regions by the operator").register(registry);
+    probeFailures = Counter.builder("regionrouter.operator.probes").tag("outcome", "failure")
+        .description("Health probes of regions by the operator").register(registry);
+    statusWrites = Counter.builder("regionrouter.operator.status.writes")
+        .description("InferenceRegion status updates written").register(registry);
+    events = Counter.builder("regionrouter.operator.events")
+        .description("Kubernetes Events recorded").register(registry);
+    Gauge.builder("regionrouter.operator.leader", leadership, l -> l.isLeading() ? 1 : 0)
+        .description("1 while this replica leads (or runs without leader election)").register(registry);
+  }
+
+  private Counter publishes(String outcome) {
+    return Counter.builder("regionrouter.operator.table.publishes").tag("outcome", outcome)
+        .description("Routing-table publish attempts by outcome").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void tableWritten() {
+    tableWrites.increment();
+  }
+
+  public void tableUnchanged() {
+    tableUnchanged.increment();
+  }
+
+  public void tableTooLarge() {
+    tableTooLarge.increment();
+  }
+
+  public void tableError() {
+    tableErrors.increment();
+  }
+
+  public void probe(boolean success) {
+    (success ? probeSuccesses : probeFailures).increment();
+  }
+
+  public void statusWritten() {
+    statusWrites.increment();
+  }
+
+  public void eventRecorded() {
+    events.increment();
+  }
+}

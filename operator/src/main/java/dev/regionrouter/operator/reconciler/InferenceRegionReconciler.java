@@ -1,0 +1,177 @@
+package dev.regionrouter.operator.reconciler;
+
+import dev.regionrouter.api.v1alpha1.Condition;
+import dev.regionrouter.api.v1alpha1.Conditions;
+import dev.regionrouter.api.v1alpha1.InferenceRegion;
+import dev.regionrouter.api.v1alpha1.InferenceRegionStatus;
+import dev.regionrouter.api.v1alpha1.RegionRules;
+import dev.regionrouter.operator.config.Leadership;
+import dev.regionrouter.operator.config.OperatorSettings;
+import dev.regionrouter.operator.event.EventRecorder;
+import dev.regionrouter.operator.event.TransitionEvents;
+import dev.regionrouter.operator.metrics.OperatorMetrics;
+import dev.regionrouter.operator.probe.ProbeObservation;
+import dev.regionrouter.operator.probe.ProbeTarget;
+import dev.regionrouter.operator.probe.RegionProber;
+import dev.regionrouter.operator.status.RegionStatusCalculator;
+import dev.regionrouter.operator.table.RoutingTablePublisher;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one InferenceRegion: observe (spec problems, publication, probe), compute the
+ * desired status, apply (ask for the namespace's table to be republished, keep the probe running),
+ * record (write the status only when it changed, events only on transitions).
+ *
+ * <p>Runs in JOSDK's "trigger on all events" mode: deletions reach it too, with no finalizer (the
+ * routing table is derived state, nothing outside the cluster needs cleaning, and a missing
+ * operator never blocks a deletion).
+ */
+public final class InferenceRegionReconciler implements Reconciler<InferenceRegion> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceRegionReconciler.class);
+
+  private final RoutingTablePublisher publisher;
+  private final RegionProber<ResourceID> prober;
+  private final EventRecorder events;
+  private final Leadership leadership;
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+  private final RegionSignals signals;
+  private final PrimaryCacheCatalog catalog;
+  private final Clock clock;
+
+  public InferenceRegionReconciler(RoutingTablePublisher publisher, RegionProber<ResourceID> prober,
+      EventRecorder events, Leadership leadership, OperatorSettings settings, OperatorMetrics metrics,
+      RegionSignals signals, PrimaryCacheCatalog catalog, Clock clock) {
+    this.publisher = publisher;
+    this.prober = prober;
+    this.events = events;
+    this.leadership = leadership;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.signals = signals;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, InferenceRegion>> prepareEventSources(EventSourceContext<InferenceRegion> context) {
+    catalog.bind(context.getPrimaryCache());
+    return List.of(signals);
+  }
+
+  @Override
+  public UpdateControl<InferenceRegion> reconcile(InferenceRegion region, Context<InferenceRegion> context) {
+    ResourceID id = ResourceID.fromResource(region);
+    String namespace = region.getMetadata().getNamespace();
+    if (context.isPrimaryResourceDeleted() || region.getMetadata().getDeletionTimestamp() != null) {
+      // gone or going: out of the table, no more probes (a deleting object keeps its status)
+      prober.forget(id);
+      publisher.requestPublish(namespace);
+      return UpdateControl.noUpdate();
+    }
+    if (!leadership.isLeading()) {
+      return UpdateControl.noUpdate(); // lost the lead mid-flight: the new leader takes it from here
+    }
+
+    // observe
+    List<String> problems = RegionRules.checkSpec(region.getSpec());
+    if (problems.isEmpty()) {
+      prober.track(id, ProbeTarget.of(region.getSpec(), settings.defaultProbeIntervalSeconds(),
+          settings.defaultProbeTimeoutSeconds()));
+    } else {
+      prober.forget(id);
+    }
+    // apply: the table is recomputed from all regions of the namespace (coalesced, only if bytes change)
+    publisher.requestPublish(namespace);
+    ProbeObservation probe = prober.observation(id).orElse(null);
+
+    // compute
+    InferenceRegionStatus before = region.getStatus();
+    InferenceRegionStatus desired = RegionStatusCalculator.compute(region,
+        new RegionStatusCalculator.Observed(problems, publisher.publicationOf(region), probe), clock.instant());
+    if (Objects.equals(normalized(before), desired)) {
+      return UpdateControl.noUpdate();
+    }
+
+    // record: full status replace with optimistic locking (PUT /status with the resourceVersion):
+    // the condition list is replaced, never merged, and a conflict is retried by JOSDK.
+    try {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(region, context, r -> {
+        r.setStatus(desired);
+        return r;
+      });
+    } catch (OperatorException | KubernetesClientException e) {
+      if (notFound(e)) {
+        // deleted meanwhile: its delete event follows and republishes the table
+        return UpdateControl.noUpdate();
+      }
+      throw e;
+    }
+    metrics.statusWritten();
+    for (TransitionEvents.RegionEvent event : TransitionEvents.between(before, desired)) {
+      LOG.info("{}/{}: {} {}: {}", namespace, region.getMetadata().getName(), event.type(), event.reason(),
+          event.message());
+      events.record(region, event);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * After a publish, reconcile the regions of the namespace whose Published condition no longer
+   * matches (newly listed, or refused as too large); the others are left alone.
+   */
+  public void publicationChanged(String namespace) {
+    catalog.regions(namespace).forEach(region -> {
+      String expected = switch (publisher.publicationOf(region)) {
+        case PUBLISHED -> Conditions.Reasons.PUBLISHED;
+        case PENDING -> Conditions.Reasons.PENDING;
+        case TOO_LARGE -> Conditions.Reasons.TABLE_TOO_LARGE;
+      };
+      String actual = region.getStatus() == null ? null
+          : region.getStatus().condition(Conditions.PUBLISHED).map(Condition::getReason).orElse(null);
+      boolean drainedOrInvalid = Conditions.Reasons.DRAINED.equals(actual)
+          || Conditions.Reasons.INVALID_SPEC.equals(actual);
+      if (!drainedOrInvalid && !expected.equals(actual)) {
+        signals.signal(ResourceID.fromResource(region));
+      }
+    });
+  }
+
+  /** A probe observation changed meaningfully: reconcile that region. */
+  public void probeChanged(ResourceID region) {
+    signals.signal(region);
+  }
+
+  private static boolean notFound(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 404) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static InferenceRegionStatus normalized(InferenceRegionStatus status) {
+    if (status == null) {
+      return null;
+    }
+    if (status.getConditions() == null) {
+      status.setConditions(new java.util.ArrayList<>());
+    }
+    return status;
+  }
+}

@@ -1,0 +1,11 @@
+package dev.regionrouter.operator.table;
+
+/** Where a region stands with respect to its namespace's routing-table ConfigMap. */
+public enum Publication {
+  /** The ConfigMap lists the region exactly as its current spec says. */
+  PUBLISHED,
+  /** A write that will list it (or its latest spec) is coming. */
+  PENDING,
+  /** The table with this region would exceed the ConfigMap size limit; the last table was kept. */
+  TOO_LARGE
+}
