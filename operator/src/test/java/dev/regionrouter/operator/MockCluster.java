@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,13 +37,31 @@ public final class MockCluster implements AutoCloseable {
 
   private MockCluster() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        new AuthorizingCrudDispatcher(), false);
     server.init();
     client = server.createClient();
     try (InputStream crd = Files.newInputStream(CRD_FILE)) {
       client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + CRD_FILE.toAbsolutePath(), e);
+    }
+  }
+
+  /**
+   * The CRUD dispatcher plus the one non-CRUD call the operator makes: JOSDK checks with a
+   * SelfSubjectRulesReview that it may use Leases before it joins leader election. A real API
+   * server answers it from RBAC; here every rule is granted.
+   */
+  static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+      if (request.getPath().contains("/selfsubjectrulesreviews")) {
+        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(
+            "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
+                + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+                + "\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}");
+      }
+      return super.handleCreate(request);
     }
   }
 

@@ -136,16 +136,13 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
    */
   public void publicationChanged(String namespace) {
     catalog.regions(namespace).forEach(region -> {
-      String expected = switch (publisher.publicationOf(region)) {
-        case PUBLISHED -> Conditions.Reasons.PUBLISHED;
-        case PENDING -> Conditions.Reasons.PENDING;
-        case TOO_LARGE -> Conditions.Reasons.TABLE_TOO_LARGE;
-      };
-      String actual = region.getStatus() == null ? null
-          : region.getStatus().condition(Conditions.PUBLISHED).map(Condition::getReason).orElse(null);
-      boolean drainedOrInvalid = Conditions.Reasons.DRAINED.equals(actual)
-          || Conditions.Reasons.INVALID_SPEC.equals(actual);
-      if (!drainedOrInvalid && !expected.equals(actual)) {
+      Condition expected = RegionStatusCalculator.publishedCondition(publisher.publicationOf(region));
+      Condition actual = region.getStatus() == null ? null
+          : region.getStatus().condition(Conditions.PUBLISHED).orElse(null);
+      boolean drainedOrInvalid = actual != null && (Conditions.Reasons.DRAINED.equals(actual.getReason())
+          || Conditions.Reasons.INVALID_SPEC.equals(actual.getReason()));
+      if (!drainedOrInvalid && (actual == null || !Objects.equals(expected.getReason(), actual.getReason())
+          || !Objects.equals(expected.getMessage(), actual.getMessage()))) {
         signals.signal(ResourceID.fromResource(region));
       }
     });

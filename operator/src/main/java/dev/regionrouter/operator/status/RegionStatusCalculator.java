@@ -50,15 +50,7 @@ public final class RegionStatusCalculator {
     } else if (drained) {
       published = condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.DRAINED, "drained: not in the routing table");
     } else {
-      published = switch (observed.publication()) {
-        case PUBLISHED -> condition(Conditions.PUBLISHED, Condition.TRUE, Reasons.PUBLISHED,
-            "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
-        case PENDING -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.PENDING,
-            "waiting for ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + " to be written");
-        case TOO_LARGE -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.TABLE_TOO_LARGE,
-            "the routing table would exceed the ConfigMap size limit: ConfigMap "
-                + RoutingTableCodec.CONFIG_MAP_NAME + " keeps its last content, without this version of the region");
-      };
+      published = publishedCondition(observed.publication());
     }
 
     Condition healthy;
@@ -80,7 +72,8 @@ public final class RegionStatusCalculator {
     Condition ready = ready(accepted, drained, published, healthy);
 
     List<Condition> conditions = new ArrayList<>(List.of(ready, acceptedCondition, published, healthy));
-    boolean publishPending = accepted && !drained && observed.publication() == Publication.PENDING;
+    boolean publishPending = accepted && !drained
+        && (observed.publication() == Publication.PENDING || observed.publication() == Publication.UPDATING);
     boolean notProbedYet = accepted && Condition.UNKNOWN.equals(healthy.getStatus());
     if (publishPending || notProbedYet) {
       conditions.add(publishPending
@@ -107,6 +100,22 @@ public final class RegionStatusCalculator {
     status.setConditions(conditions);
     status.setProbe(probeStatus(probe));
     return status;
+  }
+
+  /** The Published condition of a usable (accepted, not drained) region, without times. */
+  public static Condition publishedCondition(Publication publication) {
+    return switch (publication) {
+      case PUBLISHED -> condition(Conditions.PUBLISHED, Condition.TRUE, Reasons.PUBLISHED,
+          "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
+      // the previous version stays listed (and routable) while the new one is written: no flip
+      case UPDATING -> condition(Conditions.PUBLISHED, Condition.TRUE, Reasons.PUBLISHED,
+          "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + "; the change is being written");
+      case PENDING -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.PENDING,
+          "waiting for ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + " to be written");
+      case TOO_LARGE -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.TABLE_TOO_LARGE,
+          "the routing table would exceed the ConfigMap size limit: ConfigMap "
+              + RoutingTableCodec.CONFIG_MAP_NAME + " keeps its last content, without this version of the region");
+    };
   }
 
   private static Condition ready(boolean accepted, boolean drained, Condition published, Condition healthy) {

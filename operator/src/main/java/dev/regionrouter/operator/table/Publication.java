@@ -4,7 +4,9 @@ package dev.regionrouter.operator.table;
 public enum Publication {
   /** The ConfigMap lists the region exactly as its current spec says. */
   PUBLISHED,
-  /** A write that will list it (or its latest spec) is coming. */
+  /** An earlier version of the region is listed; the write of its current spec is coming. */
+  UPDATING,
+  /** Not listed yet; a write that will list it is coming. */
   PENDING,
   /** The table with this region would exceed the ConfigMap size limit; the last table was kept. */
   TOO_LARGE

@@ -140,7 +140,10 @@ public final class RoutingTablePublisher implements AutoCloseable {
     if (published != null && RegionEntries.usable(region) && published.equals(RegionEntries.of(region))) {
       return Publication.PUBLISHED;
     }
-    return state.tooLarge() ? Publication.TOO_LARGE : Publication.PENDING;
+    if (state.tooLarge()) {
+      return Publication.TOO_LARGE;
+    }
+    return published != null ? Publication.UPDATING : Publication.PENDING;
   }
 
   /** True while a publish of the namespace is scheduled and not yet started. */

@@ -1,0 +1,208 @@
+package dev.regionrouter.operator;
+
+import static dev.regionrouter.operator.MockCluster.region;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.regionrouter.api.v1alpha1.Condition;
+import dev.regionrouter.api.v1alpha1.Conditions;
+import dev.regionrouter.api.v1alpha1.InferenceRegion;
+import dev.regionrouter.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Status, conditions and the operator's own probes, with real local HTTP servers as regions and a
+ * 1 s default probe interval (the override tests and small clusters use).
+ */
+class StatusAndProbeIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static MockCluster cluster;
+  private static KubernetesClient operatorClient;
+  private static RegionRouterOperator operator;
+  private static HttpServer live;
+  private static final AtomicInteger liveHits = new AtomicInteger();
+  private static final AtomicInteger liveStatus = new AtomicInteger(200);
+  private static final AtomicReference<Long> liveDelayMs = new AtomicReference<>(40L);
+
+  @BeforeAll
+  static void start() throws IOException {
+    live = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    live.createContext("/health", ex -> {
+      liveHits.incrementAndGet();
+      try {
+        Thread.sleep(liveDelayMs.get()); // simulated region latency, not a wait for an outcome
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "{\"status\":\"healthy\"}".getBytes();
+      ex.sendResponseHeaders(liveStatus.get(), body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    live.start();
+    cluster = MockCluster.start();
+    operatorClient = cluster.newClient();
+    operator = new RegionRouterOperator(operatorClient, OperatorSettings.defaults().withDefaultProbe(1, 1));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    operatorClient.close();
+    cluster.close();
+    live.stop(0);
+  }
+
+  private static String liveEndpoint() {
+    return "http://127.0.0.1:" + live.getAddress().getPort();
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Condition condition(InferenceRegion r, String type) {
+    return r.getStatus().condition(type).orElseThrow();
+  }
+
+  @Test
+  void aLiveRegionBecomesReadyWithItsLatencyAndStatusStopsChangingAcrossProbeRounds() {
+    String ns = "live";
+    cluster.create(region(ns, "ap-south-1", liveEndpoint(), 0.32, 1, "aws"));
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+      assertThat(r.isReady()).isTrue();
+      assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.READY);
+      assertThat(condition(r, Conditions.HEALTHY).getReason()).isEqualTo(Conditions.Reasons.PROBE_SUCCEEDED);
+      assertThat(condition(r, Conditions.ACCEPTED).getReason()).isEqualTo(Conditions.Reasons.VALID);
+      assertThat(condition(r, Conditions.PUBLISHED).getReason()).isEqualTo(Conditions.Reasons.PUBLISHED);
+      assertThat(r.getStatus().condition(Conditions.RECONCILING)).isEmpty();
+      assertThat(r.getStatus().condition(Conditions.STALLED)).isEmpty();
+      assertThat(r.getStatus().getProbe().getHealthy()).isTrue();
+      assertThat(r.getStatus().getProbe().getLatencyMs()).isGreaterThanOrEqualTo(30L);
+      assertThat(r.getStatus().getProbe().getLastProbeTime()).isNotBlank();
+      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isZero();
+    });
+    InferenceRegion settled = cluster.get(ns, "ap-south-1").orElseThrow();
+    assertThat(settled.getStatus().getConditions()).extracting(Condition::getType)
+        .containsExactly(Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED, Conditions.HEALTHY);
+    assertThat(settled.getStatus().getConditions()).allSatisfy(c ->
+        assertThat(c.getObservedGeneration()).isEqualTo(settled.getMetadata().getGeneration()));
+
+    // several more probe rounds of a steady region: no status write at all (no churn)
+    int hits = liveHits.get();
+    await().atMost(WAIT).until(() -> liveHits.get() >= hits + 5);
+    InferenceRegion later = cluster.get(ns, "ap-south-1").orElseThrow();
+    assertThat(later.getStatus()).isEqualTo(settled.getStatus());
+    assertThat(later.getMetadata().getResourceVersion()).isEqualTo(settled.getMetadata().getResourceVersion());
+
+    // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped)
+    client().resources(InferenceRegion.class).inNamespace(ns).withName("ap-south-1").edit(r -> {
+      r.getSpec().setPriority(3);
+      return r;
+    });
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+      assertThat(r.isReady()).isTrue();
+      assertThat(r.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
+      for (Condition c : r.getStatus().getConditions()) {
+        assertThat(c.getLastTransitionTime())
+            .isEqualTo(settled.getStatus().condition(c.getType()).orElseThrow().getLastTransitionTime());
+      }
+    });
+  }
+
+  @Test
+  void aDeadRegionBecomesUnhealthyWithOneEventAndCountsFailuresWithoutChurn() throws IOException {
+    String ns = "dead";
+    cluster.create(region(ns, "us-east-1", "http://127.0.0.1:" + closedPort(), 0.5, 1, "aws"));
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+      assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
+      assertThat(condition(r, Conditions.HEALTHY).getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
+      assertThat(condition(r, Conditions.READY).getStatus()).isEqualTo(Condition.FALSE);
+      assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
+      // still published: the router decides with its own probes, the status reports
+      assertThat(condition(r, Conditions.PUBLISHED).isTrue()).isTrue();
+      assertThat(r.getStatus().getProbe().getHealthy()).isFalse();
+      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isGreaterThanOrEqualTo(3);
+      assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("connection refused");
+    });
+    String transition = condition(cluster.get(ns, "us-east-1").orElseThrow(), Conditions.HEALTHY).getLastTransitionTime();
+    // more failed rounds: failures reach 4 (reported at 1, 2, 3, 4, 8, ...), the transition time stays
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isGreaterThanOrEqualTo(4);
+      assertThat(condition(r, Conditions.HEALTHY).getLastTransitionTime()).isEqualTo(transition);
+      assertThat(r.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
+    });
+    List<Event> unhealthy = events(ns, "us-east-1", "Unhealthy");
+    assertThat(unhealthy).hasSize(1);
+    assertThat(unhealthy.get(0).getType()).isEqualTo("Warning");
+  }
+
+  @Test
+  void aFailingRegionRecoversWithARecoveredEvent() {
+    String ns = "flaky";
+    liveStatus.set(503);
+    try {
+      cluster.create(region(ns, "me-south-1", liveEndpoint(), 0.4, 1, "azure"));
+      await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+        InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+        assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("HTTP 503");
+      });
+    } finally {
+      liveStatus.set(200);
+    }
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+      assertThat(r.isReady()).isTrue();
+      assertThat(r.getStatus().getProbe().getLastError()).isNull();
+      assertThat(events(ns, "me-south-1", "Recovered")).hasSize(1);
+      assertThat(events(ns, "me-south-1", "Unhealthy")).hasSize(1);
+    });
+  }
+
+  @Test
+  void aDrainedHealthyRegionIsReadyWithReasonDrained() {
+    String ns = "drained";
+    InferenceRegion r = region(ns, "brazilsouth", liveEndpoint(), 0.28, 3, "azure");
+    r.getSpec().setDrain(true);
+    cluster.create(r);
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      InferenceRegion got = cluster.get(ns, "brazilsouth").orElseThrow();
+      assertThat(got.isReady()).isTrue();
+      assertThat(condition(got, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.DRAINED);
+      assertThat(condition(got, Conditions.PUBLISHED).getReason()).isEqualTo(Conditions.Reasons.DRAINED);
+      assertThat(got.getStatus().getProbe().getHealthy()).isTrue();
+    });
+  }
+
+  private static KubernetesClient client() {
+    return cluster.client();
+  }
+
+  private static List<Event> events(String ns, String name, String reason) {
+    return client().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
+  }
+}
