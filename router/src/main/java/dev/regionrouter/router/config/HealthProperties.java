@@ -1,0 +1,31 @@
+package dev.regionrouter.router.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Passive health (outlier ejection, as Envoy's): consecutive failed attempts of real requests eject
+ * a region for baseEjectionTime x n (n = its ejection count), capped at maxEjectionTime; after
+ * that it is half-open: one success restores it, one failure ejects it again.
+ *
+ * @param consecutiveFailures failed attempts in a row that eject a region
+ * @param baseEjectionTime first ejection's length
+ * @param maxEjectionTime cap of an ejection; also how long a region must stay clean before its
+ *     ejection count starts over
+ * @param failureExpiry a failure older than this no longer counts toward an ejection
+ * @param defaultRetryAfter how long a region that answered 429 without Retry-After is cooled
+ * @param maxRetryAfter cap of a region's Retry-After
+ */
+@Validated
+@ConfigurationProperties("router.health")
+public record HealthProperties(
+    @Min(1) @DefaultValue("3") int consecutiveFailures,
+    @NotNull @DefaultValue("30s") Duration baseEjectionTime,
+    @NotNull @DefaultValue("300s") Duration maxEjectionTime,
+    @NotNull @DefaultValue("60s") Duration failureExpiry,
+    @NotNull @DefaultValue("1s") Duration defaultRetryAfter,
+    @NotNull @DefaultValue("300s") Duration maxRetryAfter) {}

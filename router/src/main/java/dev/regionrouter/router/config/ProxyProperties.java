@@ -1,0 +1,44 @@
+package dev.regionrouter.router.config;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The attempt loop and the upstream client.
+ *
+ * @param maxAttempts regions tried for one request, the first included
+ * @param tryTimeout one attempt: until the whole answer (/v1/inference) or the response headers
+ *     (pass-through) arrive
+ * @param requestTimeout the request's overall deadline across attempts (a caller may shorten it
+ *     with the X-Region-Router-Timeout-Ms header)
+ * @param connectTimeout TCP (and TLS) connect timeout
+ * @param streamIdleTimeout a relayed stream that sends nothing for this long is cut
+ * @param maxBodySize request bodies above this get 413
+ * @param retryBudgetRatio retries in progress may be at most this fraction of active requests
+ * @param retryBudgetMin ... but this many retries are always allowed
+ * @param retryAfter Retry-After sent with a 503 when no region could serve
+ * @param forwardAuthorization forward the caller's Authorization header to regions that have no
+ *     credentials of their own
+ * @param http2 offer HTTP/2 to regions (h2 over TLS by ALPN; h2c upgrade is never attempted)
+ */
+@Validated
+@ConfigurationProperties("router.proxy")
+public record ProxyProperties(
+    @Min(1) @DefaultValue("3") int maxAttempts,
+    @NotNull @DefaultValue("15s") Duration tryTimeout,
+    @NotNull @DefaultValue("30s") Duration requestTimeout,
+    @NotNull @DefaultValue("2s") Duration connectTimeout,
+    @NotNull @DefaultValue("60s") Duration streamIdleTimeout,
+    @NotNull @DefaultValue("1MB") DataSize maxBodySize,
+    @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.2") double retryBudgetRatio,
+    @Min(0) @DefaultValue("3") int retryBudgetMin,
+    @NotNull @DefaultValue("1s") Duration retryAfter,
+    @DefaultValue("false") boolean forwardAuthorization,
+    @DefaultValue("true") boolean http2) {}

@@ -1,0 +1,158 @@
+package dev.regionrouter.router.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.probe.Prober;
+import dev.regionrouter.router.proxy.AttemptLoop;
+import dev.regionrouter.router.proxy.Credentials;
+import dev.regionrouter.router.proxy.InferenceProxy;
+import dev.regionrouter.router.proxy.JdkUpstreamClient;
+import dev.regionrouter.router.proxy.MountedCredentials;
+import dev.regionrouter.router.proxy.PassThroughProxy;
+import dev.regionrouter.router.proxy.RetryBudget;
+import dev.regionrouter.router.proxy.SecretCredentials;
+import dev.regionrouter.router.proxy.UpstreamClient;
+import dev.regionrouter.router.table.ConfigMapTableSource;
+import dev.regionrouter.router.table.FileTableSource;
+import dev.regionrouter.router.table.KubernetesNamespace;
+import dev.regionrouter.router.table.TableHolder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the router's parts. The parts themselves are plain classes (no Spring inside), so tests
+ * build them directly; this is the only place that knows which source, credentials and client are
+ * used.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RouterConfiguration {
+
+  /** Jackson 2 for the proxy's own JSON (bodies it parses and writes); Spring MVC keeps Jackson 3. */
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  RandomGenerator routerRandom() {
+    return RandomGenerator.of("L64X128MixRandom");
+  }
+
+  @Bean
+  RouterMetrics routerMetrics(MeterRegistry registry) {
+    return new RouterMetrics(registry);
+  }
+
+  @Bean
+  TableHolder tableHolder(RouterProperties router, ObjectProvider<KubernetesClient> kubernetes, Clock clock,
+      RouterMetrics metrics) {
+    router.validate();
+    String source = router.kubernetesMode()
+        ? ConfigMapTableSource.describe(KubernetesNamespace.resolve(router.namespace(),
+            KubernetesNamespace.POD_NAMESPACE_FILE, kubernetes.getObject()), router.configMap())
+        : FileTableSource.describe(router.regionsFile());
+    return new TableHolder(source, clock, metrics);
+  }
+
+  @Bean
+  HealthRegistry healthRegistry(HealthProperties health, ProbeProperties probe, RoutingProperties routing, Clock clock,
+      RouterMetrics metrics, TableHolder tables) {
+    HealthRegistry registry = new HealthRegistry(health, probe, routing, clock, metrics);
+    tables.addListener(registry::onTable);
+    return registry;
+  }
+
+  @Bean(destroyMethod = "close")
+  UpstreamClient upstreamClient(ProxyProperties proxy) {
+    return new JdkUpstreamClient(proxy.connectTimeout(), proxy.http2());
+  }
+
+  @Bean(destroyMethod = "close")
+  Prober prober(UpstreamClient client, HealthRegistry health, ProbeProperties probe, RouterMetrics metrics,
+      RandomGenerator random, TableHolder tables) {
+    Prober prober = new Prober(client, health, probe, metrics, random);
+    tables.addListener(prober::onTable);
+    return prober;
+  }
+
+  @Bean
+  @ConditionalOnProperty("router.regions-file")
+  FileTableSource fileTableSource(RouterProperties router, TableProperties table, TableHolder tables,
+      HealthRegistry health, Prober prober) {
+    return new FileTableSource(router.regionsFile(), table.filePollInterval(), tables);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty("router.config-map")
+  KubernetesClient kubernetesClient() {
+    return new KubernetesClientBuilder().build();
+  }
+
+  @Bean
+  @ConditionalOnProperty("router.config-map")
+  ConfigMapTableSource configMapTableSource(RouterProperties router, KubernetesClient client, TableHolder tables,
+      HealthRegistry health, Prober prober) {
+    String namespace = KubernetesNamespace.resolve(router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client);
+    return new ConfigMapTableSource(client, namespace, router.configMap(), tables);
+  }
+
+  @Bean
+  Credentials credentials(CredentialsProperties credentials, RouterProperties router,
+      ObjectProvider<KubernetesClient> kubernetes, TableHolder tables, Clock clock) {
+    if (credentials.dir() != null) {
+      return new MountedCredentials(credentials.dir(), credentials.fileCacheTtl(), clock);
+    }
+    KubernetesClient client = kubernetes.getIfAvailable();
+    if (client != null) {
+      SecretCredentials secrets = new SecretCredentials(client,
+          KubernetesNamespace.resolve(router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client));
+      tables.addListener(secrets::onTable);
+      return secrets;
+    }
+    return Credentials.NONE;
+  }
+
+  @Bean
+  RetryBudget retryBudget(ProxyProperties proxy) {
+    return new RetryBudget(proxy.retryBudgetRatio(), proxy.retryBudgetMin());
+  }
+
+  @Bean
+  AttemptLoop attemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
+      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random) {
+    return new AttemptLoop(tables, health, routing, proxy, budget, credentials, metrics, random);
+  }
+
+  @Bean
+  InferenceProxy inferenceProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
+    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization());
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService streamWatchdog() {
+    return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("stream-watchdog").factory());
+  }
+
+  @Bean
+  PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ScheduledExecutorService streamWatchdog,
+      ProxyProperties proxy) {
+    return new PassThroughProxy(loop, client, streamWatchdog, proxy.streamIdleTimeout(), proxy.forwardAuthorization());
+  }
+
+  /** The proxy's JSON mapper, for the API layer. */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+}

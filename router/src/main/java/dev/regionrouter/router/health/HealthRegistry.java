@@ -1,0 +1,75 @@
+package dev.regionrouter.router.health;
+
+import dev.regionrouter.api.table.RegionEntry;
+import dev.regionrouter.router.config.HealthProperties;
+import dev.regionrouter.router.config.ProbeProperties;
+import dev.regionrouter.router.config.RoutingProperties;
+import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.select.Candidate;
+import dev.regionrouter.router.table.TableSnapshot;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The health of every region of the current table. A new table keeps a region's measured health
+ * when its endpoint did not change (a priority or cost edit must not forget an ejection or the
+ * latency); a region whose endpoint changed starts fresh, one that left the table is forgotten.
+ */
+public class HealthRegistry {
+
+  private final HealthProperties health;
+  private final ProbeProperties probe;
+  private final RoutingProperties routing;
+  private final Clock clock;
+  private final RouterMetrics metrics;
+  private final Map<String, RegionHealth> regions = new ConcurrentHashMap<>();
+
+  public HealthRegistry(HealthProperties health, ProbeProperties probe, RoutingProperties routing, Clock clock,
+      RouterMetrics metrics) {
+    this.health = health;
+    this.probe = probe;
+    this.routing = routing;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** Table listener: align the health map with the new table. */
+  public synchronized void onTable(TableSnapshot snapshot) {
+    Map<String, RegionHealth> next = new LinkedHashMap<>();
+    for (RegionEntry entry : snapshot.table().regions()) {
+      RegionHealth existing = regions.get(entry.name());
+      next.put(entry.name(), existing != null && Objects.equals(existing.endpoint(), entry.endpoint())
+          ? existing
+          : new RegionHealth(entry.endpoint(), health, probe.unhealthyThreshold(), probe.healthyThreshold(),
+              routing.latencySmoothing(), clock));
+    }
+    regions.keySet().retainAll(next.keySet());
+    regions.putAll(next);
+    Map<String, Supplier<Number>> gauges = new LinkedHashMap<>();
+    next.forEach((name, h) -> gauges.put(name, () -> h.view().available() ? 1 : 0));
+    metrics.trackRegions(gauges);
+  }
+
+  /** The region's health, or null when it is not in the current table. */
+  public RegionHealth get(String name) {
+    return regions.get(name);
+  }
+
+  /** Each region of the table with a view of its health, for the selector. */
+  public List<Candidate> candidates(TableSnapshot snapshot) {
+    List<Candidate> candidates = new ArrayList<>(snapshot.table().regions().size());
+    for (RegionEntry entry : snapshot.table().regions()) {
+      RegionHealth h = regions.get(entry.name());
+      if (h != null) {
+        candidates.add(new Candidate(entry, h.view()));
+      }
+    }
+    return candidates;
+  }
+}

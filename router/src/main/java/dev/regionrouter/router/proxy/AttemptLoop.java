@@ -1,0 +1,230 @@
+package dev.regionrouter.router.proxy;
+
+import dev.regionrouter.api.table.RegionEntry;
+import dev.regionrouter.router.config.ProxyProperties;
+import dev.regionrouter.router.config.RoutingProperties;
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.health.RegionHealth;
+import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.select.AttemptPlan;
+import dev.regionrouter.router.select.Selector;
+import dev.regionrouter.router.table.TableHolder;
+import dev.regionrouter.router.table.TableSnapshot;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's attempts: plan the regions (the pure {@link Selector}), then try them in order,
+ * each within the per-try timeout and all within the request's deadline, at most maxAttempts, a
+ * retry only when the retry budget allows. Every attempt's result feeds the region's health (and
+ * may eject it). What an attempt does on the wire is the caller's {@link Attempt}: a buffered JSON
+ * exchange or a streamed relay. An attempt that wrote to the client returns {@link Done}: from then
+ * on nothing is retried.
+ */
+public class AttemptLoop {
+
+  private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
+
+  private final TableHolder tables;
+  private final HealthRegistry health;
+  private final RoutingProperties routing;
+  private final ProxyProperties proxy;
+  private final RetryBudget budget;
+  private final Credentials credentials;
+  private final RouterMetrics metrics;
+  private final RandomGenerator random;
+
+  public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
+      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random) {
+    this.tables = tables;
+    this.health = health;
+    this.routing = routing;
+    this.proxy = proxy;
+    this.budget = budget;
+    this.credentials = credentials;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  /** What one attempt on one region sees. */
+  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token) {}
+
+  /** One attempt on the wire. Exceptions are classified here: refused, timeout, reset. */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    Result<T> call(Try attempt) throws IOException, InterruptedException;
+  }
+
+  public sealed interface Result<T> permits Done, Failed {}
+
+  /**
+   * The answer went (or goes) to the caller: success, a 4xx that is the caller's fault, or a
+   * stream that broke after its first byte (regionFailed).
+   */
+  public record Done<T>(T value, Duration latency, String outcome, boolean regionFailed) implements Result<T> {}
+
+  /** Nothing reached the caller; try the next region. throttled: a 429, with its Retry-After or null. */
+  public record Failed<T>(String outcome, boolean throttled, Duration retryAfter) implements Result<T> {
+    public static <T> Failed<T> region(String outcome) {
+      return new Failed<>(outcome, false, null);
+    }
+
+    public static <T> Failed<T> throttled(Duration retryAfter) {
+      return new Failed<>("throttled", true, retryAfter);
+    }
+  }
+
+  /** The result of a served request. */
+  public record Served<T>(T value, RegionEntry region, int attempts, Duration latency, boolean panic, String policy) {}
+
+  public <T> Served<T> run(Deadline deadline, Attempt<T> attempt) {
+    TableSnapshot snapshot = tables.current();
+    if (snapshot == null) {
+      metrics.request(null, "no_table");
+      throw new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0);
+    }
+    budget.requestStarted();
+    try {
+      return attempts(snapshot, deadline, attempt);
+    } finally {
+      budget.requestEnded();
+    }
+  }
+
+  private <T> Served<T> attempts(TableSnapshot snapshot, Deadline deadline, Attempt<T> attempt) {
+    AttemptPlan plan = Selector.plan(health.candidates(snapshot), routing.policy(), random);
+    int attempts = 0;
+    List<String> failures = new ArrayList<>();
+    Duration throttledFor = null;
+    boolean onlyThrottled = true;
+    String previous = null;
+    String stopReason = null;
+    for (AttemptPlan.Scored scored : plan.order()) {
+      if (attempts >= proxy.maxAttempts()) {
+        break;
+      }
+      if (deadline.passed()) {
+        break;
+      }
+      RegionEntry region = scored.candidate().entry();
+      RegionHealth regionHealth = health.get(region.name());
+      if (regionHealth == null) {
+        continue; // left the table since the plan was made
+      }
+      Optional<String> token = Optional.empty();
+      if (region.credentialsSecretRef() != null) {
+        token = credentials.token(region.credentialsSecretRef());
+        if (token.isEmpty()) {
+          metrics.attempt(region.name(), "no_credentials");
+          failures.add(region.name() + ": credentials not available");
+          log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
+              region.credentialsSecretRef().name());
+          continue;
+        }
+      }
+      boolean retry = attempts > 0;
+      if (retry && !budget.tryStartRetry()) {
+        stopReason = "retry budget exhausted";
+        break;
+      }
+      Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
+      if (!regionHealth.tryAcquire(maxInFlight)) {
+        if (retry) {
+          budget.retryEnded();
+        }
+        metrics.attempt(region.name(), "over_capacity");
+        continue; // spill over to the next region
+      }
+      attempts++;
+      if (previous != null) {
+        metrics.failover(previous);
+      }
+      previous = region.name();
+      Duration remaining = deadline.remaining();
+      boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
+      Duration timeout = clamped ? remaining : proxy.tryTimeout();
+      long start = System.nanoTime();
+      Result<T> result;
+      try {
+        result = attempt.call(new Try(region, attempts, timeout, token));
+      } catch (HttpConnectTimeoutException e) {
+        result = Failed.region("connect_timeout");
+      } catch (HttpTimeoutException e) {
+        result = Failed.region(clamped ? "deadline" : "timeout");
+      } catch (ConnectException e) {
+        result = Failed.region("refused");
+      } catch (IOException e) {
+        result = Failed.region("reset");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RouterException(503, "shutting_down", "the router is shutting down", proxy.retryAfter(), attempts);
+      } finally {
+        regionHealth.release();
+        if (retry) {
+          budget.retryEnded();
+        }
+      }
+      metrics.attempt(region.name(), switch (result) {
+        case Done<T> done -> done.outcome();
+        case Failed<T> failed -> failed.outcome();
+      });
+      if (result instanceof Done<T> done) {
+        metrics.upstreamLatency(region.name(), done.latency());
+        if (done.regionFailed()) {
+          recordFailure(region, regionHealth, null);
+        } else {
+          regionHealth.recordSuccess(done.latency());
+        }
+        metrics.request(region.name(), done.outcome());
+        return new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), routing.policy().name());
+      }
+      Failed<T> failed = (Failed<T>) result;
+      failures.add(region.name() + ": " + failed.outcome());
+      if (failed.throttled()) {
+        regionHealth.recordThrottled(failed.retryAfter());
+        Duration cool = failed.retryAfter() == null ? proxy.retryAfter() : failed.retryAfter();
+        throttledFor = throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
+      } else {
+        onlyThrottled = false;
+        if (failed.outcome().equals("timeout")) {
+          recordFailure(region, regionHealth, timeout);
+        } else if (!failed.outcome().equals("deadline")) {
+          recordFailure(region, regionHealth, null);
+        }
+      }
+      log.debug("attempt {} on {} failed after {} ms: {}", attempts, region.name(),
+          (System.nanoTime() - start) / 1_000_000, failed.outcome());
+    }
+    String tried = failures.isEmpty() ? "" : " (" + String.join(", ", failures) + ")";
+    if (deadline.passed()) {
+      metrics.request(null, "deadline");
+      throw new RouterException(504, "deadline_exceeded",
+          "the request's deadline passed after " + attempts + " attempt(s)" + tried, null, attempts);
+    }
+    metrics.request(null, "no_region");
+    String why = stopReason != null ? stopReason
+        : plan.isEmpty() ? "every region is at capacity or none is configured"
+        : "no region could serve the request";
+    Duration retryAfter = onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
+    throw new RouterException(503, "no_region_available", why + " after " + attempts + " attempt(s)" + tried,
+        retryAfter, attempts);
+  }
+
+  private void recordFailure(RegionEntry region, RegionHealth regionHealth, Duration timeout) {
+    RegionHealth.FailureEffect effect = timeout == null ? regionHealth.recordFailure() : regionHealth.recordTimeout(timeout);
+    if (effect == RegionHealth.FailureEffect.EJECTED) {
+      metrics.ejection(region.name());
+      log.warn("region {} ejected until {} after consecutive failures", region.name(),
+          regionHealth.view().ejectedUntil());
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.regionrouter.router.proxy;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regionrouter.api.table.RegionEntry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/inference} through the attempt loop: the validated JSON goes to the region's
+ * inference path; a 2xx answer must be a JSON object with "output" or the attempt fails (a region
+ * that answers garbage is as broken as one that answers 500).
+ */
+public class InferenceProxy {
+
+  private final AttemptLoop loop;
+  private final UpstreamClient client;
+  private final ObjectMapper json;
+  private final boolean forwardAuthorization;
+
+  public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization) {
+    this.loop = loop;
+    this.client = client;
+    this.json = json;
+    this.forwardAuthorization = forwardAuthorization;
+  }
+
+  /** What the region answered. */
+  public sealed interface Answer permits Answer.Inference, Answer.Rejected {
+    /** A good answer: the region's output and the tokens it reports (null when absent). */
+    record Inference(JsonNode output, Long tokensUsed) implements Answer {}
+
+    /** A 4xx other than 429 (the caller's fault): relayed as is. */
+    record Rejected(int status, byte[] body, String contentType) implements Answer {}
+  }
+
+  public AttemptLoop.Served<Answer> infer(ObjectNode body, String callerAuthorization, Deadline deadline) {
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (JacksonException e) {
+      throw RouterException.badRequest("cannot encode the request: " + e.getOriginalMessage());
+    }
+    return loop.run(deadline, attempt -> {
+      RegionEntry region = attempt.region();
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      headers.put("content-type", List.of("application/json"));
+      headers.put("accept", List.of("application/json"));
+      attempt.token().ifPresentOrElse(
+          token -> headers.put("authorization", List.of("Bearer " + token)),
+          () -> {
+            if (forwardAuthorization && callerAuthorization != null) {
+              headers.put("authorization", List.of(callerAuthorization));
+            }
+          });
+      URI uri = URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath());
+      long start = System.nanoTime();
+      UpstreamClient.Buffered response = client.exchange(new UpstreamClient.Request("POST", uri, headers, bytes),
+          attempt.timeout());
+      Duration latency = Duration.ofNanos(System.nanoTime() - start);
+      int status = response.status();
+      if (status == 429) {
+        return AttemptLoop.Failed.throttled(RegionStatus.retryAfter(response.header("retry-after")));
+      }
+      if (RegionStatus.retryable5xx(status)) {
+        return AttemptLoop.Failed.region("http_" + status);
+      }
+      if (status >= 200 && status < 300) {
+        Answer.Inference answer = parse(response.body());
+        return answer == null
+            ? AttemptLoop.Failed.region("malformed")
+            : new AttemptLoop.Done<>(answer, latency, "success", false);
+      }
+      return new AttemptLoop.Done<>(new Answer.Rejected(status, response.body(), response.header("content-type")),
+          latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
+    });
+  }
+
+  /** The region's answer, or null when it is not the contract's shape. */
+  private Answer.Inference parse(byte[] body) {
+    JsonNode node;
+    try {
+      node = json.readTree(body);
+    } catch (Exception e) {
+      return null;
+    }
+    if (node == null || !node.isObject() || !node.has("output") || node.get("output").isNull()) {
+      return null;
+    }
+    JsonNode tokens = node.get("tokens_used");
+    Long tokensUsed = tokens != null && tokens.canConvertToLong() && tokens.isIntegralNumber() && tokens.asLong() >= 0
+        ? tokens.asLong() : null;
+    return new Answer.Inference(node.get("output"), tokensUsed);
+  }
+
+  static String stripSlash(String endpoint) {
+    return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.regionrouter.router.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.regionrouter.router.config.HealthProperties;
+import dev.regionrouter.router.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RegionHealthTest {
+
+  private static final HealthProperties DEFAULTS = new HealthProperties(3, Duration.ofSeconds(30),
+      Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300));
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final RegionHealth health = new RegionHealth("http://r", DEFAULTS, 3, 2, 0.3, clock);
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  @Test
+  void startsHealthyWithUnknownLatency() {
+    assertThat(health.view().available()).isTrue();
+    assertThat(health.view().latencySeconds()).isNaN();
+  }
+
+  @Test
+  void threeFailedProbesMarkUnhealthyAndTwoGoodOnesRestore() {
+    assertThat(health.recordProbe(false, ms(1))).isFalse();
+    assertThat(health.recordProbe(false, ms(1))).isFalse();
+    assertThat(health.recordProbe(false, ms(1))).isTrue();
+    assertThat(health.view().available()).isFalse();
+    assertThat(health.recordProbe(true, ms(50))).isFalse();
+    assertThat(health.view().available()).isFalse();
+    assertThat(health.recordProbe(true, ms(50))).isTrue();
+    assertThat(health.view().available()).isTrue();
+  }
+
+  @Test
+  void firstProbeLatencyIsProvisionalThenSmoothed() {
+    health.recordProbe(true, ms(500)); // cold connection
+    health.recordProbe(true, ms(50));
+    assertThat(health.view().latencySeconds()).isEqualTo(0.05);
+    health.recordProbe(true, ms(150));
+    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void consecutiveFailuresEjectForBaseTimeThenHalfOpen() {
+    health.recordFailure();
+    health.recordFailure();
+    assertThat(health.recordFailure()).isEqualTo(RegionHealth.FailureEffect.EJECTED);
+    HealthView ejected = health.view();
+    assertThat(ejected.available()).isFalse();
+    assertThat(ejected.ejectedUntil()).isEqualTo(clock.instant().plusSeconds(30));
+    clock.advance(Duration.ofSeconds(30));
+    HealthView after = health.view();
+    assertThat(after.available()).isTrue();
+    assertThat(after.halfOpen()).isTrue();
+    assertThat(after.failureCount()).isZero();
+  }
+
+  @Test
+  void failureInHalfOpenEjectsAgainForLongerCappedAt300s() {
+    for (int i = 0; i < 3; i++) {
+      health.recordFailure();
+    }
+    for (int n = 2; n <= 12; n++) {
+      clock.advance(Duration.ofSeconds(300));
+      assertThat(health.recordFailure()).isEqualTo(RegionHealth.FailureEffect.EJECTED);
+      long expected = Math.min(30L * n, 300);
+      assertThat(health.view().ejectedUntil()).isEqualTo(clock.instant().plusSeconds(expected));
+    }
+  }
+
+  @Test
+  void successInHalfOpenRestoresAndEjectionCountStartsOverAfterACleanSpell() {
+    for (int i = 0; i < 3; i++) {
+      health.recordFailure();
+    }
+    clock.advance(Duration.ofSeconds(30));
+    health.recordSuccess(ms(10));
+    assertThat(health.view().halfOpen()).isFalse();
+    clock.advance(Duration.ofSeconds(301));
+    for (int i = 0; i < 3; i++) {
+      health.recordFailure();
+    }
+    assertThat(health.view().ejections()).isEqualTo(1);
+    assertThat(health.view().ejectedUntil()).isEqualTo(clock.instant().plusSeconds(30));
+  }
+
+  @Test
+  void successResetsConsecutiveFailures() {
+    health.recordFailure();
+    health.recordFailure();
+    health.recordSuccess(ms(10));
+    assertThat(health.recordFailure()).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+    assertThat(health.view().failureCount()).isEqualTo(1);
+  }
+
+  @Test
+  void oldFailuresExpire() {
+    health.recordFailure();
+    health.recordFailure();
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(health.recordFailure()).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+    assertThat(health.view().failureCount()).isEqualTo(1);
+  }
+
+  @Test
+  void throttledRegionCoolsForRetryAfterWithoutCountingAFailure() {
+    health.recordThrottled(Duration.ofSeconds(5));
+    assertThat(health.view().cooling()).isTrue();
+    assertThat(health.view().failureCount()).isZero();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(health.view().available()).isTrue();
+  }
+
+  @Test
+  void throttleWithoutRetryAfterUsesDefaultAndHugeRetryAfterIsCapped() {
+    health.recordThrottled(null);
+    assertThat(health.view().coolingUntil()).isEqualTo(clock.instant().plusSeconds(1));
+    health.recordThrottled(Duration.ofDays(1));
+    assertThat(health.view().coolingUntil()).isEqualTo(clock.instant().plusSeconds(300));
+  }
+
+  @Test
+  void probeConfirmedRecoveryEndsAnEjectionEarly() {
+    for (int i = 0; i < 3; i++) {
+      health.recordFailure();
+    }
+    health.recordProbe(false, ms(1));
+    health.recordProbe(true, ms(50));
+    assertThat(health.view().ejected()).isTrue();
+    health.recordProbe(true, ms(50));
+    assertThat(health.view().ejected()).isFalse();
+    assertThat(health.view().halfOpen()).isTrue();
+  }
+
+  @Test
+  void goodProbesDoNotUnejectARegionWhoseProbesNeverFailed() {
+    // health endpoint fine, inference endpoint hanging: passive ejection must hold
+    for (int i = 0; i < 3; i++) {
+      health.recordTimeout(Duration.ofSeconds(1));
+    }
+    for (int i = 0; i < 5; i++) {
+      health.recordProbe(true, ms(50));
+    }
+    assertThat(health.view().ejected()).isTrue();
+  }
+
+  @Test
+  void inFlightRespectsCapacity() {
+    assertThat(health.tryAcquire(2)).isTrue();
+    assertThat(health.tryAcquire(2)).isTrue();
+    assertThat(health.tryAcquire(2)).isFalse();
+    health.release();
+    assertThat(health.tryAcquire(2)).isTrue();
+    assertThat(health.tryAcquire(null)).isTrue();
+    assertThat(health.view().inFlight()).isEqualTo(3);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.regionrouter.router.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A region at the socket level, for the faults an HTTP server library will not produce: a reset
+ * in the middle of a request, a hang, a stream cut in the middle. /health is answered normally so
+ * the fault is met by real traffic, not by probes.
+ */
+public final class RawRegion implements AutoCloseable {
+
+  public enum Fault {
+    /** Reads the request, then resets the connection (RST) without answering. */
+    RESET,
+    /** Reads the request and never answers. */
+    HANG,
+    /** Starts a chunked event stream, sends two events, then drops the connection. */
+    DISCONNECT_MID_STREAM
+  }
+
+  private final ServerSocket server;
+  private final Fault fault;
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final AtomicInteger faultsServed = new AtomicInteger();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  public RawRegion(Fault fault) throws IOException {
+    this.fault = fault;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(this::acceptLoop);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  public int faultsServed() {
+    return faultsServed.get();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket socket = server.accept();
+        open.add(socket);
+        Thread.ofVirtual().start(() -> serve(socket));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        String head = readHead(in);
+        if (head == null) {
+          return;
+        }
+        skipBody(head, in);
+        if (head.startsWith("GET /health")) {
+          byte[] body = "{\"status\":\"healthy\",\"region\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+              + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(body);
+          out.flush();
+          continue;
+        }
+        faultsServed.incrementAndGet();
+        switch (fault) {
+          case RESET -> {
+            socket.setSoLinger(true, 0);
+            socket.close();
+            return;
+          }
+          case HANG -> {
+            release.await();
+            return;
+          }
+          case DISCONNECT_MID_STREAM -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 2; i++) {
+              byte[] event = ("data: {\"chunk\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8);
+              out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+              out.write(event);
+              out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+            }
+            socket.setSoLinger(true, 0);
+            socket.close();
+            return;
+          }
+          default -> throw new IllegalStateException();
+        }
+      }
+    } catch (IOException e) {
+      // the router gave up on us: expected for HANG
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int state = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.write(b);
+      state = (b == '\r' && (state == 0 || state == 2)) ? state + 1 : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      if (state == 4) {
+        return head.toString(StandardCharsets.US_ASCII);
+      }
+    }
+    return null;
+  }
+
+  private static void skipBody(String head, InputStream in) throws IOException {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    release.countDown();
+    server.close();
+    for (Socket socket : open) {
+      socket.close();
+    }
+  }
+}

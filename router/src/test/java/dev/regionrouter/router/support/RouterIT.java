@@ -1,0 +1,123 @@
+package dev.regionrouter.router.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.regionrouter.router.table.TableHolder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the router's integration tests: the whole application on a random port, reading its
+ * routing table from a temporary file that each test rewrites with regions of fresh names (so
+ * tests sharing one application do not share region health). Probes run once per region (at table
+ * load) unless a subclass says otherwise, so faults are met by real requests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "router.table.file-poll-interval=50ms",
+    "router.probe.interval=1h",
+    "router.probe.timeout=500ms",
+    "router.proxy.try-timeout=700ms",
+    "router.proxy.request-timeout=5s",
+    "router.proxy.max-attempts=3",
+    "router.proxy.stream-idle-timeout=2s",
+    "router.proxy.max-body-size=64KB",
+    "logging.level.dev.regionrouter=INFO"})
+public abstract class RouterIT {
+
+  protected static final Path DIR = tempDir();
+  protected static final Path TABLE = DIR.resolve("regions.yaml");
+  protected static final Path CREDENTIALS = DIR.resolve("credentials");
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  protected static final HttpClient CALLER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @LocalServerPort
+  protected int port;
+
+  @Autowired
+  protected TableHolder tables;
+
+  @DynamicPropertySource
+  static void tableFile(DynamicPropertyRegistry registry) {
+    registry.add("router.regions-file", TABLE::toString);
+    registry.add("router.credentials.dir", CREDENTIALS::toString);
+  }
+
+  private static Path tempDir() {
+    try {
+      Path dir = Files.createTempDirectory("router-it");
+      Files.createDirectories(dir.resolve("credentials"));
+      Files.writeString(dir.resolve("regions.yaml"), "regions: []\n");
+      return dir;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A region name no other test uses. */
+  protected static String fresh(String base) {
+    return base + "-" + NAMES.incrementAndGet();
+  }
+
+  /** One region of a routing-table YAML document. */
+  protected static String region(String name, String endpoint, int priority, double cost, String... extra) {
+    StringBuilder yaml = new StringBuilder("  - name: " + name + "\n    endpoint: " + endpoint + "\n    costPer1kTokens: "
+        + cost + "\n    priority: " + priority + "\n    provider: aws\n");
+    for (String line : extra) {
+      yaml.append("    ").append(line).append('\n');
+    }
+    return yaml.toString();
+  }
+
+  /** Writes the table (replacing the file by rename, as editors and kubelet do) and waits until it is in use. */
+  protected void useRegions(String... regions) throws IOException {
+    Path next = DIR.resolve("next.yaml");
+    Files.writeString(next, "regions:\n" + String.join("", regions), StandardCharsets.UTF_8);
+    Files.move(next, TABLE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    List<String> names = Arrays.stream(regions).map(r -> r.substring(r.indexOf("name: ") + 6, r.indexOf('\n'))).sorted()
+        .toList();
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.current() != null
+        && tables.current().table().regions().stream().map(r -> r.name()).sorted().toList().equals(names));
+  }
+
+  protected String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  protected HttpResponse<String> inference(String json, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.setHeader(headers[i], headers[i + 1]);
+    }
+    return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A port nothing listens on. */
+  protected static int deadPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
