@@ -30,15 +30,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MockCluster implements AutoCloseable {
 
-  public static final Path CRD_FILE = Path.of("..", "crds", "inferenceregions.inference.regionrouter.dev.yaml");
+  /** The committed CRD, found from the module (tests) or the repository root (bench). */
+  public static final Path CRD_FILE = java.util.stream.Stream.of(Path.of("..", "crds"), Path.of("crds"))
+      .map(dir -> dir.resolve("inferenceregions.inference.regionrouter.dev.yaml"))
+      .filter(Files::exists)
+      .findFirst()
+      .orElse(Path.of("..", "crds", "inferenceregions.inference.regionrouter.dev.yaml"));
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private MockCluster() {
+  private MockCluster(boolean loopback) {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new AuthorizingCrudDispatcher(), false);
-    server.init();
+    if (loopback) {
+      server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    } else {
+      server.init();
+    }
     client = server.createClient();
     try (InputStream crd = Files.newInputStream(CRD_FILE)) {
       client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
@@ -66,7 +75,12 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public static MockCluster start() {
-    return new MockCluster();
+    return new MockCluster(false);
+  }
+
+  /** Listening on 127.0.0.1 only (a mock that other processes on this machine use). */
+  public static MockCluster startOnLoopback() {
+    return new MockCluster(true);
   }
 
   /** The shared client of the test itself. */

@@ -14,6 +14,7 @@ import dev.regionrouter.operator.probe.ProbeObservation;
 import dev.regionrouter.operator.probe.ProbeTarget;
 import dev.regionrouter.operator.probe.RegionProber;
 import dev.regionrouter.operator.status.RegionStatusCalculator;
+import dev.regionrouter.operator.table.Publication;
 import dev.regionrouter.operator.table.RoutingTablePublisher;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.OperatorException;
@@ -101,8 +102,16 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
 
     // compute
     InferenceRegionStatus before = region.getStatus();
+    Publication publication = publisher.publicationOf(region);
+    if (problems.isEmpty() && !region.getSpec().drained() && publication == Publication.PENDING
+        && publisher.isPending(namespace)
+        && (before == null || before.getConditions() == null || before.getConditions().isEmpty())) {
+      // a new region whose table write is due within a second: the publish signals it, so one
+      // status write instead of two (halves API traffic in a burst of creations)
+      return UpdateControl.noUpdate();
+    }
     InferenceRegionStatus desired = RegionStatusCalculator.compute(region,
-        new RegionStatusCalculator.Observed(problems, publisher.publicationOf(region), probe), clock.instant());
+        new RegionStatusCalculator.Observed(problems, publication, probe), clock.instant());
     if (Objects.equals(normalized(before), desired)) {
       return UpdateControl.noUpdate();
     }
