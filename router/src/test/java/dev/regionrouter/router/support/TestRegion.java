@@ -27,6 +27,12 @@ public final class TestRegion implements AutoCloseable {
     void handle(HttpExchange exchange) throws IOException, InterruptedException;
   }
 
+  static {
+    // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle plus the
+    // client's delayed ACK add ~40 ms to every answer and blur the regions' simulated latencies
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private static final Pattern PROMPT = Pattern.compile("\"prompt\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern MAX_TOKENS = Pattern.compile("\"max_tokens\"\\s*:\\s*(\\d+)");
 

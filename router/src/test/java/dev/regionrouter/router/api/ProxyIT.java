@@ -1,0 +1,229 @@
+package dev.regionrouter.router.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.RawRegion;
+import dev.regionrouter.router.support.RouterIT;
+import dev.regionrouter.router.support.TestRegion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP surface: errors, pass-through with streaming, headers and credentials. */
+class ProxyIT extends RouterIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TestRegion region = new TestRegion("r", 0);
+  private RawRegion raw;
+
+  @AfterEach
+  void stop() throws IOException {
+    region.close();
+    if (raw != null) {
+      raw.close();
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    JsonNode error = JSON.readTree(response.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void healthAnswersTheContract() throws Exception {
+    HttpResponse<String> response = get("/health");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"service\":\"region-router\"}"));
+  }
+
+  @Test
+  void malformedJsonIs400() throws Exception {
+    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
+    assertError(inference("{\"prompt\": "), 400, "malformed_json");
+  }
+
+  @Test
+  void invalidFieldsAre400() throws Exception {
+    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
+    assertError(inference("{}"), 400, "invalid_request");
+    assertError(inference("{\"prompt\": 5}"), 400, "invalid_request");
+    assertError(inference("{\"prompt\": \"x\", \"max_tokens\": -1}"), 400, "invalid_request");
+    assertError(inference("{\"prompt\": \"x\", \"max_tokens\": 1.5}"), 400, "invalid_request");
+    assertError(inference("{\"prompt\": \"x\", \"temperature\": 3}"), 400, "invalid_request");
+    assertError(inference("{\"prompt\": \"x\", \"temperature\": \"hot\"}"), 400, "invalid_request");
+    assertError(inference("[]"), 400, "invalid_request");
+    assertThat(region.inferenceCalls()).isZero();
+  }
+
+  @Test
+  void bodyOverTheLimitIs413() throws Exception {
+    String big = "{\"prompt\":\"" + "x".repeat(70 * 1024) + "\"}";
+    assertError(inference(big), 413, "body_too_large");
+  }
+
+  @Test
+  void wrongContentTypeIs415() throws Exception {
+    assertError(send(HttpRequest.newBuilder(URI.create(url("/v1/inference"))).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))), 415, "unsupported_media_type");
+    assertError(send(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))), 415, "unsupported_media_type");
+  }
+
+  @Test
+  void unknownPathIs404AndWrongMethodIs405InTheErrorShape() throws Exception {
+    assertError(get("/nope"), 404, "not_found");
+    assertError(get("/v1/inference"), 405, "method_not_allowed");
+    assertError(send(HttpRequest.newBuilder(URI.create(url("/health"))).DELETE()), 405, "method_not_allowed");
+  }
+
+  @Test
+  void passThroughRelaysAnOpenAiRequestUnchanged() throws Exception {
+    region.onOther(ex -> {
+      ex.getResponseHeaders().set("X-Upstream", "yes");
+      TestRegion.send(ex, 200, "application/json", "{\"object\":\"list\",\"path\":\"" + ex.getRequestURI() + "\"}");
+    });
+    String name = fresh("r");
+    useRegions(region(name, region.endpoint(), 1, 0.1));
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/v1/embeddings?x=1")))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"object\":\"list\",\"path\":\"/v1/embeddings?x=1\"}");
+    assertThat(response.headers().firstValue("X-Upstream")).hasValue("yes");
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).hasValue(name);
+    assertThat(response.headers().firstValue("X-Region-Router-Attempts")).hasValue("1");
+    assertThat(region.requestBodies()).containsExactly("{\"input\":\"hi\"}");
+  }
+
+  @Test
+  void hopByHopHeadersAndCallerAuthorizationAreNotForwarded() throws Exception {
+    region.onOther(ex -> {
+      ex.getResponseHeaders().set("Connection", "X-Secret-Hop");
+      ex.getResponseHeaders().set("X-Secret-Hop", "1");
+      ex.getResponseHeaders().set("Keep-Alive", "timeout=5");
+      TestRegion.send(ex, 200, "application/json", "{}");
+    });
+    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/v1/models")))
+        .header("Authorization", "Bearer caller-secret")
+        .header("X-Forward-Me", "kept")
+        .header("X-Region-Router-Region", "spoofed")
+        .GET());
+    assertThat(response.statusCode()).isEqualTo(200);
+    Map<String, List<String>> seen = region.requestHeaders().get(0);
+    assertThat(seen).doesNotContainKey("Authorization").doesNotContainKey("X-region-router-region");
+    assertThat(seen.get("X-forward-me")).containsExactly("kept");
+    assertThat(response.headers().firstValue("X-Secret-Hop")).isEmpty();
+    assertThat(response.headers().firstValue("Keep-Alive")).isEmpty();
+  }
+
+  @Test
+  void regionCredentialsAreSentAsBearerToken() throws Exception {
+    Files.createDirectories(CREDENTIALS.resolve("region-a-token"));
+    Files.writeString(CREDENTIALS.resolve("region-a-token").resolve("api-key"), "s3cr3t\n");
+    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1,
+        "credentialsSecretRef: {name: region-a-token, key: api-key}"));
+    HttpResponse<String> response = inference("{\"prompt\":\"x\"}", "Authorization", "Bearer caller-secret");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(region.requestHeaders().get(0).get("Authorization")).containsExactly("Bearer s3cr3t");
+  }
+
+  @Test
+  void regionWhoseCredentialsAreMissingIsSkipped() throws Exception {
+    TestRegion other = new TestRegion("other", 0);
+    try (other) {
+      useRegions(region(fresh("r"), region.endpoint(), 0, 0.1, "credentialsSecretRef: {name: missing-secret}"),
+          region(fresh("other"), other.endpoint(), 20, 0.1));
+      HttpResponse<String> response = inference("{\"prompt\":\"x\"}");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(region.inferenceCalls()).isZero();
+      assertThat(other.inferenceCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void serverSentEventsAreRelayedAsTheyArrive() throws Exception {
+    CountDownLatch firstChunkSeen = new CountDownLatch(1);
+    region.onOther(ex -> {
+      ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+      ex.sendResponseHeaders(200, 0); // chunked
+      OutputStream out = ex.getResponseBody();
+      out.write("data: {\"token\":\"Hel\"}\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      // the region holds the rest until the caller has the first event: only an incremental relay
+      // lets this test finish
+      if (!firstChunkSeen.await(10, TimeUnit.SECONDS)) {
+        out.write("data: {\"error\":\"first chunk never reached the caller\"}\n\n".getBytes(StandardCharsets.UTF_8));
+      }
+      out.write("data: {\"token\":\"lo\"}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+      out.close();
+    });
+    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
+    HttpResponse<InputStream> response = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    try (InputStream body = response.body()) {
+      String first = readUntil(body, "\n\n");
+      assertThat(first).isEqualTo("data: {\"token\":\"Hel\"}\n\n");
+      firstChunkSeen.countDown();
+      String rest = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(rest).isEqualTo("data: {\"token\":\"lo\"}\n\ndata: [DONE]\n\n");
+    }
+  }
+
+  @Test
+  void streamCutByTheRegionMidwayReachesTheCallerAsATruncatedStreamWithoutRetry() throws Exception {
+    raw = new RawRegion(RawRegion.Fault.DISCONNECT_MID_STREAM);
+    TestRegion other = new TestRegion("other", 0);
+    try (other) {
+      useRegions(region(fresh("cut"), raw.endpoint(), 0, 0.1), region(fresh("other"), other.endpoint(), 20, 0.1));
+      HttpResponse<InputStream> response = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      try (InputStream body = response.body()) {
+        assertThat(readUntil(body, "\n\n")).isEqualTo("data: {\"chunk\":0}\n\n");
+        assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+      }
+      assertThat(other.requestBodies()).isEmpty();
+    }
+  }
+
+  private static String readUntil(InputStream in, String end) throws IOException {
+    StringBuilder text = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0) {
+      text.append((char) b);
+      if (text.toString().endsWith(end)) {
+        break;
+      }
+    }
+    return text.toString();
+  }
+}
