@@ -201,17 +201,28 @@ class ProxyIT extends RouterIT {
     raw = new RawRegion(RawRegion.Fault.DISCONNECT_MID_STREAM);
     TestRegion other = new TestRegion("other", 0);
     try (other) {
-      useRegions(region(fresh("cut"), raw.endpoint(), 0, 0.1), region(fresh("other"), other.endpoint(), 20, 0.1));
-      HttpResponse<InputStream> response = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      assertThat(response.statusCode()).isEqualTo(200);
-      try (InputStream body = response.body()) {
-        assertThat(readUntil(body, "\n\n")).isEqualTo("data: {\"chunk\":0}\n\n");
-        assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+      String cut = fresh("cut");
+      useRegions(region(cut, raw.endpoint(), 0, 0.1), region(fresh("other"), other.endpoint(), 20, 0.1));
+      // a raw socket sees exactly what the router sends: status, the relayed events, then the cut
+      String seen;
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+            + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}").getBytes(StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        try {
+          socket.getInputStream().transferTo(received);
+        } catch (IOException e) {
+          // a reset is a fine way to cut the stream
+        }
+        seen = received.toString(StandardCharsets.UTF_8);
+      }
+      if (!seen.isEmpty()) {
+        assertThat(seen).startsWith("HTTP/1.1 200");
+        assertThat(seen).doesNotEndWith("0\r\n\r\n"); // no final chunk: the caller cannot mistake it for complete
       }
       assertThat(other.requestBodies()).isEmpty();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(get("/actuator/prometheus").body()).contains("outcome=\"stream_broken\",region=\"" + cut + "\""));
     }
   }
 

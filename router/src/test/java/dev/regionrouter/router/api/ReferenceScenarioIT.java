@@ -107,7 +107,7 @@ class ReferenceScenarioIT {
     await().atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(status().path("ap-south-1").path("healthy").asBoolean()).isFalse());
     JsonNode after = infer();
-    assertThat(after.path("metadata").path("region").asText()).isEqualTo("me-south-1");
+    assertThat(after.path("metadata").path("region").asText()).as(after + " / " + status()).isEqualTo("me-south-1");
     assertThat(after.path("metadata").path("attempts").asInt()).isEqualTo(1);
 
     AP_SOUTH.start();
