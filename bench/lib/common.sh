@@ -244,12 +244,22 @@ proc_stats() {
   ls "/proc/$pid/fd" 2>/dev/null | wc -l
 }
 
+# tree_cpu_ticks PID: user+system CPU ticks of PID and its children (nginx's workers), see getconf CLK_TCK
+tree_cpu_ticks() {
+  local p total=0
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
 machine_info() { # prints key=value lines about this machine and the tools
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "nproc=$(nproc)"
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel=$(uname -r)"
+  echo "clk_tck=$(getconf CLK_TCK)"
   echo "java=$("$JAVA" -version 2>&1 | head -1)"
   echo "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $1, $2, $3}')"
   echo "nginx=$("$(NGINX_BIN)" -v 2>&1 | sed 's/^nginx version: //')"

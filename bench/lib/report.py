@@ -62,7 +62,12 @@ def machine_block(work):
 
 
 # ---------------------------------------------------------------------------------------------
+CLK_TCK = 100
+
+
 def overhead_tables(work):
+    global CLK_TCK
+    CLK_TCK = float(env_file(os.path.join(work, "machine.env")).get("clk_tck", 100) or 100)
     path = os.path.join(work, "overhead.tsv")
     if not os.path.exists(path):
         return "", {}
@@ -78,6 +83,8 @@ def overhead_tables(work):
         rps = [x.get("requests", 0) / (x.get("duration_us", 1) / 1e6) for x in lst]
         f["rps"] = statistics.median(rps)
         f["rps_min"], f["rps_max"] = min(rps), max(rps)
+        cpu = [x["cpu_ticks"] / CLK_TCK * 1e6 / x["requests"] for x in lst if x.get("cpu_ticks") is not None and x.get("requests")]
+        f["cpu_us"] = statistics.median(cpu) if cpu else None
         f["errors"] = sum(x.get(k, 0) for x in lst for k in ("connect", "read", "write", "status", "timeout"))
         f["n"] = len(lst)
         med[key] = f
@@ -86,8 +93,8 @@ def overhead_tables(work):
     names = {"mock": "mock region (Netty, inference delay 0)", "static": "nginx returning fixed JSON"}
     for up in ups:
         out.append(f"#### Upstream: {names[up]}\n")
-        out.append("| connections | path | req/s (median, min-max) | vs direct | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | errors |")
-        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| connections | path | req/s (median, min-max) | vs direct | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | CPU µs/req | errors |")
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for c in sorted({k[1] for k in med if k[0] == up}):
             d = med.get((up, c, "direct"))
             for p in PATHS:
@@ -95,10 +102,11 @@ def overhead_tables(work):
                 if not f:
                     continue
                 ratio = f"{f['rps'] / d['rps'] * 100:.0f} %" if d and d["rps"] else "-"
+                cpu = "%.0f" % f["cpu_us"] if f.get("cpu_us") is not None else "-"
                 a50 = f"{ms(f['p50_us'] - d['p50_us']):+.2f}" if d and p != "direct" else ""
                 a99 = f"{ms(f['p99_us'] - d['p99_us']):+.2f}" if d and p != "direct" else ""
                 out.append(f"| {c} | {p} | {f['rps']:,.0f} ({f['rps_min']:,.0f}-{f['rps_max']:,.0f}) | {ratio} | "
-                           f"{fmt_ms(f['p50_us'])} | {fmt_ms(f['p99_us'])} | {fmt_ms(f['p999_us'])} | {a50} | {a99} | {int(f['errors'])} |")
+                           f"{fmt_ms(f['p50_us'])} | {fmt_ms(f['p99_us'])} | {fmt_ms(f['p999_us'])} | {a50} | {a99} | {cpu} | {int(f['errors'])} |")
         out.append("")
     return "\n".join(out), med
 
@@ -136,11 +144,13 @@ def rss_figures(work):
 
 # ---------------------------------------------------------------------------------------------
 def mock_attempts(sample_json):
+    """(all requests, requests that met the fault: anything but a 200) on /v1/inference."""
     try:
         d = json.loads(sample_json)
     except ValueError:
         return None
-    return sum(int(v) for v in d.get("requests", {}).get("/v1/inference", {}).values())
+    by = d.get("requests", {}).get("/v1/inference", {})
+    return sum(int(v) for v in by.values()), sum(int(v) for k, v in by.items() if k != "200")
 
 
 def failover_one(d, target, scenario):
@@ -207,19 +217,20 @@ def failover_one(d, target, scenario):
         if scenario != "kill" and parts[1] == "mock":
             v = mock_attempts(parts[2])
             if v is not None:
-                series.append((ts, v))
+                # the primary's counters were reset before the run: all its non-200 answers met the fault
+                series.append((ts, v[1], v[0]))
         elif scenario == "kill" and parts[1] == "prom" and f'region="{PRIMARY}"' in parts[2]:
             series.append((ts, float(parts[2].rsplit(" ", 1)[1]), parts[2]))
     if scenario == "kill":
         agg = defaultdict(float)
         for ts, v, _ in series:
             agg[ts] += v
-        series = sorted(agg.items())
+        series = [(ts, v, v) for ts, v in sorted(agg.items())]
     leave_txt, during = "n/a", None
     if len(series) >= 3:
         series.sort()
         pre_s = [x for x in series if 1000 <= x[0] < rf]
-        rate = (pre_s[-1][1] - pre_s[0][1]) / ((pre_s[-1][0] - pre_s[0][0]) / 1000) if len(pre_s) >= 2 and pre_s[-1][0] > pre_s[0][0] else 0
+        rate = (pre_s[-1][2] - pre_s[0][2]) / ((pre_s[-1][0] - pre_s[0][0]) / 1000) if len(pre_s) >= 2 and pre_s[-1][0] > pre_s[0][0] else 0
         in_fault = [x for x in series if x[0] >= rf and x[0] <= rr]
         before = [x for x in series if x[0] < rf]
         last_busy = None
@@ -231,7 +242,8 @@ def failover_one(d, target, scenario):
                     last_busy = x[0]
             prev = x
         if in_fault:
-            base = before[-1][1] if before else in_fault[0][1]
+            # the primary's own counters were reset before the run (nothing met a fault before it): base 0
+            base = (before[-1][1] if before else in_fault[0][1]) if scenario == "kill" else 0
             during = int(in_fault[-1][1] - base)
             leave_txt = f"{max(0, last_busy - rf) / 1000:.1f} s" if last_busy is not None else "< 0.2 s"
     return {
@@ -240,6 +252,9 @@ def failover_one(d, target, scenario):
         "pre_share": (pre_primary / pre_ok * 100) if pre_ok else 0, "leave": leave_txt, "during": during,
         "back": back, "back_txt": back_txt, "stall": stall, "p99": bench.get("p99_us"), "max": bench.get("max_us"),
         "pre_rate": pre_rate,
+        # a hang pins requests for the per-try timeout: those still pinned when wrk stops at 20 s are never
+        # seen by it; counted here as failed (each took longer than 2 s), whatever became of them
+        "failed_hang": failed + max(0, (during or 0) - slow) if scenario == "hang" else failed,
     }
 
 
@@ -259,7 +274,8 @@ def failover_tables(work):
            "|---|---|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in res:
         limit = 0.1 if r["scenario"] == "hang" else 0.0
-        ok = r["pct"] < limit if limit else r["failed"] == 0
+        hang_pct = r["failed_hang"] / r["responses"] * 100 if r["responses"] else 0
+        ok = hang_pct < limit if limit else r["failed"] == 0
         tgt = f"{'< 0.1 %' if limit else '0'}: {met(ok)}"
         back_ok = r["back"] is not None and r["back"] <= 10
         n2 = ", ".join(f"{k}: {v}" for k, v in sorted(r["non2xx"].items())) or "0"
@@ -282,7 +298,10 @@ def run_report(work):
         out.append("### 1. Overhead: POST /v1/inference, closed loop (wrk, 1 thread)\n")
         out.append(f"Each cell: median of {p.get('reps', '?')} wrk runs of {p.get('dur', '?')} s, runs interleaved "
                    "(direct, router, nginx, direct, ...) so that the machine's drift hits all three alike. "
-                   "`vs direct` is the throughput ratio; `added` is the latency minus direct's at the same connection count.\n")
+                   "`vs direct` is the throughput ratio; `added` is the latency minus direct's at the same connection count. "
+                   "`CPU µs/req`: CPU time (user + system) of the process under test per answered request: the upstream's "
+                   "for direct, the proxy's own (router, or nginx's master and workers) for the others; it is far less "
+                   "sensitive to a busy machine than req/s.\n")
         out.append(ov)
     targets = []
     d64, r64, n64 = (med.get(("mock", 64, x)) for x in PATHS)
@@ -296,10 +315,11 @@ def run_report(work):
         a50 = ms(r64["p50_us"] - d64["p50_us"])
         a99 = ms(r64["p99_us"] - d64["p99_us"])
         targets.append(("p50 added < 1 ms at 64 connections", f"{a50:+.2f} ms", met(a50 < 1)))
-        targets.append(("p99 added < 5 ms at 64 connections", f"{a99:+.2f} ms", met(a99 < 5)))
+        targets.append(("p99 added < 5 ms at 64 connections", f"{a99:+.2f} ms", met(a99 < 5) + (" (direct's own p99 is scheduling noise at this load: see the 1-connection row)" if a99 < 0 else "")))
         d1, r1 = med.get(("mock", 1, "direct")), med.get(("mock", 1, "router"))
         if d1 and r1:
-            targets.append(("(for reference) p50 added at 1 connection, no queueing", f"{ms(r1['p50_us'] - d1['p50_us']):+.3f} ms", ""))
+            targets.append(("(for reference) p50 added at 1 connection, no queueing", f"{ms(r1['p50_us'] - d1['p50_us']):+.3f} ms", met(ms(r1['p50_us'] - d1['p50_us']) < 1)))
+            targets.append(("(for reference) p99 added at 1 connection", f"{ms(r1['p99_us'] - d1['p99_us']):+.2f} ms", met(ms(r1['p99_us'] - d1['p99_us']) < 5)))
         if n64:
             targets.append(("router p99 <= nginx p99 at 64 connections", f"{fmt_ms(r64['p99_us'])} vs {fmt_ms(n64['p99_us'])} ms", met(r64["p99_us"] <= n64["p99_us"])))
             for c in (16, 256):
@@ -323,8 +343,9 @@ def run_report(work):
         out.append("### 2. Failover under load: 20 s at 32 connections, fault on the primary at 5 s, recovery at 12 s\n")
         out.append("Two mock regions: `bench-primary` (priority 1) and `bench-secondary` (priority 2). A fresh router "
                    "(or nginx) per scenario. Failed = non-2xx answers + socket errors + answers slower than 2 s (wrk's timeout). "
-                   "`attempts on primary during fault`: requests that reached the primary between fault and recovery (its own "
-                   "counters; for a killed primary, the router's `router_attempts_total`). `traffic left primary after`: "
+                   "`attempts on primary during fault`: requests that met the fault on the primary (its own counters: answers "
+                   "other than 200, or hung; for a killed primary, the router's `router_attempts_total`). For a hang, "
+                   "requests still pinned on the primary when wrk stops are counted as failed in the targets. `traffic left primary after`: "
                    "from the fault to the last 200 ms sample in which the primary still got more than 1 % of the pre-fault rate. "
                    "`back after recovery`: from recovery to the first 100 ms in which the primary serves most answers. "
                    "`s under half throughput`: whole seconds after the fault with less than half the pre-fault throughput.\n")
@@ -332,8 +353,10 @@ def run_report(work):
         out.append("")
         for r in res:
             if r["scenario"] == "hang":
-                limit = 0.1
-                targets.append((f"failed requests < 0.1 % for a hanging primary ({r['target']})", f"{r['pct']:.3f} % ({r['failed']})", met(r["pct"] < limit)))
+                hp = r["failed_hang"] / r["responses"] * 100 if r["responses"] else 0
+                targets.append((f"failed requests < 0.1 % for a hanging primary ({r['target']})",
+                                f"{hp:.3f} % ({r['failed_hang']}: {r['failed']} seen by wrk, plus requests still pinned on the hung primary when wrk stopped)",
+                                met(hp < 0.1)))
             else:
                 targets.append((f"0 failed requests, primary {r['scenario']} ({r['target']})", f"{r['failed']}", met(r["failed"] == 0)))
             targets.append((f"traffic back within 10 s of recovery, {r['scenario']} ({r['target']})", r["back_txt"], met(r["back"] is not None and r["back"] <= 10)))
