@@ -21,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout TCP (and TLS) connect timeout
  * @param streamIdleTimeout a relayed stream that sends nothing for this long is cut
  * @param maxBodySize request bodies above this get 413
- * @param retryBudgetRatio retries in progress may be at most this fraction of active requests
- * @param retryBudgetMin ... but this many retries are always allowed
+ * @param retryBudgetRatio over the last 10 s, retries may be at most this fraction of requests ...
+ * @param retryBudgetMinPerSecond ... plus this many retries per second, so a quiet router can retry
  * @param retryAfter Retry-After sent with a 503 when no region could serve
  * @param forwardAuthorization forward the caller's Authorization header to regions that have no
  *     credentials of their own
@@ -38,7 +38,7 @@ public record ProxyProperties(
     @NotNull @DefaultValue("60s") Duration streamIdleTimeout,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
     @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.2") double retryBudgetRatio,
-    @Min(0) @DefaultValue("3") int retryBudgetMin,
+    @Min(0) @DefaultValue("10") int retryBudgetMinPerSecond,
     @NotNull @DefaultValue("1s") Duration retryAfter,
     @DefaultValue("false") boolean forwardAuthorization,
     @DefaultValue("true") boolean http2) {}

@@ -126,7 +126,7 @@ public class RouterConfiguration {
 
   @Bean
   RetryBudget retryBudget(ProxyProperties proxy) {
-    return new RetryBudget(proxy.retryBudgetRatio(), proxy.retryBudgetMin());
+    return new RetryBudget(proxy.retryBudgetRatio(), proxy.retryBudgetMinPerSecond());
   }
 
   @Bean

@@ -93,11 +93,7 @@ public class AttemptLoop {
       throw new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0);
     }
     budget.requestStarted();
-    try {
-      return attempts(snapshot, deadline, attempt);
-    } finally {
-      budget.requestEnded();
-    }
+    return attempts(snapshot, deadline, attempt);
   }
 
   private <T> Served<T> attempts(TableSnapshot snapshot, Deadline deadline, Attempt<T> attempt) {
@@ -131,18 +127,15 @@ public class AttemptLoop {
           continue;
         }
       }
-      boolean retry = attempts > 0;
-      if (retry && !budget.tryStartRetry()) {
-        stopReason = "retry budget exhausted";
-        break;
-      }
       Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
       if (!regionHealth.tryAcquire(maxInFlight)) {
-        if (retry) {
-          budget.retryEnded();
-        }
         metrics.attempt(region.name(), "over_capacity");
         continue; // spill over to the next region
+      }
+      if (attempts > 0 && !budget.tryStartRetry()) {
+        regionHealth.release();
+        stopReason = "retry budget exhausted";
+        break;
       }
       attempts++;
       if (previous != null) {
@@ -169,9 +162,6 @@ public class AttemptLoop {
         throw new RouterException(503, "shutting_down", "the router is shutting down", proxy.retryAfter(), attempts);
       } finally {
         regionHealth.release();
-        if (retry) {
-          budget.retryEnded();
-        }
       }
       metrics.attempt(region.name(), switch (result) {
         case Done<T> done -> done.outcome();
