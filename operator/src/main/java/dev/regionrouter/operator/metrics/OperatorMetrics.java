@@ -26,6 +26,7 @@ public final class OperatorMetrics {
   private final Counter probeFailures;
   private final Counter statusWrites;
   private final Counter events;
+  private final Counter reconcileFailures;
 
   public OperatorMetrics(Leadership leadership) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -44,6 +45,8 @@ public final class OperatorMetrics {
         .description("InferenceRegion status updates written").register(registry);
     events = Counter.builder("regionrouter.operator.events")
         .description("Kubernetes Events recorded").register(registry);
+    reconcileFailures = Counter.builder("regionrouter.operator.reconcile.failures")
+        .description("Reconciles that failed and went to the error path (retried with backoff)").register(registry);
     Gauge.builder("regionrouter.operator.leader", leadership, l -> l.isLeading() ? 1 : 0)
         .description("1 while this replica leads (or runs without leader election)").register(registry);
   }
@@ -83,6 +86,10 @@ public final class OperatorMetrics {
 
   public void statusWritten() {
     statusWrites.increment();
+  }
+
+  public void reconcileFailed() {
+    reconcileFailures.increment();
   }
 
   public void eventRecorded() {

@@ -13,12 +13,17 @@ import dev.regionrouter.operator.metrics.OperatorMetrics;
 import dev.regionrouter.operator.probe.ProbeObservation;
 import dev.regionrouter.operator.probe.ProbeTarget;
 import dev.regionrouter.operator.probe.RegionProber;
+import dev.regionrouter.operator.status.ErrorConditions;
+import dev.regionrouter.operator.status.ErrorConditions.ReconcileError;
 import dev.regionrouter.operator.status.RegionStatusCalculator;
 import dev.regionrouter.operator.table.Publication;
+import dev.regionrouter.operator.table.RegionEntries;
 import dev.regionrouter.operator.table.RoutingTablePublisher;
+import dev.regionrouter.operator.table.RoutingTablePublisher.WriteFailure;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -28,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * Reconciles one InferenceRegion: observe (spec problems, publication, probe), compute the
  * desired status, apply (ask for the namespace's table to be republished, keep the probe running),
  * record (write the status only when it changed, events only on transitions).
+ *
+ * <p>One error path: whatever makes a reconcile fail (the API server refusing the status write, or
+ * the routing-table write this region waits for, thrown as {@link RoutingTableWriteException}) goes
+ * to JOSDK, which retries with backoff and calls {@link #updateErrorStatus}; that maps the exception
+ * to a condition reason ({@link ReconcileErrors}) and shows it without wiping the rest of the status.
+ * An invalid spec is not an error: it is a condition, and is not retried.
  *
  * <p>Runs in JOSDK's "trigger on all events" mode: deletions reach it too, with no finalizer (the
  * routing table is derived state, nothing outside the cluster needs cleaning, and a missing
@@ -103,6 +115,13 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
     // compute
     InferenceRegionStatus before = region.getStatus();
     Publication publication = publisher.publicationOf(region);
+    Optional<WriteFailure> tableFailure = publisher.writeFailure(namespace);
+    if (tableFailure.isPresent() && problems.isEmpty() && !region.getSpec().drained()
+        && publication != Publication.PUBLISHED && publication != Publication.TOO_LARGE) {
+      // the write this region waits for keeps failing: JOSDK's error path shows it and retries
+      throw new RoutingTableWriteException(namespace, tableFailure.get(), RegionStatusCalculator.compute(region,
+          new RegionStatusCalculator.Observed(problems, publication, probe), clock.instant()));
+    }
     if (problems.isEmpty() && !region.getSpec().drained() && publication == Publication.PENDING
         && publisher.isPending(namespace)
         && (before == null || before.getConditions() == null || before.getConditions().isEmpty())) {
@@ -140,12 +159,77 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
   }
 
   /**
-   * After a publish, reconcile the regions of the namespace whose Published condition no longer
-   * matches (newly listed, or refused as too large); the others are left alone.
+   * JOSDK's error path: the reconcile threw. Shows the error as conditions (Ready=False and
+   * Reconciling=True with a CamelCase reason, Published=False when it keeps the region out of the
+   * table) over the rest of the status, written only when that changes what the object shows.
+   * JOSDK keeps retrying with backoff; the next successful reconcile computes the status afresh,
+   * which clears the error.
+   */
+  @Override
+  public ErrorStatusUpdateControl<InferenceRegion> updateErrorStatus(InferenceRegion region,
+      Context<InferenceRegion> context, Exception e) {
+    metrics.reconcileFailed();
+    if (!leadership.isLeading() || region.getMetadata().getDeletionTimestamp() != null) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    ReconcileError error = ReconcileErrors.classify(e);
+    // what the object shows now: the cache, not the reconcile's copy (a failed write may have changed it)
+    InferenceRegionStatus current = context.getPrimaryCache().get(ResourceID.fromResource(region))
+        .map(InferenceRegion::getStatus).orElse(null);
+    InferenceRegionStatus base = ReconcileErrors.find(e, RoutingTableWriteException.class)
+        .map(RoutingTableWriteException::observedStatus).orElse(current);
+    Publication publication = publisher.publicationOf(region);
+    boolean listed = publication == Publication.PUBLISHED || publication == Publication.UPDATING;
+    InferenceRegionStatus shown = ErrorConditions.apply(base, current, region.getMetadata().getGeneration(), error,
+        listed, clock.instant());
+    if (Objects.equals(normalized(current), shown)) {
+      return ErrorStatusUpdateControl.noStatusUpdate(); // already shown: no churn while the error lasts
+    }
+    try {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(region, context, r -> {
+        r.setStatus(shown);
+        return r;
+      });
+    } catch (RuntimeException writeFailed) {
+      // the API server refuses this write too: the next retry tries again
+      LOG.debug("{}/{}: could not show {} in the status: {}", region.getMetadata().getNamespace(),
+          region.getMetadata().getName(), error.reason(), writeFailed.getMessage());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    metrics.statusWritten();
+    String readyBefore = current == null ? null
+        : current.condition(Conditions.READY).map(Condition::getReason).orElse(null);
+    if (!error.reason().equals(readyBefore)) {
+      LOG.warn("{}/{}: {}: {}", region.getMetadata().getNamespace(), region.getMetadata().getName(), error.reason(),
+          error.message());
+      events.record(region, new TransitionEvents.RegionEvent(TransitionEvents.RegionEvent.WARNING, error.reason(),
+          error.message()));
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * After a publish attempt, reconcile the regions of the namespace whose status no longer matches:
+   * newly listed, refused as too large, waiting for a write that keeps failing (to show the error),
+   * or showing an error while the table is written again (to clear it). The others are left alone.
    */
   public void publicationChanged(String namespace) {
+    Optional<WriteFailure> tableFailure = publisher.writeFailure(namespace);
     catalog.regions(namespace).forEach(region -> {
-      Condition expected = RegionStatusCalculator.publishedCondition(publisher.publicationOf(region));
+      boolean showsError = ErrorConditions.shows(region.getStatus(), ReconcileErrors.API_SERVER_ERROR);
+      Publication publication = publisher.publicationOf(region);
+      if (tableFailure.isPresent()) {
+        if (!showsError && RegionEntries.usable(region) && publication != Publication.PUBLISHED
+            && publication != Publication.TOO_LARGE) {
+          signals.signal(ResourceID.fromResource(region));
+        }
+        return;
+      }
+      if (showsError) {
+        signals.signal(ResourceID.fromResource(region));
+        return;
+      }
+      Condition expected = RegionStatusCalculator.publishedCondition(publication);
       Condition actual = region.getStatus() == null ? null
           : region.getStatus().condition(Conditions.PUBLISHED).orElse(null);
       boolean drainedOrInvalid = actual != null && (Conditions.Reasons.DRAINED.equals(actual.getReason())

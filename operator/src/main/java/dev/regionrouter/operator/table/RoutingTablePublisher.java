@@ -55,10 +55,24 @@ public final class RoutingTablePublisher implements AutoCloseable {
     Set<String> namespaces();
   }
 
+  /**
+   * The table of a namespace could not be written, several times in a row: what the API server said
+   * (the HTTP code, 0 when it did not answer). The message is stable across retries (no attempt
+   * count, no time), so reporting it in a condition does not churn.
+   */
+  public record WriteFailure(int httpCode, String message) {}
+
+  /** Consecutive failed writes after which a failure is reported (a single blip is only retried). */
+  public static final int FAILURES_BEFORE_REPORTING = 2;
+
   /** What was last published in a namespace. */
   private record NamespaceState(Map<String, RegionEntry> published, boolean tooLarge, String writtenJson,
-      String writtenResourceVersion, int failures) {
-    static final NamespaceState NONE = new NamespaceState(Map.of(), false, null, null, 0);
+      String writtenResourceVersion, int failures, WriteFailure lastFailure) {
+    static final NamespaceState NONE = new NamespaceState(Map.of(), false, null, null, 0, null);
+
+    NamespaceState failed(WriteFailure failure) {
+      return new NamespaceState(published, tooLarge, writtenJson, writtenResourceVersion, failures + 1, failure);
+    }
   }
 
   private static final class Pending {
@@ -123,7 +137,7 @@ public final class RoutingTablePublisher implements AutoCloseable {
     if (cm == null) {
       // deleted (or relabelled): forget our write, so the next publish does not take it as current
       states.computeIfPresent(namespace, (ns, s) -> new NamespaceState(s.published(), s.tooLarge(), null, null,
-          s.failures()));
+          s.failures(), s.lastFailure()));
       requestPublish(namespace);
     } else if (state.writtenJson() == null || !ConfigMapStore.holds(cm, state.writtenJson())) {
       requestPublish(namespace);
@@ -144,6 +158,16 @@ public final class RoutingTablePublisher implements AutoCloseable {
       return Publication.TOO_LARGE;
     }
     return published != null ? Publication.UPDATING : Publication.PENDING;
+  }
+
+  /**
+   * Present while writing the namespace's table keeps failing ({@value #FAILURES_BEFORE_REPORTING}
+   * or more attempts in a row); empty again after the next successful publish.
+   */
+  public Optional<WriteFailure> writeFailure(String namespace) {
+    NamespaceState state = states.get(namespace);
+    return state == null || state.failures() < FAILURES_BEFORE_REPORTING
+        ? Optional.empty() : Optional.ofNullable(state.lastFailure());
   }
 
   /** True while a publish of the namespace is scheduled and not yet started. */
@@ -191,10 +215,10 @@ public final class RoutingTablePublisher implements AutoCloseable {
             + "regions not in it get Published=False RoutingTableTooLarge", namespace, size, maxTableBytes);
         metrics.tableTooLarge();
         states.put(namespace, new NamespaceState(previous.published(), true, previous.writtenJson(),
-            previous.writtenResourceVersion(), 0));
+            previous.writtenResourceVersion(), 0, null));
       } else if (isCurrent(namespace, json, previous)) {
         metrics.tableUnchanged();
-        states.put(namespace, new NamespaceState(byName, false, json, previous.writtenResourceVersion(), 0));
+        states.put(namespace, new NamespaceState(byName, false, json, previous.writtenResourceVersion(), 0, null));
       } else if (!leadership.isLeading()) {
         return;
       } else {
@@ -203,28 +227,23 @@ public final class RoutingTablePublisher implements AutoCloseable {
         LOG.info("wrote routing table {}/{}: {} regions, {} bytes", namespace, RoutingTableCodec.CONFIG_MAP_NAME,
             entries.size(), size);
         states.put(namespace, new NamespaceState(byName, false, json,
-            written.getMetadata().getResourceVersion(), 0));
+            written.getMetadata().getResourceVersion(), 0, null));
       }
     } catch (KubernetesClientException e) {
       metrics.tableError();
-      int failures = previous.failures() + 1;
-      states.put(namespace, new NamespaceState(previous.published(), previous.tooLarge(), previous.writtenJson(),
-          previous.writtenResourceVersion(), failures));
       if (e.getCode() == 413 || (e.getCode() == 422 && String.valueOf(e.getMessage()).contains("too long"))) {
         LOG.warn("API server refused the routing table of namespace {} as too large: keeping the last one", namespace);
         states.put(namespace, new NamespaceState(previous.published(), true, previous.writtenJson(),
-            previous.writtenResourceVersion(), 0));
+            previous.writtenResourceVersion(), 0, null));
       } else {
-        long delayMs = Math.min(MAX_RETRY_DELAY.toMillis(), 250L << Math.min(failures, 7));
-        LOG.warn("writing routing table of namespace {} failed ({}): retrying in {} ms", namespace, e.getMessage(),
-            delayMs);
-        schedule(namespace, TimeUnit.MILLISECONDS.toNanos(delayMs));
+        retryAfterFailure(namespace, previous.failed(describe(e)), e.getMessage());
         return;
       }
     } catch (RuntimeException e) {
       metrics.tableError();
       LOG.error("publishing routing table of namespace {} failed: retrying", namespace, e);
-      schedule(namespace, TimeUnit.SECONDS.toNanos(1));
+      retryAfterFailure(namespace, previous.failed(new WriteFailure(0, e.getClass().getSimpleName() + ": "
+          + e.getMessage())), e.getMessage());
       return;
     }
     try {
@@ -232,6 +251,36 @@ public final class RoutingTablePublisher implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("could not signal publication change of namespace {}", namespace, e);
     }
+  }
+
+  /**
+   * Records the failure, schedules the next attempt with exponential backoff (0.5 s doubling up to
+   * 30 s) and, once the failure is worth reporting, tells the reconciler so that the regions waiting
+   * for this table show it (JOSDK's error path turns it into their conditions).
+   */
+  private void retryAfterFailure(String namespace, NamespaceState failed, String detail) {
+    states.put(namespace, failed);
+    long delayMs = Math.min(MAX_RETRY_DELAY.toMillis(), 250L << Math.min(failed.failures(), 7));
+    LOG.warn("writing routing table of namespace {} failed ({}): retrying in {} ms", namespace, detail, delayMs);
+    schedule(namespace, TimeUnit.MILLISECONDS.toNanos(delayMs));
+    if (failed.failures() >= FAILURES_BEFORE_REPORTING) {
+      try {
+        onPublicationChanged.accept(namespace);
+      } catch (RuntimeException e) {
+        LOG.warn("could not signal the write failure of namespace {}", namespace, e);
+      }
+    }
+  }
+
+  /** The API server's answer in one stable line: code, reason, and its message without the URL. */
+  static WriteFailure describe(KubernetesClientException e) {
+    io.fabric8.kubernetes.api.model.Status status = e.getStatus();
+    String reason = status == null || status.getReason() == null ? "" : " " + status.getReason();
+    String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    String text = e.getCode() == 0
+        ? "the API server did not answer: " + message
+        : "the API server answered HTTP " + e.getCode() + reason + ": " + message;
+    return new WriteFailure(e.getCode(), text.length() > 400 ? text.substring(0, 397) + "..." : text);
   }
 
   /** True when the ConfigMap already holds {@code json}, or our write of it is newer than the watch has seen. */
