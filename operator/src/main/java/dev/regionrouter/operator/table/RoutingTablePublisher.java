@@ -231,7 +231,9 @@ public final class RoutingTablePublisher implements AutoCloseable {
       }
     } catch (KubernetesClientException e) {
       metrics.tableError();
-      if (e.getCode() == 413 || (e.getCode() == 422 && String.valueOf(e.getMessage()).contains("too long"))) {
+      if (e.getCode() == 413 || (e.getCode() == 422
+          && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("too long"))) {
+        // a real API server says "Too long: must have at most 1048576 bytes"
         LOG.warn("API server refused the routing table of namespace {} as too large: keeping the last one", namespace);
         states.put(namespace, new NamespaceState(previous.published(), true, previous.writtenJson(),
             previous.writtenResourceVersion(), 0, null));

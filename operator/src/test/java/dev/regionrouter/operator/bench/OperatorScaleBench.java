@@ -4,7 +4,6 @@ import dev.regionrouter.api.table.RoutingTableCodec;
 import dev.regionrouter.api.v1alpha1.Condition;
 import dev.regionrouter.api.v1alpha1.Conditions;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
-import dev.regionrouter.api.v1alpha1.InferenceRegionSpec;
 import dev.regionrouter.operator.MockCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,10 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,11 +34,16 @@ import java.util.regex.Pattern;
 
 /**
  * bench/operator-scale's runner: a CRUD mock API server on a local port, the real operator.jar as
- * a child process against it (kubeconfig file), N InferenceRegions created concurrently in one
- * namespace. Prints key=value results: time until the ConfigMap lists all of them, ConfigMap
- * writes, time until every status says Published, the operator's peak RSS (VmHWM) and peak heap.
+ * a child process against it (kubeconfig file), N InferenceRegions of one {@link RegionShapes}
+ * created concurrently in one namespace. Prints key=value results: time until the ConfigMap lists
+ * all of them (and from the last accepted create: the operator's own share), ConfigMap writes, time
+ * until every status says Published, the operator's peak RSS (VmHWM) and peak heap.
  *
- * <p>Arguments: JAVA OPERATOR_JAR REGIONS WORK_DIR [extra JVM options...]
+ * <p>When the shape and count make a table over the ConfigMap limit, it waits instead until every
+ * region's status settled (Published, or refused with RoutingTableTooLarge) and reports how many
+ * regions the kept table lists, its size, and how many regions were refused.
+ *
+ * <p>Arguments: JAVA OPERATOR_JAR REGIONS WORK_DIR SHAPE [extra JVM options...]
  */
 public final class OperatorScaleBench {
 
@@ -52,7 +58,10 @@ public final class OperatorScaleBench {
     Path jar = Path.of(args[1]);
     int count = Integer.parseInt(args[2]);
     Path work = Path.of(args[3]);
-    List<String> jvmOptions = List.of(args).subList(4, args.length);
+    RegionShapes shape = RegionShapes.named(args[4]);
+    List<String> jvmOptions = List.of(args).subList(5, args.length);
+    int expectedBytes = TableSizeBench.bytes(shape, count);
+    boolean overLimit = expectedBytes > RoutingTableCodec.CONFIG_MAP_MAX_BYTES;
     Files.createDirectories(work);
 
     try (MockCluster cluster = MockCluster.startOnLoopback()) {
@@ -92,6 +101,9 @@ public final class OperatorScaleBench {
       env.remove("OPERATOR_NAMESPACE");
       env.remove("WATCH_NAMESPACES");
       Process operator = pb.start();
+      // bench/operator-scale's timeout sends SIGTERM to this JVM: take the operator down with it
+      Thread reaper = new Thread(operator::destroyForcibly, "stop-operator");
+      Runtime.getRuntime().addShutdownHook(reaper);
       HttpClient http = HttpClient.newHttpClient();
       PeakSampler sampler = new PeakSampler(operator.pid(), http, httpPort);
       try {
@@ -99,6 +111,7 @@ public final class OperatorScaleBench {
         sampler.start();
         AtomicInteger writes = new AtomicInteger();
         AtomicInteger listed = new AtomicInteger();
+        AtomicInteger tableBytes = new AtomicInteger();
         AtomicLong allListedAt = new AtomicLong();
         Watch watch = client.configMaps().inNamespace(NS).withName(RoutingTableCodec.CONFIG_MAP_NAME)
             .watch(new Watcher<>() {
@@ -106,8 +119,10 @@ public final class OperatorScaleBench {
               public void eventReceived(Action action, ConfigMap cm) {
                 if (action == Action.ADDED || action == Action.MODIFIED) {
                   writes.incrementAndGet();
-                  int n = RoutingTableCodec.readJson(cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY)).regions().size();
+                  String json = cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
+                  int n = RoutingTableCodec.readJson(json).regions().size();
                   listed.set(n);
+                  tableBytes.set(json.getBytes(StandardCharsets.UTF_8).length);
                   if (n == count) {
                     allListedAt.compareAndSet(0, System.nanoTime());
                   }
@@ -122,36 +137,46 @@ public final class OperatorScaleBench {
           List<Future<?>> creates = new ArrayList<>();
           for (int i = 0; i < count; i++) {
             int n = i;
-            creates.add(pool.submit(() -> client.resource(new InferenceRegion(NS, String.format("region-%04d", n),
-                new InferenceRegionSpec("http://127.0.0.1:9/r" + n, 0.01 * (n % 100), n % 10, "aws"))).create()));
+            creates.add(pool.submit(() -> client.resource(shape.region(NS, n)).create()));
           }
           for (Future<?> f : creates) {
             f.get();
           }
         }
         long createdAt = System.nanoTime();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (allListedAt.get() == 0 && System.nanoTime() < deadline && operator.isAlive()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        while (!overLimit && allListedAt.get() == 0 && System.nanoTime() < deadline && operator.isAlive()) {
           Thread.sleep(20); // polling a benchmark's progress, not a test assertion
         }
         long tableMs = allListedAt.get() == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - start);
+        long fromLastCreateMs = allListedAt.get() == 0 ? -1
+            : Math.max(0, TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - createdAt));
         int writesAtTable = writes.get();
         long statusMs = -1;
+        long published = 0;
+        long tooLarge = 0;
         while (System.nanoTime() < deadline && operator.isAlive()) {
-          long published = client.resources(InferenceRegion.class).inNamespace(NS).list().getItems().stream()
-              .filter(r -> r.getStatus() != null && r.getStatus().condition(Conditions.PUBLISHED)
-                  .map(Condition::isTrue).orElse(false))
-              .count();
-          if (published == count) {
+          List<InferenceRegion> regions = client.resources(InferenceRegion.class).inNamespace(NS).list().getItems();
+          published = regions.stream().filter(r -> reason(r).equals(Conditions.Reasons.PUBLISHED)).count();
+          tooLarge = regions.stream().filter(r -> reason(r).equals(Conditions.Reasons.TABLE_TOO_LARGE)).count();
+          if (published == count || (overLimit && published + tooLarge == count && published == listed.get())) {
             statusMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             break;
           }
-          Thread.sleep(250);
+          Thread.sleep(1000);
         }
         Thread.sleep(2000); // let the probes of 1,000 regions run a little before the last sample
         watch.close();
         sampler.stop();
         System.out.println("regions=" + count);
+        System.out.println("shape=" + shape.name().toLowerCase(Locale.ROOT));
+        System.out.println("expected_table_bytes=" + expectedBytes);
+        System.out.println("over_limit=" + overLimit);
+        System.out.println("table_bytes=" + tableBytes.get());
+        System.out.println("last_create_to_table_ms=" + fromLastCreateMs);
+        System.out.println("regions_published=" + published);
+        System.out.println("regions_too_large=" + tooLarge);
+        System.out.println("operator_ready=" + ready(http, httpPort));
         System.out.println("create_ms=" + TimeUnit.NANOSECONDS.toMillis(createdAt - start));
         System.out.println("table_complete_ms=" + tableMs);
         System.out.println("table_regions=" + listed.get());
@@ -170,6 +195,20 @@ public final class OperatorScaleBench {
         }
         System.out.println("operator_exit_code=" + operator.exitValue());
       }
+    }
+  }
+
+  private static String reason(InferenceRegion region) {
+    return region.getStatus() == null ? "" : region.getStatus().condition(Conditions.PUBLISHED)
+        .map(Condition::getReason).orElse("");
+  }
+
+  private static boolean ready(HttpClient http, int port) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+    } catch (IOException | InterruptedException e) {
+      return false;
     }
   }
 
