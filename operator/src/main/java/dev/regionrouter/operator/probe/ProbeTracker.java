@@ -8,7 +8,9 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>Latency is an EWMA (alpha 0.3) of successful probes; the reported figure moves only when
- *       the average leaves a band of max(5 ms, 20 %) around it.</li>
+ *       the average leaves a band of max(5 ms, 20 %) around it. The first sample pays for the
+ *       connection set-up and a cold JVM (often ten times the region's latency), so the second
+ *       success replaces it instead of being averaged with it.</li>
  *   <li>Healthy after one success, unhealthy after {@value #FAILURE_THRESHOLD} failures in a row
  *       (Kubernetes' default failureThreshold).</li>
  *   <li>The failure count is reported at 1, 2, 3, then 4, 8, 16, ...: a dead region costs a status
@@ -23,6 +25,7 @@ public final class ProbeTracker {
   private static final double LATENCY_BAND_RATIO = 0.2;
 
   private double ewmaMs = Double.NaN;
+  private int successes;
   private int failures;
   private ProbeObservation reported;
 
@@ -33,7 +36,8 @@ public final class ProbeTracker {
 
   /** Records a successful probe; returns true when the reported observation changed. */
   public boolean success(double latencyMs, Instant now) {
-    ewmaMs = Double.isNaN(ewmaMs) ? latencyMs : ALPHA * latencyMs + (1 - ALPHA) * ewmaMs;
+    successes++;
+    ewmaMs = successes <= 2 ? latencyMs : ALPHA * latencyMs + (1 - ALPHA) * ewmaMs;
     failures = 0;
     Long latency = reported == null ? null : reported.latencyMs();
     if (latency == null || Math.abs(ewmaMs - latency) >= Math.max(MIN_LATENCY_BAND_MS, LATENCY_BAND_RATIO * latency)) {

@@ -27,6 +27,16 @@ class ProbeTrackerTest {
   }
 
   @Test
+  void theColdFirstSampleIsReplacedByTheSecondInsteadOfDominatingTheAverage() {
+    ProbeTracker tracker = new ProbeTracker();
+    tracker.success(900, t0); // connection set-up and a cold JVM
+    tracker.success(55, t0.plusSeconds(10));
+    assertThat(tracker.current().latencyMs()).isEqualTo(55L);
+    tracker.success(65, t0.plusSeconds(20));
+    assertThat(tracker.current().latencyMs()).as("then smoothed as usual, inside the band").isEqualTo(55L);
+  }
+
+  @Test
   void aClearLatencyShiftIsReportedSmoothed() {
     ProbeTracker tracker = new ProbeTracker();
     tracker.success(50, t0);
