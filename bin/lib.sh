@@ -83,3 +83,11 @@ wait_http() {
 port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+
+# snapshot_jar MODULE DIR: copies MODULE's executable jar into DIR and prints the copy's path, so
+# that a rebuild while the demo runs does not pull the jar from under a running JVM.
+snapshot_jar() {
+  mkdir -p "$2"
+  cp "$ROOT/$1/target/$1.jar" "$2/$1.jar"
+  echo "$2/$1.jar"
+}
