@@ -96,6 +96,7 @@ public class ErrorHandling implements ErrorController {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 406 -> "not_acceptable";
+      case 408 -> "request_timeout";
       case 413 -> "body_too_large";
       case 415 -> "unsupported_media_type";
       default -> status.is5xxServerError() ? "internal_error" : "http_" + status.value();

@@ -43,7 +43,7 @@ public class InferenceController {
   @PostMapping("/v1/inference")
   public ResponseEntity<byte[]> infer(HttpServletRequest request) throws JsonProcessingException {
     requireJson(request.getContentType());
-    byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes());
+    byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes(), settings.bodyReadTimeout());
     ObjectNode parsed = InferenceRequest.parse(body, RouterConfiguration.json());
     Deadline deadline = Deadline.in(Deadlines.requestTimeout(request, settings.requestTimeout()));
     AttemptLoop.Served<InferenceProxy.Answer> served =

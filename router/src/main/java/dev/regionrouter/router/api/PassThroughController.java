@@ -33,7 +33,7 @@ public class PassThroughController {
     if (path.equals("/v1/inference")) {
       throw new RouterException(405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
     }
-    byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes());
+    byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes(), settings.bodyReadTimeout());
     String query = request.getQueryString();
     PassThroughProxy.Inbound inbound = new PassThroughProxy.Inbound(request.getMethod(),
         query == null ? path : path + "?" + query, HeaderPolicy.of(request), body);

@@ -21,6 +21,12 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout TCP (and TLS) connect timeout
  * @param streamIdleTimeout a relayed stream that sends nothing for this long is cut
  * @param maxBodySize request bodies above this get 413
+ * @param bodyReadTimeout a caller must have sent its whole request body within this, else 408 (a
+ *     body trickled in byte by byte would otherwise hold the request open without end; a caller
+ *     that stops sending altogether is cut by the server's connection timeout)
+ * @param maxResponseSize a region's /v1/inference answer is buffered (it is parsed and rewrapped)
+ *     up to this size; a bigger one fails the attempt (outcome response_too_large) and the next
+ *     region is tried. Pass-through answers are relayed as they arrive and have no such limit
  * @param retryBudgetRatio over the last 10 s, retries may be at most this fraction of requests ...
  * @param retryBudgetMinPerSecond ... plus this many retries per second, so a quiet router can retry
  * @param retryAfter Retry-After sent with a 503 when no region could serve
@@ -37,6 +43,8 @@ public record ProxyProperties(
     @NotNull @DefaultValue("2s") Duration connectTimeout,
     @NotNull @DefaultValue("60s") Duration streamIdleTimeout,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
+    @NotNull @DefaultValue("10s") Duration bodyReadTimeout,
+    @NotNull @DefaultValue("10MB") DataSize maxResponseSize,
     @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.2") double retryBudgetRatio,
     @Min(0) @DefaultValue("10") int retryBudgetMinPerSecond,
     @NotNull @DefaultValue("1s") Duration retryAfter,

@@ -137,7 +137,7 @@ public class RouterConfiguration {
 
   @Bean
   InferenceProxy inferenceProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
-    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization());
+    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization(), proxy.maxResponseSize().toBytes());
   }
 
   @Bean(destroyMethod = "shutdownNow")

@@ -20,6 +20,9 @@ public final class RegionHealth {
   /** What a recorded failure did, for metrics and logs. */
   public enum FailureEffect { COUNTED, EJECTED }
 
+  /** Probe samples whose minimum feeds the smoothed latency (see smoothProbe). */
+  static final int PROBE_WINDOW = 3;
+
   private final String endpoint;
   private final HealthProperties settings;
   private final int unhealthyThreshold;
@@ -31,8 +34,11 @@ public final class RegionHealth {
   private int probeSuccesses;
   private int probeFailures;
   private double latencySeconds = Double.NaN;
-  /** How many coming probe samples replace the latency instead of averaging into it (see smoothProbe). */
-  private int coldSamples = 2;
+  /** The last few probe round trips (seconds), newest last; cleared when probes find the region down (see smoothProbe). */
+  private final double[] probeWindow = new double[PROBE_WINDOW];
+  private int probeWindowSize;
+  /** The window was full once since probes last found the region down: from then on the EWMA averages. */
+  private boolean probeWindowFilled;
   private boolean probeFailedSinceEjection;
   private double trafficLatencySeconds = Double.NaN;
   private int failures;
@@ -86,12 +92,15 @@ public final class RegionHealth {
     } else {
       probeSuccesses = 0;
       probeFailures++;
-      coldSamples = 2;
       if (ejectedUntil != null) {
         probeFailedSinceEjection = true;
       }
       if (activeHealthy && probeFailures >= unhealthyThreshold) {
         activeHealthy = false;
+        // the region is down (restarting, moving): measure it afresh when it answers again; one
+        // failed probe alone (a timeout on a busy machine) keeps the measurement
+        probeWindowFilled = false;
+        probeWindowSize = 0;
         return true;
       }
     }
@@ -163,17 +172,34 @@ public final class RegionHealth {
   }
 
   /**
-   * The first probe of a region (and the first after a failed one) pays for a new connection and,
-   * at startup, a cold JIT: it is kept only until the next sample replaces it, so a router ranks
-   * regions right within two probes instead of after a dozen.
+   * A probe's round trip is the region's distance plus noise, and the noise only ever adds: a GC
+   * pause, a busy CPU (2 cores shared with other work), a cold connection or JIT at startup delay a
+   * probe, nothing makes it faster. So the EWMA is fed the minimum of the last {@value
+   * #PROBE_WINDOW} probes, not each raw sample: one or two delayed probes in a row do not move the
+   * score, while a region that really became slower is followed after {@value #PROBE_WINDOW}
+   * probes (real traffic's per-try timeouts feed the latency directly, unfiltered).
+   *
+   * <p>Until the window has filled (a new region, or one that probes found down) the latency is that
+   * minimum outright, so a router ranks regions right within a few probes; averaging the first
+   * sample of a cold start into the EWMA would make it linger for dozens of probes and, with
+   * regions 10 ms apart, put them in the wrong order.
    */
   private void smoothProbe(Duration sample) {
-    if (coldSamples > 0) {
-      latencySeconds = sample.toNanos() / 1e9;
-      coldSamples--;
+    if (probeWindowSize == PROBE_WINDOW) {
+      System.arraycopy(probeWindow, 1, probeWindow, 0, PROBE_WINDOW - 1);
+      probeWindowSize--;
+    }
+    probeWindow[probeWindowSize++] = sample.toNanos() / 1e9;
+    double floor = probeWindow[0];
+    for (int i = 1; i < probeWindowSize; i++) {
+      floor = Math.min(floor, probeWindow[i]);
+    }
+    if (!probeWindowFilled || Double.isNaN(latencySeconds)) {
+      latencySeconds = floor; // still measuring: the minimum so far is the best estimate
+      probeWindowFilled = probeWindowSize == PROBE_WINDOW;
       return;
     }
-    smoothLatency(sample);
+    latencySeconds = smoothing * floor + (1 - smoothing) * latencySeconds;
   }
 
   private void smoothLatency(Duration sample) {

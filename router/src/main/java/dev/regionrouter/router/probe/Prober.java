@@ -36,6 +36,9 @@ public class Prober implements AutoCloseable {
 
   private static final Duration FOLLOW_UP = Duration.ofMillis(200);
 
+  /** A health answer is a few bytes; a region that sends more fails its probe instead of filling memory. */
+  private static final long MAX_HEALTH_BODY_BYTES = 64 * 1024;
+
   private final UpstreamClient client;
   private final HealthRegistry health;
   private final ProbeProperties settings;
@@ -83,7 +86,7 @@ public class Prober implements AutoCloseable {
       String failure = null;
       try {
         int status = client.exchange(new UpstreamClient.Request("GET", target.uri(), Map.of("accept",
-            List.of("application/json")), null), target.timeout()).status();
+            List.of("application/json")), null), target.timeout(), MAX_HEALTH_BODY_BYTES).status();
         ok = status >= 200 && status < 300;
         if (!ok) {
           failure = "HTTP " + status;

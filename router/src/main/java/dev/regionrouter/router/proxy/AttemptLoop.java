@@ -104,6 +104,7 @@ public class AttemptLoop {
     boolean onlyThrottled = true;
     String previous = null;
     String stopReason = null;
+    boolean lastReachedRegion = true;
     for (AttemptPlan.Scored scored : plan.order()) {
       if (attempts >= proxy.maxAttempts()) {
         break;
@@ -132,7 +133,10 @@ public class AttemptLoop {
         metrics.attempt(region.name(), "over_capacity");
         continue; // spill over to the next region
       }
-      if (attempts > 0 && !budget.tryStartRetry()) {
+      // a retry after a connection that was never made (refused, connect timeout) is free: the
+      // region never saw the request, so it adds no load (gRPC's transparent retries); this is
+      // what lets a burst in flight when a region dies fail over whole
+      if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
         regionHealth.release();
         stopReason = "retry budget exhausted";
         break;
@@ -179,6 +183,7 @@ public class AttemptLoop {
       }
       Failed<T> failed = (Failed<T>) result;
       failures.add(region.name() + ": " + failed.outcome());
+      lastReachedRegion = !failed.outcome().equals("refused") && !failed.outcome().equals("connect_timeout");
       if (failed.throttled()) {
         regionHealth.recordThrottled(failed.retryAfter());
         Duration cool = failed.retryAfter() == null ? proxy.retryAfter() : failed.retryAfter();

@@ -22,12 +22,16 @@ public class InferenceProxy {
   private final UpstreamClient client;
   private final ObjectMapper json;
   private final boolean forwardAuthorization;
+  private final long maxResponseBytes;
 
-  public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization) {
+  /** maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails the attempt. */
+  public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization,
+      long maxResponseBytes) {
     this.loop = loop;
     this.client = client;
     this.json = json;
     this.forwardAuthorization = forwardAuthorization;
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   /** What the region answered. */
@@ -60,8 +64,14 @@ public class InferenceProxy {
           });
       URI uri = URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath());
       long start = System.nanoTime();
-      UpstreamClient.Buffered response = client.exchange(new UpstreamClient.Request("POST", uri, headers, bytes),
-          attempt.timeout());
+      UpstreamClient.Buffered response;
+      try {
+        response = client.exchange(new UpstreamClient.Request("POST", uri, headers, bytes), attempt.timeout(),
+            maxResponseBytes);
+      } catch (UpstreamClient.ResponseTooLargeException e) {
+        // an answer this big is not an inference result the router may buffer: the region failed
+        return AttemptLoop.Failed.region("response_too_large");
+      }
       Duration latency = Duration.ofNanos(System.nanoTime() - start);
       int status = response.status();
       if (status == 429) {

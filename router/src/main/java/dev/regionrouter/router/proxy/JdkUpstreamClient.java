@@ -44,10 +44,72 @@ public class JdkUpstreamClient implements UpstreamClient {
   }
 
   @Override
-  public Buffered exchange(Request request, Duration timeout) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = await(client.sendAsync(build(request, timeout), HttpResponse.BodyHandlers.ofByteArray()),
-        timeout);
+  public Buffered exchange(Request request, Duration timeout, long maxBodyBytes) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response = await(client.sendAsync(build(request, timeout),
+        info -> new LimitedBody(maxBodyBytes, info.headers().firstValueAsLong("content-length").orElse(-1))), timeout);
     return new Buffered(response.statusCode(), response.headers().map(), response.body());
+  }
+
+  /**
+   * Collects a body up to a limit. Past it, the subscription is cancelled (the JDK client then
+   * drops the connection instead of reading the rest) and the exchange fails with
+   * ResponseTooLargeException.
+   */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final long maxBytes;
+    private final long declaredBytes;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private java.util.concurrent.Flow.Subscription subscription;
+
+    LimitedBody(long maxBytes, long declaredBytes) {
+      this.maxBytes = maxBytes;
+      this.declaredBytes = declaredBytes;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      this.subscription = subscription;
+      if (declaredBytes > maxBytes) {
+        // refused before a byte of it is read when the region says how big it is
+        subscription.cancel();
+        result.completeExceptionally(new ResponseTooLargeException(maxBytes));
+        return;
+      }
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> buffers) {
+      if (result.isDone()) {
+        return;
+      }
+      for (java.nio.ByteBuffer buffer : buffers) {
+        if (bytes.size() + (long) buffer.remaining() > maxBytes) {
+          subscription.cancel();
+          result.completeExceptionally(new ResponseTooLargeException(maxBytes));
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.writeBytes(chunk);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      result.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
   }
 
   @Override

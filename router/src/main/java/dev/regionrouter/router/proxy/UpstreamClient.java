@@ -17,8 +17,12 @@ import java.util.Map;
  */
 public interface UpstreamClient extends AutoCloseable {
 
-  /** Sends the request and reads the whole answer within the timeout. */
-  Buffered exchange(Request request, Duration timeout) throws IOException, InterruptedException;
+  /**
+   * Sends the request and reads the whole answer within the timeout, at most maxBodyBytes of it:
+   * a bigger answer (declared or counted) fails with {@link ResponseTooLargeException} and its
+   * connection is dropped, so a region can never make the router buffer without bound.
+   */
+  Buffered exchange(Request request, Duration timeout, long maxBodyBytes) throws IOException, InterruptedException;
 
   /** Sends the request and returns once the response headers arrived within the timeout. */
   Streaming open(Request request, Duration timeout) throws IOException, InterruptedException;
@@ -49,6 +53,13 @@ public interface UpstreamClient extends AutoCloseable {
 
     @Override
     void close();
+  }
+
+  /** A buffered answer was larger than the caller allowed. */
+  class ResponseTooLargeException extends IOException {
+    public ResponseTooLargeException(long maxBodyBytes) {
+      super("the answer is larger than " + maxBodyBytes + " bytes");
+    }
   }
 
   static String header(Map<String, List<String>> headers, String name) {

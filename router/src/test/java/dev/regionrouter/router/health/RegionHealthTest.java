@@ -41,10 +41,57 @@ class RegionHealthTest {
   @Test
   void firstProbeLatencyIsProvisionalThenSmoothed() {
     health.recordProbe(true, ms(500)); // cold connection
+    assertThat(health.view().latencySeconds()).isEqualTo(0.5);
     health.recordProbe(true, ms(50));
     assertThat(health.view().latencySeconds()).isEqualTo(0.05);
+    health.recordProbe(true, ms(70)); // window full: its minimum is the latency
+    assertThat(health.view().latencySeconds()).isEqualTo(0.05);
     health.recordProbe(true, ms(150));
-    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+    health.recordProbe(true, ms(150));
+    // the 50 ms sample left the window; min(70, 150, 150) = 70 averages in at 0.3
+    assertThat(health.view().latencySeconds()).isCloseTo(0.056, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void delayedProbesOnABusyMachineDoNotReorderRegionsTenMillisecondsApart() {
+    RegionHealth near = new RegionHealth("http://near", DEFAULTS, 3, 2, 0.3, clock);
+    RegionHealth far = new RegionHealth("http://far", DEFAULTS, 3, 2, 0.3, clock);
+    // startup: the first probes pay for cold connections and JIT, one more is delayed by a GC
+    long[] nearSamples = {400, 95, 61, 60, 62, 140, 60, 61, 180, 175, 60, 61, 60};
+    long[] farSamples = {380, 72, 70, 71, 70, 70, 72, 70, 70, 71, 70, 70, 71};
+    for (int i = 0; i < nearSamples.length; i++) {
+      near.recordProbe(true, ms(nearSamples[i]));
+      far.recordProbe(true, ms(farSamples[i]));
+      if (i >= 2) {
+        assertThat(near.view().latencySeconds()).as("after probe %d", i + 1).isLessThan(far.view().latencySeconds());
+      }
+    }
+  }
+
+  @Test
+  void regionThatReallyBecameSlowerIsFollowedWithinTheWindow() {
+    for (int i = 0; i < 5; i++) {
+      health.recordProbe(true, ms(50));
+    }
+    for (int i = 0; i < RegionHealth.PROBE_WINDOW; i++) {
+      health.recordProbe(true, ms(300));
+    }
+    assertThat(health.view().latencySeconds()).isGreaterThan(0.1);
+  }
+
+  @Test
+  void regionFoundDownIsMeasuredAfreshWhenItReturns() {
+    for (int i = 0; i < 5; i++) {
+      health.recordProbe(true, ms(50));
+    }
+    health.recordProbe(false, ms(400)); // one timeout: noise, the measurement stays
+    health.recordProbe(true, ms(90));
+    assertThat(health.view().latencySeconds()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9));
+    for (int i = 0; i < 3; i++) {
+      health.recordProbe(false, ms(1));
+    }
+    health.recordProbe(true, ms(120)); // the region came back somewhere farther
+    assertThat(health.view().latencySeconds()).isEqualTo(0.12);
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,14 +25,21 @@ public final class RawRegion implements AutoCloseable {
     /** Reads the request and never answers. */
     HANG,
     /** Starts a chunked event stream, sends two events, then drops the connection. */
-    DISCONNECT_MID_STREAM
+    DISCONNECT_MID_STREAM,
+    /** Starts a chunked event stream, sends one event, then goes silent with the connection open. */
+    STALL_MID_STREAM,
+    /** Sends its status line and headers one byte at a time, 50 ms apart (a slowloris upstream). */
+    SLOW_HEADERS,
+    /** Announces a 1,000-byte JSON answer, sends 100 bytes of it, then drops the connection. */
+    CLOSE_MID_BODY
   }
 
   private final ServerSocket server;
   private final Fault fault;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicInteger faultsServed = new AtomicInteger();
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger closedByRouter = new AtomicInteger();
+  private volatile boolean closing;
 
   public RawRegion(Fault fault) throws IOException {
     this.fault = fault;
@@ -47,6 +53,11 @@ public final class RawRegion implements AutoCloseable {
 
   public int faultsServed() {
     return faultsServed.get();
+  }
+
+  /** Connections of a HANG or STALL_MID_STREAM fault that the router closed (gave up, or cancelled). */
+  public int closedByRouter() {
+    return closedByRouter.get();
   }
 
   private void acceptLoop() {
@@ -87,7 +98,35 @@ public final class RawRegion implements AutoCloseable {
             return;
           }
           case HANG -> {
-            release.await();
+            awaitRouterClose(in);
+            return;
+          }
+          case STALL_MID_STREAM -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            byte[] event = "data: {\"chunk\":0}\n\n".getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(event);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            awaitRouterClose(in);
+            return;
+          }
+          case SLOW_HEADERS -> {
+            byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
+                + "x".repeat(100) + "\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+            for (byte b : answer) {
+              out.write(b);
+              out.flush();
+              Thread.sleep(50); // the fault itself: a region that trickles its answer
+            }
+            return;
+          }
+          case CLOSE_MID_BODY -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                + "{\"output\":\"" + "x".repeat(88)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.close();
             return;
           }
           case DISCONNECT_MID_STREAM -> {
@@ -120,6 +159,22 @@ public final class RawRegion implements AutoCloseable {
     }
   }
 
+  /** Holds the connection open until the router closes it (counted) or the test ends. */
+  private void awaitRouterClose(InputStream in) {
+    try {
+      while (in.read() >= 0) {
+        // nothing more is expected from the router; keep reading until it hangs up
+      }
+      if (!closing) {
+        closedByRouter.incrementAndGet();
+      }
+    } catch (IOException e) {
+      if (!closing) {
+        closedByRouter.incrementAndGet(); // reset by the router
+      }
+    }
+  }
+
   private static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
@@ -144,7 +199,7 @@ public final class RawRegion implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    release.countDown();
+    closing = true;
     server.close();
     for (Socket socket : open) {
       socket.close();

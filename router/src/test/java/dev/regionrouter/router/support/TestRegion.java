@@ -31,6 +31,11 @@ public final class TestRegion implements AutoCloseable {
     // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle plus the
     // client's delayed ACK add ~40 ms to every answer and blur the regions' simulated latencies
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // the JDK server closes keep-alive connections beyond 200 idle ones right after their answer,
+    // without "Connection: close": under a burst the router's pool reuses such a connection and
+    // meets a reset (a region that does this fails attempts, as it would behind any proxy); test
+    // regions keep their connections, like production servers do
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
   }
 
   private static final Pattern PROMPT = Pattern.compile("\"prompt\"\\s*:\\s*\"([^\"]*)\"");
@@ -56,7 +61,7 @@ public final class TestRegion implements AutoCloseable {
 
   private HttpServer bind(int bindPort) {
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", bindPort), 100);
+      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", bindPort), 1024);
       s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       s.createContext("/", exchange -> {
         try (exchange) {
