@@ -90,6 +90,9 @@ public class InferenceController {
     if (contentType == null) {
       throw new RouterException(415, "unsupported_media_type", "Content-Type must be application/json", null, 0);
     }
+    if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
+      return; // the common case, without parsing the media type
+    }
     try {
       MediaType type = MediaType.parseMediaType(contentType);
       if (type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardType() && !type.isWildcardSubtype()) {
