@@ -11,7 +11,13 @@ import dev.regionrouter.router.proxy.Deadline;
 import dev.regionrouter.router.proxy.HeaderPolicy;
 import dev.regionrouter.router.proxy.InferenceProxy;
 import dev.regionrouter.router.proxy.RouterException;
+import dev.regionrouter.router.routing.Explanations;
+import dev.regionrouter.router.routing.HedgingAttempt;
+import dev.regionrouter.router.routing.HintHeaders;
+import dev.regionrouter.router.routing.RoutePlanner;
+import dev.regionrouter.router.routing.RouteRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -25,7 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /v1/inference}: the reference tutorial's API. Reads the body itself (limit, content
  * type and validation give the contract's 413/415/400), sends it through the attempt loop and
- * answers {@code {"result": ..., "metadata": {...}}}.
+ * answers {@code {"result": ..., "metadata": {...}}}. The request's routing hints (headers, caller
+ * defaults) travel with it; with {@code X-Region-Router-Debug: 1} the decision is explained in
+ * metadata.decision and the X-Region-Router-Decision header.
  */
 @RestController
 public class InferenceController {
@@ -34,20 +42,42 @@ public class InferenceController {
   private final ProxyProperties settings;
   private final RouterMetrics metrics;
 
-  public InferenceController(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics) {
+  private final RoutePlanner planner;
+  private final HedgingAttempt hedging;
+
+  public InferenceController(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics,
+      RoutePlanner planner, HedgingAttempt hedging) {
     this.proxy = proxy;
     this.settings = settings;
     this.metrics = metrics;
+    this.planner = planner;
+    this.hedging = hedging;
   }
 
   @PostMapping("/v1/inference")
-  public ResponseEntity<byte[]> infer(HttpServletRequest request) throws JsonProcessingException {
+  public ResponseEntity<byte[]> infer(HttpServletRequest request, HttpServletResponse servletResponse)
+      throws JsonProcessingException {
     requireJson(request.getContentType());
     byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes(), settings.bodyReadTimeout());
     ObjectNode parsed = InferenceRequest.parse(body, RouterConfiguration.json());
     Deadline deadline = Deadline.in(Deadlines.requestTimeout(request, settings.requestTimeout()));
-    AttemptLoop.Served<InferenceProxy.Answer> served =
-        proxy.infer(parsed, request.getHeader(HttpHeaders.AUTHORIZATION), deadline);
+    RouteRequest route = planner.request(request::getHeader, estimatedTokens(parsed));
+    if (route.hints().debugging()) {
+      // set as soon as the plan exists, so a 503 (no region matches) is explained too
+      route.onPlan(plan -> servletResponse.setHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
+    }
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    AttemptLoop.Served<InferenceProxy.Answer> served;
+    try {
+      served = hedging.run(route, () -> proxy.infer(parsed, authorization, deadline));
+    } catch (RuntimeException e) {
+      planner.settle(route, null, null, null);
+      throw e;
+    }
+    boolean answered = served.value() instanceof InferenceProxy.Answer.Inference;
+    planner.settle(route, served.region(),
+        served.value() instanceof InferenceProxy.Answer.Inference i ? i.tokensUsed() : null,
+        answered ? served.latency() : null);
     int status = served.value() instanceof InferenceProxy.Answer.Rejected r ? r.status() : 200;
     ResponseEntity.BodyBuilder response = ResponseEntity.status(status)
         .header(HeaderPolicy.REGION_HEADER, served.region().name())
@@ -73,6 +103,12 @@ public class InferenceController {
     if (served.panic()) {
       metadata.put("panic", true);
     }
+    if (route.hedge() != null) {
+      metadata.put("hedge", route.hedge());
+    }
+    if (route.hints().debugging() && route.plan() != null) {
+      metadata.set("decision", RouterConfiguration.json().valueToTree(Explanations.toMap(route.plan())));
+    }
     if (answer.tokensUsed() != null) {
       metadata.put("tokens_used", answer.tokensUsed());
       double usd = answer.tokensUsed() * region.costPer1kTokens() / 1000.0;
@@ -80,6 +116,12 @@ public class InferenceController {
       metrics.cost(region.name(), region.provider(), usd);
     }
     return response.contentType(MediaType.APPLICATION_JSON).body(RouterConfiguration.json().writeValueAsBytes(out));
+  }
+
+  /** The tokens a request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
+  static long estimatedTokens(ObjectNode parsed) {
+    long maxTokens = parsed.path("max_tokens").canConvertToLong() ? parsed.path("max_tokens").asLong() : 100;
+    return Math.max(0, maxTokens) + parsed.path("prompt").asText("").length() / 4;
   }
 
   private static double round(double value, int places) {

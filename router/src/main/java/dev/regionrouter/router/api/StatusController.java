@@ -4,6 +4,10 @@ import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.RoutingProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.HealthView;
+import dev.regionrouter.router.routing.DecisionLog;
+import dev.regionrouter.router.routing.Explanations;
+import dev.regionrouter.router.routing.RoutePlanner;
+import dev.regionrouter.router.select.CandidateExplain;
 import dev.regionrouter.router.select.Candidate;
 import dev.regionrouter.router.select.RoutingPolicy;
 import dev.regionrouter.router.table.TableHolder;
@@ -17,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /health}, {@code GET /regions/status} (the reference's shape: an object keyed by region
  * name, each with "healthy", "latency_cache" in seconds and "failure_count", plus what this router
- * adds) and {@code GET /regions/table} (where the table came from, when, and the last document
+ * adds: the score parts of the default policy and the region's part in the last decision),
+ * {@code GET /regions/decision} (the last decision, explained) and {@code GET /regions/table} (where the table came from, when, and the last document
  * refused).
  */
 @RestController
@@ -26,11 +31,13 @@ public class StatusController {
   private final TableHolder tables;
   private final HealthRegistry health;
   private final RoutingProperties routing;
+  private final RoutePlanner planner;
 
-  public StatusController(TableHolder tables, HealthRegistry health, RoutingProperties routing) {
+  public StatusController(TableHolder tables, HealthRegistry health, RoutingProperties routing, RoutePlanner planner) {
     this.tables = tables;
     this.health = health;
     this.routing = routing;
+    this.planner = planner;
   }
 
   @GetMapping("/health")
@@ -46,7 +53,12 @@ public class StatusController {
       return out;
     }
     RoutingPolicy policy = routing.policy();
-    for (Candidate candidate : health.candidates(snapshot)) {
+    DecisionLog.Decision last = planner.decisions().last();
+    Map<String, CandidateExplain> lastByRegion = new LinkedHashMap<>();
+    if (last != null) {
+      last.plan().explain().forEach(c -> lastByRegion.put(c.region(), c));
+    }
+    for (Candidate candidate : planner.candidates(snapshot)) {
       RegionEntry entry = candidate.entry();
       HealthView view = candidate.health();
       Map<String, Object> region = new LinkedHashMap<>();
@@ -69,9 +81,67 @@ public class StatusController {
       if (entry.capacity() != null && entry.capacity().maxInFlight() != null) {
         region.put("max_in_flight", entry.capacity().maxInFlight());
       }
+      if (entry.capacity() != null && entry.capacity().tokensPerMinute() != null) {
+        region.put("tokens_per_minute", entry.capacity().tokensPerMinute());
+      }
+      region.put("tokens_last_minute", candidate.tokensInWindow());
+      region.put("labels", entry.labels() == null ? Map.of() : entry.labels());
+      region.put("score_parts", scoreParts(candidate, policy));
+      CandidateExplain part = lastByRegion.get(entry.name());
+      if (part != null) {
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("at", last.at().toString());
+        decision.put("policy", last.plan().policy());
+        decision.put("chosen", last.plan().isEmpty() ? null : last.plan().order().get(0).candidate().name());
+        decision.put("outcome", part.outcome());
+        decision.put("rank", part.rank());
+        decision.put("reason", part.outcome().equals("chosen") ? last.plan().why() : part.reason());
+        region.put("last_decision", decision);
+      }
       out.put(entry.name(), region);
     }
     return out;
+  }
+
+  /** The last decision, explained (null before the first request). */
+  @GetMapping("/regions/decision")
+  public Map<String, Object> decision() {
+    DecisionLog.Decision last = planner.decisions().last();
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (last == null) {
+      out.put("decision", null);
+      return out;
+    }
+    out.put("at", last.at().toString());
+    out.put("caller", last.caller());
+    out.putAll(Explanations.toMap(last.plan()));
+    return out;
+  }
+
+  /**
+   * What the region's standing is made of under the router's default policy: the
+   * priority-latency score's parts, the latency inputs every policy draws on, health and capacity.
+   */
+  private Map<String, Object> scoreParts(Candidate candidate, RoutingPolicy policy) {
+    HealthView view = candidate.health();
+    double latency = Double.isNaN(view.latencySeconds()) ? policy.unknownLatencySeconds() : view.latencySeconds();
+    Map<String, Object> parts = new LinkedHashMap<>();
+    parts.put("policy", policy.name());
+    parts.put("priority", candidate.priority());
+    parts.put("latency_term", round(policy.latencyWeight() * latency));
+    parts.put("cost_term", round(policy.costWeight() * candidate.cost()));
+    parts.put("probe_latency_ewma", Double.isNaN(view.latencySeconds()) ? null : round(view.latencySeconds()));
+    parts.put("traffic_latency_ewma",
+        Double.isNaN(view.trafficLatencySeconds()) ? null : round(view.trafficLatencySeconds()));
+    parts.put("traffic_latency_quantile", Double.isNaN(candidate.budgetLatencySeconds()) ? null
+        : round(candidate.budgetLatencySeconds()));
+    parts.put("traffic_latency_quantile_q", routing.budgetQuantile());
+    parts.put("traffic_latency_samples", planner.latencies().samples(candidate.name()));
+    parts.put("cost_per_1k", candidate.cost());
+    parts.put("health", candidate.healthState());
+    parts.put("capacity", candidate.atCapacity() ? "full" : "ok");
+    parts.put("score", round(candidate.score(policy)));
+    return parts;
   }
 
   @GetMapping("/regions/table")

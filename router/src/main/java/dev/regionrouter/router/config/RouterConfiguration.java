@@ -14,6 +14,7 @@ import dev.regionrouter.router.proxy.PassThroughProxy;
 import dev.regionrouter.router.proxy.RetryBudget;
 import dev.regionrouter.router.proxy.SecretCredentials;
 import dev.regionrouter.router.proxy.UpstreamClient;
+import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.table.ConfigMapTableSource;
 import dev.regionrouter.router.table.FileTableSource;
 import dev.regionrouter.router.table.KubernetesNamespace;
@@ -144,8 +145,8 @@ public class RouterConfiguration {
 
   @Bean
   AttemptLoop attemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
-      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random) {
-    return new AttemptLoop(tables, health, routing, proxy, budget, credentials, metrics, random);
+      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random, RoutePlanner planner) {
+    return new AttemptLoop(tables, health, routing, proxy, budget, credentials, metrics, random, planner);
   }
 
   @Bean

@@ -6,6 +6,7 @@ import dev.regionrouter.router.config.RoutingProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.select.AttemptPlan;
 import dev.regionrouter.router.select.Selector;
 import dev.regionrouter.router.table.TableHolder;
@@ -42,9 +43,17 @@ public class AttemptLoop {
   private final Credentials credentials;
   private final RouterMetrics metrics;
   private final RandomGenerator random;
+  /** Plans with the request's hints, filters and routing state; null: the router's default policy only. */
+  private final RoutePlanner planner;
 
   public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
       RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random) {
+    this(tables, health, routing, proxy, budget, credentials, metrics, random, null);
+  }
+
+  public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
+      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random,
+      RoutePlanner planner) {
     this.tables = tables;
     this.health = health;
     this.routing = routing;
@@ -53,6 +62,7 @@ public class AttemptLoop {
     this.credentials = credentials;
     this.metrics = metrics;
     this.random = random;
+    this.planner = planner;
   }
 
   /** What one attempt on one region sees. */
@@ -97,7 +107,8 @@ public class AttemptLoop {
   }
 
   private <T> Served<T> attempts(TableSnapshot snapshot, Deadline deadline, Attempt<T> attempt) {
-    AttemptPlan plan = Selector.plan(health.candidates(snapshot), routing.policy(), random);
+    AttemptPlan plan = planner != null ? planner.plan(snapshot, random)
+        : Selector.plan(health.candidates(snapshot), routing.policy(), random);
     int attempts = 0;
     List<String> failures = new ArrayList<>();
     Duration throttledFor = null;
@@ -179,7 +190,7 @@ public class AttemptLoop {
           regionHealth.recordSuccess(done.latency());
         }
         metrics.request(region.name(), done.outcome());
-        return new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), routing.policy().name());
+        return new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy());
       }
       Failed<T> failed = (Failed<T>) result;
       failures.add(region.name() + ": " + failed.outcome());

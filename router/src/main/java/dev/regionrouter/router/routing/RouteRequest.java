@@ -1,0 +1,103 @@
+package dev.regionrouter.router.routing;
+
+import dev.regionrouter.router.select.AttemptPlan;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One request's routing: its effective hints (request headers over its caller's defaults over the
+ * router's), its token estimate, and what planning decided (filled in by {@link RoutePlanner},
+ * read by the controllers for the debug output, hedging and the token correction).
+ */
+public final class RouteRequest {
+
+  private final RouteHints hints;
+  private final String caller;
+  private final long estimatedTokens;
+  private final String pinnedRegion;
+  private volatile Consumer<AttemptPlan> onPlan;
+  private volatile String hedge;
+  private final CountDownLatch planned = new CountDownLatch(1);
+  private volatile AttemptPlan plan;
+  private volatile String reservedOn;
+  private volatile long reserved;
+
+  public RouteRequest(RouteHints hints, String caller, long estimatedTokens) {
+    this(hints, caller, estimatedTokens, null);
+  }
+
+  private RouteRequest(RouteHints hints, String caller, long estimatedTokens, String pinnedRegion) {
+    this.hints = hints;
+    this.caller = caller;
+    this.estimatedTokens = estimatedTokens;
+    this.pinnedRegion = pinnedRegion;
+  }
+
+  /** The same request sent to one region only (a hedge). */
+  public RouteRequest pinnedTo(String region) {
+    return new RouteRequest(hints, caller, estimatedTokens, region);
+  }
+
+  /** Called with the plan as soon as it is made (before any attempt): the debug header. */
+  public void onPlan(Consumer<AttemptPlan> hook) {
+    this.onPlan = hook;
+  }
+
+  /** What hedging did: null (not hedged), skipped_budget, skipped_no_target, won, lost, not_needed. */
+  public String hedge() {
+    return hedge;
+  }
+
+  void hedge(String outcome) {
+    this.hedge = outcome;
+  }
+
+  public RouteHints hints() {
+    return hints;
+  }
+
+  public String caller() {
+    return caller;
+  }
+
+  public long estimatedTokens() {
+    return estimatedTokens;
+  }
+
+  /** Non-null for a hedge: the only region it may use. */
+  public String pinnedRegion() {
+    return pinnedRegion;
+  }
+
+  public AttemptPlan plan() {
+    return plan;
+  }
+
+  void planned(AttemptPlan plan) {
+    this.plan = plan;
+    Consumer<AttemptPlan> hook = onPlan;
+    if (hook != null) {
+      hook.accept(plan);
+    }
+    planned.countDown();
+  }
+
+  /** Waits until the request was planned (hedging needs the first region); false on timeout. */
+  boolean awaitPlan(long nanos) throws InterruptedException {
+    return planned.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void reserved(String region, long tokens) {
+    this.reservedOn = region;
+    this.reserved = tokens;
+  }
+
+  String reservedOn() {
+    return reservedOn;
+  }
+
+  long reservedTokens() {
+    return reserved;
+  }
+}
