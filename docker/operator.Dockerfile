@@ -16,7 +16,7 @@ COPY operator/target/operator.jar /app/operator.jar
 USER 10001:10001
 # Heap from the container's memory limit; exit (and be restarted) rather than limp on after an
 # OutOfMemoryError. The chart sets the same through JAVA_TOOL_OPTIONS, which overrides this.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=35 -XX:+ExitOnOutOfMemoryError"
 # /healthz, /readyz and /metrics (OPERATOR_HTTP_PORT)
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/operator.jar"]

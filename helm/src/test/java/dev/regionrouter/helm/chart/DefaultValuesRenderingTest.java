@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** `helm template rr -n inference` with no values: what a plain `helm install` creates. */
@@ -153,13 +154,13 @@ class DefaultValuesRenderingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"rr-operator", "rr-router"})
-  void jvmSizesItsHeapFromTheContainerAndExitsOnOutOfMemory(String deployment) {
+  @CsvSource({
+    "rr-operator, -XX:+UseSerialGC -XX:MaxRAMPercentage=35 -XX:+ExitOnOutOfMemoryError",
+    "rr-router, -XX:+UseSerialGC -XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
+  })
+  void jvmSizesItsHeapFromTheContainerAndExitsOnOutOfMemory(String deployment, String javaOpts) {
     assertThat(Tree.list(container(deployment), "env"))
-        .contains(
-            Map.of(
-                "name", "JAVA_TOOL_OPTIONS",
-                "value", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"));
+        .contains(Map.of("name", "JAVA_TOOL_OPTIONS", "value", javaOpts));
   }
 
   @Test

@@ -110,7 +110,8 @@ class DockerfilesTest {
   void setsContainerAwareJvmFlags(String component) throws IOException {
     assertThat(String.join(" ", dockerfile(component).last("ENV").args()))
         .contains("JAVA_TOOL_OPTIONS=")
-        .contains("-XX:MaxRAMPercentage=75")
+        .contains("-XX:+UseSerialGC")
+        .contains("-XX:MaxRAMPercentage=")
         .contains("-XX:+ExitOnOutOfMemoryError");
   }
 
