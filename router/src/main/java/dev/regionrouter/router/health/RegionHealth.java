@@ -18,7 +18,7 @@ import java.time.Instant;
 public final class RegionHealth {
 
   /** What a recorded failure did, for metrics and logs. */
-  public enum FailureEffect { COUNTED, EJECTED }
+  public enum FailureEffect { COUNTED, EJECTED, STALE }
 
   /** Probe samples whose minimum feeds the smoothed latency (see smoothProbe). */
   static final int PROBE_WINDOW = 3;
@@ -49,6 +49,8 @@ public final class RegionHealth {
   private boolean halfOpen;
   private Instant coolingUntil;
   private int inFlight;
+  /** When probes last confirmed the region back from down: attempts that timed out on the outage are stale after it. */
+  private Instant recoveredAt;
 
   public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
       double smoothing, Clock clock) {
@@ -81,12 +83,14 @@ public final class RegionHealth {
         ejectedUntil = null;
         halfOpen = true;
         failures = 0;
+        recoveredAt = clock.instant();
       }
       if (!activeHealthy && probeSuccesses >= healthyThreshold) {
         activeHealthy = true;
         ejectedUntil = null;
         halfOpen = false;
         failures = 0;
+        recoveredAt = clock.instant();
         return true;
       }
     } else {
@@ -134,8 +138,17 @@ public final class RegionHealth {
     return FailureEffect.COUNTED;
   }
 
-  /** An attempt timed out: a failure, and its timeout is a latency sample (the region is slow). */
+  /**
+   * An attempt timed out: a failure, and its timeout is a latency sample (the region is slow). An
+   * attempt that started before probes confirmed the region's recovery hung on the outage that is
+   * over: it is {@link FailureEffect#STALE} and changes nothing. Otherwise the requests pinned on a
+   * hung region would time out after it recovered and eject it again, keeping its traffic away
+   * for another ejection period.
+   */
   public synchronized FailureEffect recordTimeout(Duration timeout) {
+    if (recoveredAt != null && clock.instant().minus(timeout).isBefore(recoveredAt)) {
+      return FailureEffect.STALE;
+    }
     smoothLatency(timeout);
     return recordFailure();
   }

@@ -110,6 +110,28 @@ class RegionHealthTest {
   }
 
   @Test
+  void timeoutsOfAttemptsPinnedOnAnOutageDoNotEjectTheRegionOnceProbesSawItRecover() {
+    // the region hangs: probes fail, real attempts hang on it
+    for (int i = 0; i < 3; i++) {
+      health.recordProbe(false, Duration.ofSeconds(1));
+    }
+    assertThat(health.view().activeHealthy()).isFalse();
+    clock.advance(Duration.ofSeconds(7));
+    // it recovers: two good probes
+    health.recordProbe(true, Duration.ofMillis(50));
+    health.recordProbe(true, Duration.ofMillis(50));
+    assertThat(health.view().available()).isTrue();
+    // the attempts that started 15 s ago, during the outage, time out now
+    clock.advance(Duration.ofSeconds(8));
+    for (int i = 0; i < 32; i++) {
+      assertThat(health.recordTimeout(Duration.ofSeconds(15))).isEqualTo(RegionHealth.FailureEffect.STALE);
+    }
+    assertThat(health.view().available()).as("not ejected by stale timeouts").isTrue();
+    // an attempt that started after the recovery and timed out still counts
+    assertThat(health.recordTimeout(Duration.ofSeconds(2))).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+  }
+
+  @Test
   void failureInHalfOpenEjectsAgainForLongerCappedAt300s() {
     for (int i = 0; i < 3; i++) {
       health.recordFailure();
