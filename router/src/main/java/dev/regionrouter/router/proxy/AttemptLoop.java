@@ -102,7 +102,11 @@ public class AttemptLoop {
       metrics.request(null, "no_table");
       throw new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0);
     }
-    budget.requestStarted();
+    if (planner == null || !planner.hedgeLeg()) {
+      // a hedged request is one request: its second leg is paid for by the hedging budget and
+      // must not also raise the retry budget (which would let it allow more retries than it should)
+      budget.requestStarted();
+    }
     return attempts(snapshot, deadline, attempt);
   }
 

@@ -34,17 +34,20 @@ public class HedgingAttempt implements AutoCloseable {
   private final LatencyWindow latencies;
   private final RoutingProperties.Hedging settings;
   private final RoutingMetrics metrics;
+  private final TokenMeter tokens;
   private final ExecutorService executor;
   private final RetryBudget budget;
   private final Duration planWait;
 
   public HedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties.Hedging settings, RoutingMetrics metrics, ExecutorService executor, Duration planWait) {
+      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, ExecutorService executor,
+      Duration planWait) {
     this.context = context;
     this.health = health;
     this.latencies = latencies;
     this.settings = settings;
     this.metrics = metrics;
+    this.tokens = tokens;
     this.executor = executor;
     this.budget = new RetryBudget(settings.budgetRatio(), settings.budgetMinPerSecond());
     this.planWait = planWait;
@@ -88,7 +91,7 @@ public class HedgingAttempt implements AutoCloseable {
       }
       metrics.hedge("started");
       RouteRequest second = request.pinnedTo(target);
-      hedge = race.submit(() -> context.with(second, call));
+      hedge = race.submit(() -> hedgeLeg(second, call));
       Future<AttemptLoop.Served<T>> first = race.take();
       try {
         AttemptLoop.Served<T> served = first.get();
@@ -115,6 +118,22 @@ public class HedgingAttempt implements AutoCloseable {
       }
       if (hedge != null && !hedge.isDone()) {
         hedge.cancel(true);
+      }
+    }
+  }
+
+  /**
+   * The second leg, on its own thread. Its token reservation (made when it planned) is given back
+   * here, whatever the leg's fate: when it wins, the request's settle puts the tokens the region
+   * reported on it; when it loses or is cancelled, nothing replaces it. Released on the leg's
+   * thread, after its planning, so a leg cancelled while planning cannot reserve after the release.
+   */
+  private <T> AttemptLoop.Served<T> hedgeLeg(RouteRequest second, Supplier<AttemptLoop.Served<T>> call) {
+    try {
+      return context.with(second, call);
+    } finally {
+      if (second.reservedOn() != null) {
+        tokens.release(second.reservedOn(), second.reservedTokens());
       }
     }
   }

@@ -103,7 +103,9 @@ public class RoutePlanner {
       decisions.record(plan, clock.instant(), request == null ? null : request.caller());
       metrics.planned(policy.name());
     }
-    if (!plan.isEmpty() && estimate > 0 && !hedge) {
+    // a hedge leg reserves on its region too, so the region's window counts it while it is in
+    // flight; HedgingAttempt releases that reservation when the leg ends (won, lost or cancelled)
+    if (!plan.isEmpty() && estimate > 0) {
       String first = plan.order().get(0).candidate().name();
       tokens.add(first, estimate);
       if (request != null) {
@@ -147,6 +149,15 @@ public class RoutePlanner {
       String policy = request.plan() == null ? routing.policy().name() : request.plan().policy();
       metrics.cost(served.name(), policy, tokensUsed * served.costPer1kTokens() / 1000.0);
     }
+  }
+
+  /**
+   * Whether this thread runs the second leg of a hedged request: the request was already counted
+   * (once) in the retry budget by its first leg.
+   */
+  public boolean hedgeLeg() {
+    RouteRequest request = context.current();
+    return request != null && request.pinnedRegion() != null;
   }
 
   public RouteContext context() {

@@ -56,10 +56,11 @@ public class RoutingConfiguration {
 
   @Bean(destroyMethod = "close")
   HedgingAttempt hedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties routing, RoutingMetrics metrics, ProxyProperties proxy) {
+      RoutingProperties routing, RoutingMetrics metrics, TokenMeter tokens, ProxyProperties proxy) {
     // a virtual thread per leg: a hedged request waits on the network, never on a pool
     ExecutorService legs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hedge-", 0).factory());
-    return new HedgingAttempt(context, health, latencies, routing.hedging(), metrics, legs, proxy.tryTimeout());
+    return new HedgingAttempt(context, health, latencies, routing.hedging(), metrics, tokens, legs,
+        proxy.tryTimeout());
   }
 
   private static Set<String> names(java.util.List<RegionEntry> regions) {

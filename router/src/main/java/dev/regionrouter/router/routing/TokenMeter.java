@@ -44,6 +44,11 @@ public class TokenMeter {
     }
   }
 
+  /** Gives back a reservation that no answer will replace (a cancelled or losing hedge leg). */
+  public void release(String reservedOn, long reserved) {
+    settle(reservedOn, reserved, null, 0);
+  }
+
   /** Forgets regions that left the table. */
   public void retain(java.util.Set<String> names) {
     regions.keySet().retainAll(names);

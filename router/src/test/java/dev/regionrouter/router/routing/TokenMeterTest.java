@@ -32,6 +32,15 @@ class TokenMeterTest {
   }
 
   @Test
+  void aReleasedReservationLeavesNothingBehind() {
+    meter.add("hedged", 400); // a hedge leg's reservation
+    meter.add("hedged", 50); // other traffic on the same region
+    now.addAndGet(7_000); // released in a later bucket than it was reserved in
+    meter.release("hedged", 400);
+    assertThat(meter.usage("hedged")).isEqualTo(50);
+  }
+
+  @Test
   void forgetsRegionsThatLeftTheTable() {
     meter.add("gone", 10);
     meter.add("kept", 10);

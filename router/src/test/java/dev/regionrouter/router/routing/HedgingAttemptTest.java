@@ -1,0 +1,152 @@
+package dev.regionrouter.router.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.regionrouter.api.table.RegionEntry;
+import dev.regionrouter.api.table.RoutingTable;
+import dev.regionrouter.router.config.HealthProperties;
+import dev.regionrouter.router.config.ProbeProperties;
+import dev.regionrouter.router.config.ProxyProperties;
+import dev.regionrouter.router.config.RoutingProperties;
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.proxy.AttemptLoop;
+import dev.regionrouter.router.proxy.Credentials;
+import dev.regionrouter.router.proxy.Deadline;
+import dev.regionrouter.router.proxy.RetryBudget;
+import dev.regionrouter.router.table.TableHolder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The hedging wrapper around the real attempt loop and planner, with attempts that answer (or
+ * block) in process: the bookkeeping of a hedged request (retry budget, token reservations), which
+ * HTTP cannot observe. The wire behaviour (cancellation, budget, filters) is in HedgingIT.
+ */
+class HedgingAttemptTest {
+
+  private static final long ESTIMATE = 100;
+
+  private final Clock clock = Clock.systemUTC();
+  private final RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
+  private final RoutingProperties routing = new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3);
+  private final HealthRegistry health = new HealthRegistry(
+      new HealthProperties(3, Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(60),
+          Duration.ofSeconds(1), Duration.ofSeconds(300)),
+      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2), routing, clock, metrics);
+  private final TableHolder tables = new TableHolder("test", clock, metrics);
+  private final RouteContext context = new RouteContext();
+  private final TokenMeter tokens = new TokenMeter(clock::millis);
+  private final LatencyWindow latencies = new LatencyWindow(512, 8, 60_000, clock::millis);
+  private final RoutePlanner planner = new RoutePlanner(health, routing, context, tokens, latencies, new DecisionLog(),
+      new RoutingMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(1));
+  /** Retries may be as many as the requests, no free ones: what it grants shows how many requests it counted. */
+  private final RetryBudget retries = new RetryBudget(1.0, 0);
+  private final ProxyProperties proxy = new ProxyProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(1), Duration.ofSeconds(5), DataSize.ofKilobytes(64), Duration.ofSeconds(1),
+      DataSize.ofMegabytes(1), 0.2, 10, Duration.ofSeconds(1), false, false);
+  private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
+      new Random(7), planner);
+  private final HedgingAttempt hedging = new HedgingAttempt(context, health, latencies, RoutingProperties.Hedging.DEFAULTS,
+      new RoutingMetrics(new SimpleMeterRegistry()), tokens, Executors.newVirtualThreadPerTaskExecutor(),
+      Duration.ofSeconds(5));
+  private final ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor();
+  /** Holds the attempts on the region named "slow" until the test lets them go. */
+  private final CountDownLatch slowAnswers = new CountDownLatch(1);
+
+  HedgingAttemptTest() {
+    tables.addListener(health::onTable);
+    tables.accept(RoutingTable.of(List.of(RegionEntry.of("slow", "http://slow", 0.1, 1, "aws"),
+        RegionEntry.of("quick", "http://quick", 0.1, 2, "aws"))), "test");
+    // one fast answer known: the hedge starts after the minimum delay (20 ms)
+    latencies.record("slow", 0.001);
+  }
+
+  @AfterEach
+  void stop() {
+    slowAnswers.countDown();
+    hedging.close();
+    caller.shutdownNow();
+  }
+
+  private static RouteRequest hedgeable() {
+    return new RouteRequest(HintHeaders.parse(Map.of(HintHeaders.HEDGE, "1")::get), null, ESTIMATE);
+  }
+
+  /** "slow" answers when the test lets it (or never, when the leg is cancelled first); the others at once. */
+  private AttemptLoop.Result<String> attempt(AttemptLoop.Try attempt) throws InterruptedException {
+    if (attempt.region().name().equals("slow") && !slowAnswers.await(10, TimeUnit.SECONDS)) {
+      return AttemptLoop.Failed.region("timeout");
+    }
+    return new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1), "success", false);
+  }
+
+  private AttemptLoop.Served<String> run(RouteRequest request) {
+    return hedging.run(request, () -> loop.run(Deadline.in(Duration.ofSeconds(10)), this::attempt));
+  }
+
+  @Test
+  void aHedgedRequestCountsOnceInTheRetryBudget() {
+    RouteRequest request = hedgeable();
+    AttemptLoop.Served<String> served = run(request);
+    assertThat(served.region().name()).isEqualTo("quick");
+    assertThat(request.hedge()).isEqualTo("won");
+    // one request counted (not two, one per leg): with a ratio of 1 and no free retries, one retry
+    assertThat(retries.tryStartRetry()).isTrue();
+    assertThat(retries.tryStartRetry()).isFalse();
+  }
+
+  @Test
+  void aLosingHedgeLegGivesBackItsTokenReservation() throws Exception {
+    // the hedge leg goes to "quick" but is made to hang there, so the first leg ("slow") wins
+    CountDownLatch quickHangs = new CountDownLatch(1);
+    CountDownLatch quickCalled = new CountDownLatch(1);
+    RouteRequest request = hedgeable();
+    Future<AttemptLoop.Served<String>> result = caller.submit(() -> hedging.run(request,
+        () -> loop.run(Deadline.in(Duration.ofSeconds(10)), t -> {
+          if (t.region().name().equals("quick")) {
+            quickCalled.countDown();
+            quickHangs.await(); // until the leg is cancelled (interrupted)
+          }
+          return attempt(t);
+        })));
+    assertThat(quickCalled.await(5, TimeUnit.SECONDS)).isTrue();
+    // while the hedge is in flight its region counts it
+    assertThat(tokens.usage("quick")).isEqualTo(ESTIMATE);
+    assertThat(tokens.usage("slow")).isEqualTo(ESTIMATE);
+    slowAnswers.countDown();
+    AttemptLoop.Served<String> served = result.get(5, TimeUnit.SECONDS);
+    assertThat(served.region().name()).isEqualTo("slow");
+    assertThat(request.hedge()).isEqualTo("lost");
+    // the cancelled leg leaves nothing reserved; the winner's reservation waits for the request's settle
+    await().atMost(Duration.ofSeconds(5)).until(() -> tokens.usage("quick") == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get("quick").view().inFlight() == 0);
+    planner.settle(request, served.region(), 40L, served.latency());
+    assertThat(tokens.usage("slow")).isEqualTo(40);
+    assertThat(tokens.usage("quick")).isZero();
+  }
+
+  @Test
+  void aWinningHedgeLegIsChargedOnlyWhatItsRegionReported() {
+    RouteRequest request = hedgeable();
+    AttemptLoop.Served<String> served = run(request);
+    assertThat(request.hedge()).isEqualTo("won");
+    planner.settle(request, served.region(), 40L, served.latency());
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get("slow").view().inFlight() == 0);
+    assertThat(tokens.usage("quick")).isEqualTo(40);
+    assertThat(tokens.usage("slow")).isZero();
+  }
+}
