@@ -8,10 +8,18 @@ java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
 
-# find_java: JAVA_HOME if it is 21+, then the JDKs beside the default one, then `java` on PATH.
+# find_java: JAVA_HOME if it is 21+; else the newest 21+ among the JDKs beside the default one
+# (/usr/lib/jvm, macOS, SDKMAN) and `java` on the PATH.
 find_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    local home_major
+    home_major=$(java_major "$JAVA_HOME/bin/java" 2>/dev/null)
+    if [ -n "$home_major" ] && [ "$home_major" -ge 21 ]; then
+      echo "$JAVA_HOME/bin/java"
+      return 0
+    fi
+  fi
   local candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
   for dir in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.sdkman/candidates/java/*; do
     [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
   done
