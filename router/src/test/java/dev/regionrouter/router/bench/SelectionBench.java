@@ -1,0 +1,95 @@
+package dev.regionrouter.router.bench;
+
+import dev.regionrouter.router.routing.RoutePlanner;
+import dev.regionrouter.router.select.AttemptPlan;
+import dev.regionrouter.router.select.Candidate;
+import dev.regionrouter.router.select.RouteFilters;
+import dev.regionrouter.router.select.RoutingPolicy;
+import dev.regionrouter.router.select.Selector;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The router's per-request selection cost with 10, 100 and 1,000 regions in the table (issue 6,
+ * target: under 10 µs per request at 1,000). Run by bench/router-scale:
+ *
+ * <ul>
+ *   <li>{@code selector}: the pure {@link Selector#plan} over the candidates as the planner
+ *       gathers them (filters none, as a request without hints).
+ *   <li>{@code planner}: what the attempt loop calls per request, {@link RoutePlanner#plan}: the
+ *       candidates (HealthRegistry.candidates, one health view per region, token usage and
+ *       latency quantile per region), the plan, the decision log and the policy counter.
+ *   <li>{@code candidates}: the gathering alone (does not depend on the policy).
+ * </ul>
+ *
+ * Policies: the default (priority-latency, the reference's score) and cost-within-latency-budget
+ * (500 ms budget on the p99 of recent traffic), each as the router's configured default policy.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SelectionBench {
+
+  /** The table and its health and routing state. */
+  @State(Scope.Benchmark)
+  public static class Table {
+    @Param({"10", "100", "1000"})
+    public int regions;
+
+    Fleet fleet;
+    RoutePlanner gatherer;
+
+    @Setup
+    public void setUp() {
+      fleet = Fleet.of(regions);
+      gatherer = fleet.planner("priority-latency");
+    }
+  }
+
+  /** The policy, and the planner and candidates under it. */
+  @State(Scope.Benchmark)
+  public static class Policy {
+    @Param({"priority-latency", "cost-within-latency-budget"})
+    public String policy;
+
+    RoutingPolicy routingPolicy;
+    RoutePlanner planner;
+    List<Candidate> candidates;
+    // the router's own generator (RouterConfiguration.routerRandom)
+    final RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+
+    @Setup
+    public void setUp(Table table) {
+      planner = table.fleet.planner(policy);
+      routingPolicy = Fleet.routing(policy).policy();
+      candidates = planner.candidates(table.fleet.snapshot);
+      AttemptPlan plan = Selector.plan(candidates, routingPolicy, random);
+      if (plan.isEmpty()) {
+        throw new IllegalStateException("the fleet plans nothing: the benchmark would time an empty path");
+      }
+    }
+  }
+
+  @Benchmark
+  public AttemptPlan selector(Policy policy) {
+    return Selector.plan(policy.candidates, policy.routingPolicy, RouteFilters.NONE, 0, policy.random);
+  }
+
+  @Benchmark
+  public AttemptPlan planner(Table table, Policy policy) {
+    return policy.planner.plan(table.fleet.snapshot, policy.random);
+  }
+
+  @Benchmark
+  public List<Candidate> candidates(Table table) {
+    return table.gatherer.candidates(table.fleet.snapshot);
+  }
+}
