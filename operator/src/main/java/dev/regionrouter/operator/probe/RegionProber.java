@@ -30,6 +30,9 @@ import java.util.function.Consumer;
  */
 public final class RegionProber<K> implements AutoCloseable {
 
+  /** Delay of the probe that follows the warm-up probe of a newly tracked region. */
+  static final long WARM_UP_REPROBE_MS = 200;
+
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Consumer<K> onChange;
@@ -151,6 +154,14 @@ public final class RegionProber<K> implements AutoCloseable {
           metrics.probe(ok);
           if (changed && !p.stopped) {
             onChange.accept(p.key);
+          }
+          boolean warmingUp;
+          synchronized (p) {
+            warmingUp = p.tracker.warmingUp();
+          }
+          if (warmingUp) {
+            schedule(p, WARM_UP_REPROBE_MS); // the first answer was the warm-up: measure for real now
+            return;
           }
           long interval = p.target.interval().toMillis();
           long jitter = interval / 10;

@@ -14,6 +14,7 @@ class ProbeTrackerTest {
   @Test
   void smallLatencyJitterDoesNotChangeTheReportedObservation() {
     ProbeTracker tracker = new ProbeTracker();
+    assertThat(tracker.success(50, t0)).as("warm-up").isFalse();
     assertThat(tracker.success(50, t0)).isTrue();
     int changes = 0;
     for (int i = 0; i < 100; i++) {
@@ -29,8 +30,11 @@ class ProbeTrackerTest {
   @Test
   void theColdFirstSampleIsReplacedByTheSecondInsteadOfDominatingTheAverage() {
     ProbeTracker tracker = new ProbeTracker();
-    tracker.success(900, t0); // connection set-up and a cold JVM
-    tracker.success(55, t0.plusSeconds(10));
+    assertThat(tracker.success(900, t0)).as("warm-up: connection set-up and a cold JVM").isFalse();
+    assertThat(tracker.warmingUp()).isTrue();
+    assertThat(tracker.current()).as("nothing reported yet").isNull();
+    assertThat(tracker.success(55, t0.plusMillis(200))).isTrue();
+    assertThat(tracker.warmingUp()).isFalse();
     assertThat(tracker.current().latencyMs()).isEqualTo(55L);
     tracker.success(65, t0.plusSeconds(20));
     assertThat(tracker.current().latencyMs()).as("then smoothed as usual, inside the band").isEqualTo(55L);
@@ -49,6 +53,7 @@ class ProbeTrackerTest {
   @Test
   void becomesUnhealthyAfterThreeFailuresAndReportsFailureCountsAtMilestonesOnly() {
     ProbeTracker tracker = new ProbeTracker();
+    tracker.success(10, t0); // warm-up
     tracker.success(10, t0);
     List<Integer> reportedAt = new ArrayList<>();
     for (int i = 1; i <= 40; i++) {
