@@ -171,6 +171,10 @@ class RegionRouterSystemIT {
       await("traffic leaves ap-south-1 for me-south-1").atMost(20, SECONDS)
           .until(() -> traffic.lastRegions(20).stream().allMatch("me-south-1"::equals));
 
+      // an outage shorter than a probe interval ends only with its ejection (30 s, as Envoy's
+      // outlier detection); one the probes saw ends as soon as they see the region again
+      await("the router's probes see ap-south-1 down").atMost(20, SECONDS).untilAsserted(() ->
+          assertThat(routerStatus().path("ap-south-1").path("probe_healthy").asBoolean(true)).isFalse());
       regions.get("ap-south-1").settings().mode(Mode.OK);
       await("traffic returns to ap-south-1").atMost(30, SECONDS)
           .until(() -> traffic.lastRegions(20).stream().allMatch("ap-south-1"::equals));
