@@ -63,7 +63,7 @@ public final class Selector {
     if (passed.isEmpty() && !candidates.isEmpty() && !rejecting.isEmpty()) {
       rejecting.sort(Comparator.naturalOrder());
       return new AttemptPlan(List.of(), false, policy.name(), "no region matches the request's filters",
-          explain(candidates, policy, notes, List.of()), rejecting);
+          () -> explain(candidates, policy, notes, List.of()), rejecting);
     }
     // 2. capacity
     List<Candidate> room = new ArrayList<>();
@@ -85,8 +85,10 @@ public final class Selector {
     if (planned.panic && !planned.order.isEmpty()) {
       why = "panic guard: no region is available, trying the best anyway (" + why + ")";
     }
+    // The explanation costs about a third of a plan: it is built only when read (debug header,
+    // /regions/status, /regions/decision), from what the plan saw.
     return new AttemptPlan(planned.order, planned.panic, policy.name(), why,
-        explain(candidates, policy, notes, planned.order), List.of());
+        () -> explain(candidates, policy, notes, planned.order), List.of());
   }
 
   private record Planned(List<AttemptPlan.Scored> order, boolean panic, String why) {}
