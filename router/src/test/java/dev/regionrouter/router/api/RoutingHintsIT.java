@@ -173,6 +173,11 @@ class RoutingHintsIT extends RouterIT {
     });
     useRegions(region(cheap, us.endpoint(), 1, 0.1), region(dear, eu.endpoint(), 1, 0.9));
     String[] hints = {"X-Region-Router-Policy", "cost-within-latency-budget", "X-Region-Router-Latency-Budget-Ms", "100"};
+    // both probed first: unmeasured regions count as 1 s, over the budget, and the cheap one would not be tried
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      JsonNode status = json(get("/regions/status"));
+      return status.path(cheap).path("latency_cache").isNumber() && status.path(dear).path("latency_cache").isNumber();
+    });
     // with no traffic measured the cheap one is tried on its probe latency; its answers then show it is slow
     // (the traffic EWMA at once, the p90 once 8 answers are known)
     await().atMost(Duration.ofSeconds(10)).until(() -> json(inference(BODY, hints)).path("metadata").path("region")
