@@ -38,6 +38,13 @@ final class JarProcess implements AutoCloseable {
     return new JarProcess(name, builder.start(), log);
   }
 
+  /** A port free right now on this machine, for a child process to listen on. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   boolean alive() {
     return process.isAlive();
   }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,10 +48,10 @@ public final class PropagationBench {
       Path kubeconfig = api.writeKubeconfig(out.toAbsolutePath().getParent().resolve("kubeconfig"), ns);
       kube.resource(new InferenceRegion(ns, "region-a", new InferenceRegionSpec(a.baseUri().toString().replaceAll("/$", ""), 0.3, 1, "aws"))).create();
       kube.resource(new InferenceRegion(ns, "region-b", new InferenceRegionSpec(b.baseUri().toString().replaceAll("/$", ""), 0.3, 2, "aws"))).create();
-      int routerPort = freePort();
+      int routerPort = JarProcess.freePort();
       try (JarProcess operator = JarProcess.start("bench-operator", Path.of(args[3]), Map.of(
               "KUBECONFIG", kubeconfig.toString(), "WATCH_NAMESPACES", ns, "LEADER_ELECTION", "false",
-              "OPERATOR_HTTP_PORT", String.valueOf(freePort())));
+              "OPERATOR_HTTP_PORT", String.valueOf(JarProcess.freePort())));
           JarProcess router = JarProcess.start("bench-router", Path.of(args[4]), Map.of("KUBECONFIG", kubeconfig.toString()),
               "--server.port=" + routerPort, "--router.config-map=" + RoutingTableCodec.CONFIG_MAP_NAME,
               "--router.namespace=" + ns)) {
@@ -108,9 +107,4 @@ public final class PropagationBench {
     throw new IllegalStateException("the router did not route to " + region + " within " + timeout);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,14 +75,14 @@ class RegionRouterSystemIT {
       regions.put(name, region);
     });
 
-    int operatorPort = freePort();
+    int operatorPort = JarProcess.freePort();
     operator = JarProcess.start("operator", root.resolve("operator/target/operator.jar"), Map.of(
         "KUBECONFIG", kubeconfig.toString(),
         "WATCH_NAMESPACES", NAMESPACE,
         "LEADER_ELECTION", "false",
         "OPERATOR_HTTP_PORT", String.valueOf(operatorPort),
         "OPERATOR_PROBE_INTERVAL_SECONDS", "1"));
-    routerPort = freePort();
+    routerPort = JarProcess.freePort();
     router = JarProcess.start("router", root.resolve("router/target/router.jar"),
         Map.of("KUBECONFIG", kubeconfig.toString()),
         "--server.port=" + routerPort,
@@ -307,11 +306,6 @@ class RegionRouterSystemIT {
     return "http://127.0.0.1:" + routerPort + path;
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> examples() throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.regionrouter.api.crd.CrdFiles;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,9 +143,7 @@ class RoutingTableCodecTest {
   /** examples/regions.yaml (file mode) and examples/inferenceregions.yaml (Kubernetes) must describe the same regions. */
   @Test
   void exampleRoutingTableMatchesTheExampleInferenceRegions() throws IOException {
-    Path examples = Path.of("").toAbsolutePath();
-    examples = Files.isDirectory(examples.resolve("examples")) ? examples.resolve("examples")
-        : examples.getParent().resolve("examples");
+    Path examples = CrdFiles.apiModule().getParent().resolve("examples");
     RoutingTable file = RoutingTableCodec.readFile(examples.resolve("regions.yaml"));
 
     YAMLMapper yaml = new YAMLMapper();
