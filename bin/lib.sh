@@ -3,6 +3,10 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# The reference tutorial's four regions, "name port health-latency-ms", as bin/demo and bin/scenario
+# run them (examples/regions.yaml and examples/inferenceregions.yaml point at these ports).
+REGIONS=("us-east-1 8001 100" "me-south-1 8002 60" "ap-south-1 8003 50" "brazilsouth 8004 80")
+
 # java_major BIN -> prints the major version of that java, or nothing
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
