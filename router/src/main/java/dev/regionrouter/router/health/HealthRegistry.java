@@ -29,6 +29,9 @@ public class HealthRegistry {
   private final Clock clock;
   private final RouterMetrics metrics;
   private final Map<String, RegionHealth> regions = new ConcurrentHashMap<>();
+  private final SelectionEpoch epoch = new SelectionEpoch();
+  /** How many tables were applied: the region objects a ranking holds are this registry's while it has not moved. */
+  private volatile long tables;
 
   public HealthRegistry(HealthProperties health, ProbeProperties probe, RoutingProperties routing, Clock clock,
       RouterMetrics metrics) {
@@ -47,13 +50,25 @@ public class HealthRegistry {
       next.put(entry.name(), existing != null && Objects.equals(existing.endpoint(), entry.endpoint())
           ? existing
           : new RegionHealth(entry.endpoint(), health, probe.unhealthyThreshold(), probe.healthyThreshold(),
-              routing.latencySmoothing(), clock));
+              routing.latencySmoothing(), clock, epoch));
     }
     regions.keySet().retainAll(next.keySet());
     regions.putAll(next);
+    tables++;
+    epoch.bump(); // regions came or went: cached rankings no longer hold
     Map<String, Supplier<Number>> gauges = new LinkedHashMap<>();
     next.forEach((name, h) -> gauges.put(name, () -> h.view().available() ? 1 : 0));
     metrics.trackRegions(gauges);
+  }
+
+  /** Moves whenever a region's health or the set of regions changes (see {@link SelectionEpoch}). */
+  public SelectionEpoch epoch() {
+    return epoch;
+  }
+
+  /** How many tables were applied (see {@link #onTable}). */
+  public long tables() {
+    return tables;
   }
 
   /** The region's health, or null when it is not in the current table. */

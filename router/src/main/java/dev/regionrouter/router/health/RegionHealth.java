@@ -29,6 +29,8 @@ public final class RegionHealth {
   private final int healthyThreshold;
   private final double smoothing;
   private final Clock clock;
+  /** Told of every change that can move the region in a plan (see {@link #version()}); never null. */
+  private final SelectionEpoch epoch;
 
   private boolean activeHealthy = true;
   private int probeSuccesses;
@@ -48,12 +50,26 @@ public final class RegionHealth {
   private Instant lastEjectionEnd;
   private boolean halfOpen;
   private Instant coolingUntil;
-  private int inFlight;
+  /** Written under the monitor, read without it by the planner (a plan reads it live, per request). */
+  private volatile int inFlight;
+  /**
+   * Bumped (under the monitor) by every change that can move the region in a plan, except the
+   * in-flight count and the traffic latency: the probes' verdict and latency, failures, ejection
+   * and its end, half-open, the cool-down. A cached ranking re-reads only the regions whose
+   * version moved.
+   */
+  private volatile long version;
   /** When probes last confirmed the region back from down: attempts that timed out on the outage are stale after it. */
   private Instant recoveredAt;
 
   public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
       double smoothing, Clock clock) {
+    this(endpoint, settings, unhealthyThreshold, healthyThreshold, smoothing, clock, new SelectionEpoch());
+  }
+
+  public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
+      double smoothing, Clock clock, SelectionEpoch epoch) {
+    this.epoch = epoch;
     this.endpoint = endpoint;
     this.settings = settings;
     this.unhealthyThreshold = unhealthyThreshold;
@@ -66,6 +82,21 @@ public final class RegionHealth {
     return endpoint;
   }
 
+  /** See the field: moves whenever the region's {@link #view()} may have changed other than in flight and traffic latency. */
+  public long version() {
+    return version;
+  }
+
+  /** Requests in progress on the region through this router, read without locking (the planner's live read). */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  private void changed() {
+    version++;
+    epoch.bump();
+  }
+
   /**
    * A probe's result. Returns true when it changed the active verdict. A region that probes bring
    * back from unhealthy is also un-ejected (Envoy's successful_active_health_check_uneject_host),
@@ -74,6 +105,7 @@ public final class RegionHealth {
    */
   public synchronized boolean recordProbe(boolean ok, Duration latency) {
     expire(clock.instant());
+    changed(); // a probe moves the latency or the counters toward a verdict
     if (ok) {
       probeFailures = 0;
       probeSuccesses++;
@@ -115,8 +147,12 @@ public final class RegionHealth {
   public synchronized void recordSuccess(Duration latency) {
     Instant now = clock.instant();
     expire(now);
+    if (failures != 0 || halfOpen) {
+      changed();
+    }
     failures = 0;
     halfOpen = false;
+    epoch.trafficAnswered(); // the traffic latency ranks lowest-latency and lowest-cost only
     double sample = latency.toNanos() / 1e9;
     trafficLatencySeconds = Double.isNaN(trafficLatencySeconds)
         ? sample : smoothing * sample + (1 - smoothing) * trafficLatencySeconds;
@@ -126,6 +162,7 @@ public final class RegionHealth {
   public synchronized FailureEffect recordFailure() {
     Instant now = clock.instant();
     expire(now);
+    changed();
     if (lastFailureAt != null && Duration.between(lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
       failures = 0;
     }
@@ -149,7 +186,7 @@ public final class RegionHealth {
     if (recoveredAt != null && clock.instant().minus(timeout).isBefore(recoveredAt)) {
       return FailureEffect.STALE;
     }
-    smoothLatency(timeout);
+    smoothLatency(timeout); // recordFailure below marks the change
     return recordFailure();
   }
 
@@ -162,6 +199,7 @@ public final class RegionHealth {
     Instant until = clock.instant().plus(cool);
     if (coolingUntil == null || until.isAfter(coolingUntil)) {
       coolingUntil = until;
+      changed();
     }
   }
 
@@ -237,12 +275,14 @@ public final class RegionHealth {
   /** Ends an ejection or a cool-down whose time has passed. */
   private void expire(Instant now) {
     if (ejectedUntil != null && !now.isBefore(ejectedUntil)) {
+      changed();
       lastEjectionEnd = ejectedUntil;
       ejectedUntil = null;
       halfOpen = true;
       failures = 0;
     }
     if (coolingUntil != null && !now.isBefore(coolingUntil)) {
+      changed();
       coolingUntil = null;
     }
   }

@@ -3,6 +3,7 @@ package dev.regionrouter.router.routing;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,6 +22,8 @@ public class LatencyWindow {
   private final long maxAgeMillis;
   private final LongSupplier millis;
   private final Map<String, Ring> regions = new ConcurrentHashMap<>();
+  /** Moves whenever a sample makes some region's next quantile a new computation (see {@link #version}). */
+  private final AtomicLong version = new AtomicLong();
 
   public LatencyWindow(int size, int minSamples, long maxAgeMillis, LongSupplier millis) {
     this.size = size;
@@ -30,7 +33,28 @@ public class LatencyWindow {
   }
 
   public void record(String region, double seconds) {
-    regions.computeIfAbsent(region, r -> new Ring(size)).add(seconds, millis.getAsLong());
+    if (regions.computeIfAbsent(region, r -> new Ring(size)).add(seconds, millis.getAsLong())) {
+      version.incrementAndGet();
+    }
+  }
+
+  /**
+   * Moves whenever a recorded sample makes a region's next {@link #quantile} a recomputation (its
+   * answer may change); together with {@link #stableUntilMillis} it tells a cached ranking that the
+   * quantiles it read still hold: until then, quantile answers what it answered.
+   */
+  public long version() {
+    return version.get();
+  }
+
+  /**
+   * Until when (millis of this window's clock, exclusive) the region's quantile stays what it last
+   * answered unless {@link #version} moves: its once-a-second recomputation. Long.MAX_VALUE for a
+   * region with no samples.
+   */
+  public long stableUntilMillis(String region) {
+    Ring ring = regions.get(region);
+    return ring == null ? Long.MAX_VALUE : ring.stableUntil();
   }
 
   /**
@@ -67,12 +91,18 @@ public class LatencyWindow {
       at = new long[size];
     }
 
-    synchronized void add(double seconds, long now) {
+    /** Adds a sample; true when the next quantile will be recomputed from it (see quantile's conditions). */
+    synchronized boolean add(double seconds, long now) {
       values[next] = seconds;
       at[next] = now;
       next = (next + 1) % values.length;
       count = Math.min(count + 1, values.length);
       added++;
+      return sortedAtAdded < 0 || added - sortedAtAdded >= RECOMPUTE_EVERY || sorted.length < RECOMPUTE_EVERY;
+    }
+
+    synchronized long stableUntil() {
+      return sortedAtAdded < 0 ? Long.MIN_VALUE : sortedAtMillis + 1000;
     }
 
     synchronized int fresh(long now, long maxAge) {

@@ -68,27 +68,38 @@ public final class Selector {
     // 2. capacity
     List<Candidate> room = new ArrayList<>();
     for (Candidate candidate : passed) {
-      if (candidate.atCapacity()) {
-        notes.put(candidate, "skipped", "at capacity: in_flight " + candidate.health().inFlight() + "/"
-            + candidate.maxInFlight() + " (its excess spills to the next region)");
-      } else if (candidate.overTokenBudget(estimatedTokens)) {
-        notes.put(candidate, "skipped", "at capacity: tokens_per_minute " + candidate.tokensInWindow() + " + ~"
-            + estimatedTokens + " for this request > " + candidate.tokensPerMinute());
-      } else {
+      if (hasRoom(candidate, estimatedTokens, notes)) {
         room.add(candidate);
       }
     }
     Planned planned = policy.kind() == PolicyKind.PRIORITY_LATENCY
         ? byScore(room, policy, random)
         : byPolicy(passed, room, policy, random);
-    String why = planned.why;
-    if (planned.panic && !planned.order.isEmpty()) {
-      why = "panic guard: no region is available, trying the best anyway (" + why + ")";
-    }
+    String why = panicWhy(planned.panic, planned.order.isEmpty(), planned.why);
     // The explanation costs about a third of a plan: it is built only when read (debug header,
     // /regions/status, /regions/decision), from what the plan saw.
     return new AttemptPlan(planned.order, planned.panic, policy.name(), why,
         () -> explain(candidates, policy, notes, planned.order), List.of());
+  }
+
+  /** Whether the candidate can take the request; when not, notes why (its excess spills to the next region). */
+  static boolean hasRoom(Candidate candidate, long estimatedTokens, Notes notes) {
+    if (candidate.atCapacity()) {
+      notes.put(candidate, "skipped", "at capacity: in_flight " + candidate.health().inFlight() + "/"
+          + candidate.maxInFlight() + " (its excess spills to the next region)");
+      return false;
+    }
+    if (candidate.overTokenBudget(estimatedTokens)) {
+      notes.put(candidate, "skipped", "at capacity: tokens_per_minute " + candidate.tokensInWindow() + " + ~"
+          + estimatedTokens + " for this request > " + candidate.tokensPerMinute());
+      return false;
+    }
+    return true;
+  }
+
+  /** The plan's why with the panic guard's preamble when it panicked. */
+  static String panicWhy(boolean panic, boolean empty, String why) {
+    return panic && !empty ? "panic guard: no region is available, trying the best anyway (" + why + ")" : why;
   }
 
   private record Planned(List<AttemptPlan.Scored> order, boolean panic, String why) {}
@@ -114,13 +125,17 @@ public final class Selector {
     }
     available.sort(byScore);
     String shared = shareAmongNearEqual(available, policy.shareEpsilon(), random);
-    AttemptPlan.Scored first = available.get(0);
-    String why = "lowest score priority + " + fmt(policy.latencyWeight()) + " x latency"
+    return new Planned(available, false, scoreWhy(available, policy, shared));
+  }
+
+  /** priority-latency's why: the winning score, and the runner-up unless the winner was shared. */
+  static String scoreWhy(List<AttemptPlan.Scored> order, RoutingPolicy policy, String shared) {
+    AttemptPlan.Scored first = order.get(0);
+    return "lowest score priority + " + fmt(policy.latencyWeight()) + " x latency"
         + (policy.costWeight() > 0 ? " + " + fmt(policy.costWeight()) + " x cost" : "") + " = " + fmt(first.score())
-        + (available.size() > 1 && shared == null ? " (next: " + available.get(1).candidate().name() + " "
-            + fmt(available.get(1).score()) + ")" : "")
+        + (shared == null && atLeast(order, 2) ? " (next: " + order.get(1).candidate().name() + " "
+            + fmt(order.get(1).score()) + ")" : "")
         + (shared == null ? "" : "; " + shared);
-    return new Planned(available, false, why);
   }
 
   /**
@@ -128,7 +143,7 @@ public final class Selector {
    * reference's tie rule), and the cheapest of it share load by power of two choices. Returns a
    * note when it shared, else null.
    */
-  private static String shareAmongNearEqual(List<AttemptPlan.Scored> sorted, double epsilon, RandomGenerator random) {
+  static String shareAmongNearEqual(List<AttemptPlan.Scored> sorted, double epsilon, RandomGenerator random) {
     double best = sorted.get(0).score();
     int tied = 1;
     while (tied < sorted.size() && sorted.get(tied).score() - best <= epsilon) {
@@ -153,7 +168,7 @@ public final class Selector {
   }
 
   /** Moves the winner of a power-of-two-choices draw among the first {@code group} to the front. */
-  private static void powerOfTwoChoices(List<AttemptPlan.Scored> sorted, int group, RandomGenerator random) {
+  static void powerOfTwoChoices(List<AttemptPlan.Scored> sorted, int group, RandomGenerator random) {
     int a = random.nextInt(group);
     int b = random.nextInt(group - 1);
     if (b >= a) {
@@ -231,10 +246,13 @@ public final class Selector {
       }
       order.addAll(tier);
     }
-    double chosenLoad = load[priorities.indexOf(chosen)];
-    String tierNote = "tier priority " + chosen + (tiers.size() > 1 || chosenLoad < 100
-        ? " (drawn with " + fmt(chosenLoad) + " % of the load)" : "");
+    String tierNote = tierNote(chosen, tiers.size(), load[priorities.indexOf(chosen)]);
     return new Planned(order, false, reason(order, policy, shared) + "; " + tierNote);
+  }
+
+  static String tierNote(int chosen, int tiersWithRoom, double chosenLoad) {
+    return "tier priority " + chosen + (tiersWithRoom > 1 || chosenLoad < 100
+        ? " (drawn with " + fmt(chosenLoad) + " % of the load)" : "");
   }
 
   /**
@@ -268,7 +286,7 @@ public final class Selector {
   }
 
   /** Draws a tier by load (no draw when one tier has it all); a drawn tier with no room falls to the best that has some. */
-  private static int drawTier(double[] load, List<Integer> priorities, Map<Integer, List<AttemptPlan.Scored>> tiers,
+  static int drawTier(double[] load, List<Integer> priorities, Map<Integer, List<AttemptPlan.Scored>> tiers,
       RandomGenerator random) {
     int positive = 0;
     for (double l : load) {
@@ -301,7 +319,7 @@ public final class Selector {
   }
 
   /** The ranking key: what the explain output calls the score. */
-  private static double key(Candidate candidate, RoutingPolicy policy) {
+  static double key(Candidate candidate, RoutingPolicy policy) {
     double latency = candidate.latencySeconds(policy.kind(), policy.unknownLatencySeconds());
     return switch (policy.kind()) {
       case LOWEST_LATENCY -> latency;
@@ -311,7 +329,7 @@ public final class Selector {
     };
   }
 
-  private static boolean withinBudget(Candidate candidate, RoutingPolicy policy) {
+  static boolean withinBudget(Candidate candidate, RoutingPolicy policy) {
     return candidate.latencySeconds(policy.kind(), policy.unknownLatencySeconds()) <= policy.latencyBudgetSeconds();
   }
 
@@ -347,6 +365,11 @@ public final class Selector {
     while (group < list.size() && equal(best, list.get(group), policy, eps)) {
       group++;
     }
+    return shareGroup(list, group, random);
+  }
+
+  /** Lets the first {@code group} of the ranked list share by power of two choices; returns a note when they did. */
+  static String shareGroup(List<AttemptPlan.Scored> list, int group, RandomGenerator random) {
     if (group < 2) {
       return null;
     }
@@ -354,7 +377,7 @@ public final class Selector {
     return "shared among " + group + " equal regions by power of two choices on in-flight";
   }
 
-  private static boolean equal(AttemptPlan.Scored best, AttemptPlan.Scored other, RoutingPolicy policy, double eps) {
+  static boolean equal(AttemptPlan.Scored best, AttemptPlan.Scored other, RoutingPolicy policy, double eps) {
     double dl = Math.abs(latency(other, policy) - latency(best, policy));
     boolean sameCost = other.candidate().cost() == best.candidate().cost();
     return switch (policy.kind()) {
@@ -368,9 +391,9 @@ public final class Selector {
     };
   }
 
-  private static String reason(List<AttemptPlan.Scored> order, RoutingPolicy policy, String shared) {
+  static String reason(List<AttemptPlan.Scored> order, RoutingPolicy policy, String shared) {
     AttemptPlan.Scored first = order.get(0);
-    AttemptPlan.Scored next = order.size() > 1 ? order.get(1) : null;
+    AttemptPlan.Scored next = atLeast(order, 2) ? order.get(1) : null;
     String nextNote = next == null || shared != null ? "" : " (next: " + next.candidate().name() + " "
         + (policy.kind() == PolicyKind.LOWEST_LATENCY ? ms(latency(next, policy)) : fmt(next.candidate().cost())
             + " USD/1k, " + ms(latency(next, policy))) + ")";
@@ -394,7 +417,7 @@ public final class Selector {
   // explain
 
   /** Per-candidate notes made while planning: outcome and reason. */
-  private static final class Notes {
+  static final class Notes {
     final Map<String, String[]> byName = new LinkedHashMap<>();
 
     void put(Candidate candidate, String outcome, String reason) {
@@ -402,7 +425,7 @@ public final class Selector {
     }
   }
 
-  private static List<CandidateExplain> explain(List<Candidate> candidates, RoutingPolicy policy, Notes notes,
+  static List<CandidateExplain> explain(List<Candidate> candidates, RoutingPolicy policy, Notes notes,
       List<AttemptPlan.Scored> order) {
     Map<String, Integer> ranks = new LinkedHashMap<>();
     Map<String, Double> scores = new LinkedHashMap<>();
@@ -453,6 +476,18 @@ public final class Selector {
       ok.append(" (tokens_per_minute ").append(c.tokensInWindow()).append('/').append(tpm).append(')');
     }
     return ok.toString();
+  }
+
+  /** Whether the list has n elements, read without its size (a plan's order is built as it is read). */
+  static boolean atLeast(List<?> list, int n) {
+    java.util.Iterator<?> it = list.iterator();
+    for (int i = 0; i < n; i++) {
+      if (!it.hasNext()) {
+        return false;
+      }
+      it.next();
+    }
+    return true;
   }
 
   static String fmt(double value) {
