@@ -4,16 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.metrics.RouterMetrics;
 import dev.regionrouter.router.probe.Prober;
-import dev.regionrouter.router.proxy.ApacheUpstreamClient;
+import dev.regionrouter.router.api.DataPlane;
+import dev.regionrouter.router.api.InferenceEndpoint;
+import dev.regionrouter.router.api.PassThroughEndpoint;
 import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Credentials;
 import dev.regionrouter.router.proxy.InferenceProxy;
-import dev.regionrouter.router.proxy.JdkUpstreamClient;
 import dev.regionrouter.router.proxy.MountedCredentials;
+import dev.regionrouter.router.proxy.NettyUpstreamClient;
 import dev.regionrouter.router.proxy.PassThroughProxy;
 import dev.regionrouter.router.proxy.RetryBudget;
 import dev.regionrouter.router.proxy.SecretCredentials;
 import dev.regionrouter.router.proxy.UpstreamClient;
+import dev.regionrouter.router.routing.HedgingAttempt;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.table.ConfigMapTableSource;
 import dev.regionrouter.router.table.FileTableSource;
@@ -23,12 +26,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,7 +43,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class RouterConfiguration {
 
-  /** Jackson 2 for the proxy's own JSON (bodies it parses and writes); Spring MVC keeps Jackson 3. */
+  /** Jackson 2 for the proxy's own JSON (bodies it parses and writes); Spring WebFlux keeps Jackson 3. */
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Bean
@@ -78,19 +81,12 @@ public class RouterConfiguration {
   }
 
   /**
-   * router.proxy.client: apache (default: Apache HttpClient 5 classic on virtual threads, the
-   * cheapest per request in bench/hotpath, HTTP/1.1 only) or jdk (the JDK's HttpClient, which
-   * also speaks h2 over TLS when router.proxy.http2 is on).
+   * Netty, non-blocking: data-plane calls stay on the event loop of their inbound connection; the
+   * prober's calls use the client's own single event loop.
    */
   @Bean(destroyMethod = "close")
-  UpstreamClient upstreamClient(ProxyProperties proxy,
-      @Value("${router.proxy.client:apache}") String client,
-      @Value("${router.proxy.max-connections-per-region:1024}") int maxConnectionsPerRegion) {
-    return switch (client) {
-      case "apache" -> new ApacheUpstreamClient(proxy.connectTimeout(), maxConnectionsPerRegion);
-      case "jdk" -> new JdkUpstreamClient(proxy.connectTimeout(), proxy.http2());
-      default -> throw new IllegalArgumentException("router.proxy.client must be apache or jdk, not " + client);
-    };
+  UpstreamClient upstreamClient(ProxyProperties proxy) {
+    return new NettyUpstreamClient(proxy.connectTimeout(), 1);
   }
 
   @Bean(destroyMethod = "close")
@@ -154,15 +150,24 @@ public class RouterConfiguration {
     return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization(), proxy.maxResponseSize().toBytes());
   }
 
-  @Bean(destroyMethod = "shutdownNow")
-  ScheduledExecutorService streamWatchdog() {
-    return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("stream-watchdog").factory());
+  @Bean
+  PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
+    return new PassThroughProxy(loop, client, proxy.streamIdleTimeout(), proxy.forwardAuthorization());
   }
 
   @Bean
-  PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ScheduledExecutorService streamWatchdog,
-      ProxyProperties proxy) {
-    return new PassThroughProxy(loop, client, streamWatchdog, proxy.streamIdleTimeout(), proxy.forwardAuthorization());
+  DataPlane dataPlane(InferenceProxy inference, PassThroughProxy passThrough, ProxyProperties proxy,
+      RouterMetrics metrics, RoutePlanner planner, HedgingAttempt hedging,
+      @Value("${spring.lifecycle.timeout-per-shutdown-phase:20s}") Duration shutdownWait,
+      @Value("${server.netty.idle-timeout:60s}") Duration idleTimeout) {
+    return new DataPlane(proxy, new InferenceEndpoint(inference, proxy, metrics, planner, hedging),
+        new PassThroughEndpoint(passThrough, proxy, planner), shutdownWait, idleTimeout);
+  }
+
+  /** The data plane rides on the router's own HTTP server (Reactor Netty, under Spring WebFlux). */
+  @Bean
+  NettyServerCustomizer dataPlaneOnServer(DataPlane dataPlane) {
+    return dataPlane::install;
   }
 
   /** The proxy's JSON mapper, for the API layer. */

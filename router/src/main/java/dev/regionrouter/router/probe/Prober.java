@@ -86,7 +86,7 @@ public class Prober implements AutoCloseable {
       String failure = null;
       try {
         int status = client.exchange(new UpstreamClient.Request("GET", target.uri(), Map.of("accept",
-            List.of("application/json")), null), target.timeout(), MAX_HEALTH_BODY_BYTES).status();
+            List.of("application/json")), null), target.timeout(), MAX_HEALTH_BODY_BYTES).get().status();
         ok = status >= 200 && status < 300;
         if (!ok) {
           failure = "HTTP " + status;
@@ -95,8 +95,9 @@ public class Prober implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         ok = false;
-        failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        failure = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
       }
       Duration latency = Duration.ofNanos(System.nanoTime() - start);
       RegionHealth regionHealth = health.get(target.region());

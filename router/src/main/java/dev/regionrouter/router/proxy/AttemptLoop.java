@@ -19,12 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's attempts: plan the regions (the pure {@link Selector}), then try them in order,
+ * One request's attempts, asynchronously: plan the regions (the pure {@link Selector}), then try them in order,
  * each within the per-try timeout and all within the request's deadline, at most maxAttempts, a
  * retry only when the retry budget allows. Every attempt's result feeds the region's health (and
  * may eject it). What an attempt does on the wire is the caller's {@link Attempt}: a buffered JSON
@@ -68,10 +69,13 @@ public class AttemptLoop {
   /** What one attempt on one region sees. */
   public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token) {}
 
-  /** One attempt on the wire. Exceptions are classified here: refused, timeout, reset. */
+  /**
+   * One attempt on the wire, asynchronous. Its future fails with the client's exceptions, which are
+   * classified here: refused, connect timeout, timeout, reset. Cancelling it aborts the attempt.
+   */
   @FunctionalInterface
   public interface Attempt<T> {
-    Result<T> call(Try attempt) throws IOException, InterruptedException;
+    CompletableFuture<Result<T>> call(Try attempt);
   }
 
   public sealed interface Result<T> permits Done, Failed {}
@@ -96,92 +100,142 @@ public class AttemptLoop {
   /** The result of a served request. */
   public record Served<T>(T value, RegionEntry region, int attempts, Duration latency, boolean panic, String policy) {}
 
-  public <T> Served<T> run(Deadline deadline, Attempt<T> attempt) {
+  /**
+   * Plans the request now (on the caller's thread: the planner reads the request's hints from it)
+   * and runs its attempts. The future completes with the served answer, or fails with a
+   * {@link RouterException} (503, 504). Cancelling it aborts the attempt in flight and stops.
+   */
+  public <T> CompletableFuture<Served<T>> run(Deadline deadline, Attempt<T> attempt) {
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
       metrics.request(null, "no_table");
-      throw new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0);
+      return CompletableFuture.failedFuture(
+          new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
     }
     if (planner == null || !planner.hedgeLeg()) {
       // a hedged request is one request: its second leg is paid for by the hedging budget and
       // must not also raise the retry budget (which would let it allow more retries than it should)
       budget.requestStarted();
     }
-    return attempts(snapshot, deadline, attempt);
-  }
-
-  private <T> Served<T> attempts(TableSnapshot snapshot, Deadline deadline, Attempt<T> attempt) {
     AttemptPlan plan = planner != null ? planner.plan(snapshot, random)
         : Selector.plan(health.candidates(snapshot), routing.policy(), random);
-    int attempts = 0;
-    List<String> failures = new ArrayList<>();
-    Duration throttledFor = null;
+    Run<T> run = new Run<>(plan, deadline, attempt);
+    run.next();
+    return run.served;
+  }
+
+  /** One request's walk down its plan; next() starts the next attempt, its completion calls next() again. */
+  private final class Run<T> {
+    final AttemptPlan plan;
+    final Deadline deadline;
+    final Attempt<T> attempt;
+    final CompletableFuture<Served<T>> served = new CompletableFuture<>();
+    final List<String> failures = new ArrayList<>();
+    int index;
+    int attempts;
+    Duration throttledFor;
     boolean onlyThrottled = true;
-    String previous = null;
-    String stopReason = null;
+    String previous;
+    String stopReason;
     boolean lastReachedRegion = true;
-    for (AttemptPlan.Scored scored : plan.order()) {
-      if (attempts >= proxy.maxAttempts()) {
-        break;
-      }
-      if (deadline.passed()) {
-        break;
-      }
-      RegionEntry region = scored.candidate().entry();
-      RegionHealth regionHealth = health.get(region.name());
-      if (regionHealth == null) {
-        continue; // left the table since the plan was made
-      }
-      Optional<String> token = Optional.empty();
-      if (region.credentialsSecretRef() != null) {
-        token = credentials.token(region.credentialsSecretRef());
-        if (token.isEmpty()) {
-          metrics.attempt(region.name(), "no_credentials");
-          failures.add(region.name() + ": credentials not available");
-          log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
-              region.credentialsSecretRef().name());
-          continue;
+    volatile CompletableFuture<Result<T>> inFlight;
+
+    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt) {
+      this.plan = plan;
+      this.deadline = deadline;
+      this.attempt = attempt;
+      served.whenComplete((value, error) -> {
+        CompletableFuture<Result<T>> current = inFlight;
+        if (served.isCancelled()) {
+          if (current != null) {
+            current.cancel(false); // the caller left or the hedge lost: abort the region call
+          }
+          metrics.request(previous, "cancelled");
         }
+      });
+    }
+
+    void next() {
+      List<AttemptPlan.Scored> order = plan.order();
+      while (index < order.size() && !served.isDone()) {
+        AttemptPlan.Scored scored = order.get(index++);
+        if (attempts >= proxy.maxAttempts() || deadline.passed()) {
+          break;
+        }
+        RegionEntry region = scored.candidate().entry();
+        RegionHealth regionHealth = health.get(region.name());
+        if (regionHealth == null) {
+          continue; // left the table since the plan was made
+        }
+        Optional<String> token = Optional.empty();
+        if (region.credentialsSecretRef() != null) {
+          token = credentials.token(region.credentialsSecretRef());
+          if (token.isEmpty()) {
+            metrics.attempt(region.name(), "no_credentials");
+            failures.add(region.name() + ": credentials not available");
+            log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
+                region.credentialsSecretRef().name());
+            continue;
+          }
+        }
+        Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
+        if (!regionHealth.tryAcquire(maxInFlight)) {
+          metrics.attempt(region.name(), "over_capacity");
+          continue; // spill over to the next region
+        }
+        // a retry after a connection that was never made (refused, connect timeout) is free: the
+        // region never saw the request, so it adds no load (gRPC's transparent retries); this is
+        // what lets a burst in flight when a region dies fail over whole
+        if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
+          regionHealth.release();
+          stopReason = "retry budget exhausted";
+          break;
+        }
+        attempts++;
+        if (previous != null) {
+          metrics.failover(previous);
+        }
+        previous = region.name();
+        Duration remaining = deadline.remaining();
+        boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
+        Duration timeout = clamped ? remaining : proxy.tryTimeout();
+        long start = System.nanoTime();
+        CompletableFuture<Result<T>> call;
+        try {
+          call = attempt.call(new Try(region, attempts, timeout, token));
+        } catch (RuntimeException e) {
+          call = CompletableFuture.failedFuture(e);
+        }
+        inFlight = call;
+        if (served.isCancelled()) {
+          call.cancel(false);
+        }
+        call.whenComplete((result, error) -> {
+          regionHealth.release();
+          if (served.isDone()) {
+            return; // cancelled meanwhile
+          }
+          if (error != null) {
+            Throwable cause = unwrap(error);
+            if (!(cause instanceof IOException)) {
+              served.completeExceptionally(cause); // a bug, or the caller's own failure: not the region's
+              return;
+            }
+            result = Failed.region(classify(cause, clamped));
+          }
+          if (settle(region, regionHealth, result, timeout, start)) {
+            next();
+          }
+        });
+        return;
       }
-      Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
-      if (!regionHealth.tryAcquire(maxInFlight)) {
-        metrics.attempt(region.name(), "over_capacity");
-        continue; // spill over to the next region
+      if (!served.isDone()) {
+        served.completeExceptionally(giveUp());
       }
-      // a retry after a connection that was never made (refused, connect timeout) is free: the
-      // region never saw the request, so it adds no load (gRPC's transparent retries); this is
-      // what lets a burst in flight when a region dies fail over whole
-      if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
-        regionHealth.release();
-        stopReason = "retry budget exhausted";
-        break;
-      }
-      attempts++;
-      if (previous != null) {
-        metrics.failover(previous);
-      }
-      previous = region.name();
-      Duration remaining = deadline.remaining();
-      boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
-      Duration timeout = clamped ? remaining : proxy.tryTimeout();
-      long start = System.nanoTime();
-      Result<T> result;
-      try {
-        result = attempt.call(new Try(region, attempts, timeout, token));
-      } catch (HttpConnectTimeoutException e) {
-        result = Failed.region("connect_timeout");
-      } catch (HttpTimeoutException e) {
-        result = Failed.region(clamped ? "deadline" : "timeout");
-      } catch (ConnectException e) {
-        result = Failed.region("refused");
-      } catch (IOException e) {
-        result = Failed.region("reset");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RouterException(503, "shutting_down", "the router is shutting down", proxy.retryAfter(), attempts);
-      } finally {
-        regionHealth.release();
-      }
+    }
+
+    /** Records one attempt's result; true when the next region should be tried. */
+    boolean settle(RegionEntry region, RegionHealth regionHealth, Result<T> result, Duration timeout, long start) {
       metrics.attempt(region.name(), switch (result) {
         case Done<T> done -> done.outcome();
         case Failed<T> failed -> failed.outcome();
@@ -194,7 +248,8 @@ public class AttemptLoop {
           regionHealth.recordSuccess(done.latency());
         }
         metrics.request(region.name(), done.outcome());
-        return new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy());
+        served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
+        return false;
       }
       Failed<T> failed = (Failed<T>) result;
       failures.add(region.name() + ": " + failed.outcome());
@@ -213,20 +268,47 @@ public class AttemptLoop {
       }
       log.debug("attempt {} on {} failed after {} ms: {}", attempts, region.name(),
           (System.nanoTime() - start) / 1_000_000, failed.outcome());
+      return true;
     }
-    String tried = failures.isEmpty() ? "" : " (" + String.join(", ", failures) + ")";
-    if (deadline.passed()) {
-      metrics.request(null, "deadline");
-      throw new RouterException(504, "deadline_exceeded",
-          "the request's deadline passed after " + attempts + " attempt(s)" + tried, null, attempts);
+
+    RouterException giveUp() {
+      String tried = failures.isEmpty() ? "" : " (" + String.join(", ", failures) + ")";
+      if (deadline.passed()) {
+        metrics.request(null, "deadline");
+        return new RouterException(504, "deadline_exceeded",
+            "the request's deadline passed after " + attempts + " attempt(s)" + tried, null, attempts);
+      }
+      metrics.request(null, "no_region");
+      String why = stopReason != null ? stopReason
+          : plan.isEmpty() ? "every region is at capacity or none is configured"
+          : "no region could serve the request";
+      Duration retryAfter = onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
+      return new RouterException(503, "no_region_available", why + " after " + attempts + " attempt(s)" + tried,
+          retryAfter, attempts);
     }
-    metrics.request(null, "no_region");
-    String why = stopReason != null ? stopReason
-        : plan.isEmpty() ? "every region is at capacity or none is configured"
-        : "no region could serve the request";
-    Duration retryAfter = onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
-    throw new RouterException(503, "no_region_available", why + " after " + attempts + " attempt(s)" + tried,
-        retryAfter, attempts);
+  }
+
+  private static String classify(Throwable cause, boolean clamped) {
+    if (cause instanceof HttpConnectTimeoutException) {
+      return "connect_timeout";
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return clamped ? "deadline" : "timeout";
+    }
+    if (cause instanceof ConnectException) {
+      return "refused";
+    }
+    return "reset";
+  }
+
+  /** The cause inside a CompletionException. */
+  public static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof java.util.concurrent.CompletionException
+        || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   private void recordFailure(RegionEntry region, RegionHealth regionHealth, Duration timeout) {

@@ -1,6 +1,5 @@
 package dev.regionrouter.router.proxy;
 
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,17 +52,6 @@ public final class HeaderPolicy {
       }
     });
     return out;
-  }
-
-  /** Servlet request headers as a map of lists. */
-  public static Map<String, List<String>> of(jakarta.servlet.http.HttpServletRequest request) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    Enumeration<String> names = request.getHeaderNames();
-    while (names.hasMoreElements()) {
-      String name = names.nextElement();
-      headers.put(name, java.util.Collections.list(request.getHeaders(name)));
-    }
-    return headers;
   }
 
   private static Set<String> dropped(Map<String, List<String>> headers) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /v1/inference} through the attempt loop: the validated JSON goes to the region's
@@ -43,7 +44,8 @@ public class InferenceProxy {
     record Rejected(int status, byte[] body, String contentType) implements Answer {}
   }
 
-  public AttemptLoop.Served<Answer> infer(ObjectNode body, String callerAuthorization, Deadline deadline) {
+  public CompletableFuture<AttemptLoop.Served<Answer>> infer(ObjectNode body, String callerAuthorization,
+      Deadline deadline) {
     byte[] bytes;
     try {
       bytes = json.writeValueAsBytes(body);
@@ -64,31 +66,44 @@ public class InferenceProxy {
           });
       URI uri = URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath());
       long start = System.nanoTime();
-      UpstreamClient.Buffered response;
-      try {
-        response = client.exchange(new UpstreamClient.Request("POST", uri, headers, bytes), attempt.timeout(),
-            maxResponseBytes);
-      } catch (UpstreamClient.ResponseTooLargeException e) {
-        // an answer this big is not an inference result the router may buffer: the region failed
-        return AttemptLoop.Failed.region("response_too_large");
-      }
-      Duration latency = Duration.ofNanos(System.nanoTime() - start);
-      int status = response.status();
-      if (status == 429) {
-        return AttemptLoop.Failed.throttled(RegionStatus.retryAfter(response.header("retry-after")));
-      }
-      if (RegionStatus.retryable5xx(status)) {
-        return AttemptLoop.Failed.region("http_" + status);
-      }
-      if (status >= 200 && status < 300) {
-        Answer.Inference answer = parse(response.body());
-        return answer == null
-            ? AttemptLoop.Failed.region("malformed")
-            : new AttemptLoop.Done<>(answer, latency, "success", false);
-      }
-      return new AttemptLoop.Done<>(new Answer.Rejected(status, response.body(), response.header("content-type")),
-          latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
+      CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(
+          new UpstreamClient.Request("POST", uri, headers, bytes), attempt.timeout(), maxResponseBytes);
+      CompletableFuture<AttemptLoop.Result<Answer>> result = exchange.handle((response, error) -> {
+        if (error != null) {
+          Throwable cause = AttemptLoop.unwrap(error);
+          if (cause instanceof UpstreamClient.ResponseTooLargeException) {
+            // an answer this big is not an inference result the router may buffer: the region failed
+            return AttemptLoop.Failed.region("response_too_large");
+          }
+          throw new java.util.concurrent.CompletionException(cause);
+        }
+        return answer(response, Duration.ofNanos(System.nanoTime() - start));
+      });
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          exchange.cancel(false);
+        }
+      });
+      return result;
     });
+  }
+
+  private AttemptLoop.Result<Answer> answer(UpstreamClient.Buffered response, Duration latency) {
+    int status = response.status();
+    if (status == 429) {
+      return AttemptLoop.Failed.throttled(RegionStatus.retryAfter(response.header("retry-after")));
+    }
+    if (RegionStatus.retryable5xx(status)) {
+      return AttemptLoop.Failed.region("http_" + status);
+    }
+    if (status >= 200 && status < 300) {
+      Answer.Inference answer = parse(response.body());
+      return answer == null
+          ? AttemptLoop.Failed.region("malformed")
+          : new AttemptLoop.Done<>(answer, latency, "success", false);
+    }
+    return new AttemptLoop.Done<>(new Answer.Rejected(status, response.body(), response.header("content-type")),
+        latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
   }
 
   /** The region's answer, or null when it is not the contract's shape. */

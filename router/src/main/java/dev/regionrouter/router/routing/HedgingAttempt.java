@@ -6,13 +6,11 @@ import dev.regionrouter.router.health.HealthView;
 import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.RetryBudget;
-import dev.regionrouter.router.proxy.RouterException;
 import dev.regionrouter.router.select.AttemptPlan;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,14 +18,14 @@ import java.util.function.Supplier;
  * Hedged requests (opt-in, for requests marked safe to repeat, buffered answers only): the request
  * runs its attempt loop as usual; when it has not answered within the delay (delayQuantile of its
  * first region's recent latencies, or ewmaMultiplier x its EWMA), the same request goes to the next
- * region of its plan too. The first answer wins and the other is cancelled (its thread interrupted,
- * which cancels its upstream exchange). Hedges come out of their own budget (a fraction of the
- * hedgeable requests over 10 s), so a slow fleet cannot double its own load.
+ * region of its plan too. The first answer wins and the other is cancelled (which aborts its
+ * upstream exchange). Hedges come out of their own budget (a fraction of the hedgeable requests
+ * over 10 s), so a slow fleet cannot double its own load.
  *
  * <p>It wraps the whole loop rather than living inside it: each leg keeps the loop's bookkeeping
  * (in-flight slots, health, metrics) and the loop itself stays sequential and simple.
  */
-public class HedgingAttempt implements AutoCloseable {
+public class HedgingAttempt {
 
   private final RouteContext context;
   private final HealthRegistry health;
@@ -35,112 +33,128 @@ public class HedgingAttempt implements AutoCloseable {
   private final RoutingProperties.Hedging settings;
   private final RoutingMetrics metrics;
   private final TokenMeter tokens;
-  private final ExecutorService executor;
   private final RetryBudget budget;
   private final Duration planWait;
 
   public HedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, ExecutorService executor,
-      Duration planWait) {
+      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, Duration planWait) {
     this.context = context;
     this.health = health;
     this.latencies = latencies;
     this.settings = settings;
     this.metrics = metrics;
     this.tokens = tokens;
-    this.executor = executor;
     this.budget = new RetryBudget(settings.budgetRatio(), settings.budgetMinPerSecond());
     this.planWait = planWait;
   }
 
-  public <T> AttemptLoop.Served<T> run(RouteRequest request, Supplier<AttemptLoop.Served<T>> call) {
+  /**
+   * Runs the request (call starts its attempt loop, which plans at once), hedging it when asked.
+   * timer: where the hedge's delay runs (the request's event loop).
+   */
+  public <T> CompletableFuture<AttemptLoop.Served<T>> run(RouteRequest request,
+      Supplier<CompletableFuture<AttemptLoop.Served<T>>> call, ScheduledExecutorService timer) {
     if (!settings.enabled() || !request.hints().hedging()) {
       return context.with(request, call);
     }
     budget.requestStarted();
-    ExecutorCompletionService<AttemptLoop.Served<T>> race = new ExecutorCompletionService<>(executor);
-    Future<AttemptLoop.Served<T>> primary = race.submit(() -> context.with(request, call));
-    Future<AttemptLoop.Served<T>> hedge = null;
-    boolean finished = false;
-    try {
-      long start = System.nanoTime();
-      if (!request.awaitPlan(planWait.toNanos()) || request.plan() == null) {
-        finished = true;
-        return result(primary); // failed before planning (no table, no match): its error
-      }
-      AttemptPlan plan = request.plan();
-      String target = target(plan);
-      if (target == null) {
-        request.hedge("skipped_no_target");
-        metrics.hedge("skipped_no_target");
-        finished = true;
-        return result(primary);
-      }
-      long waitNanos = delay(plan.order().get(0).candidate().name()).toNanos() - (System.nanoTime() - start);
-      Future<AttemptLoop.Served<T>> early = race.poll(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
-      if (early != null) {
-        request.hedge("not_needed");
-        finished = true;
-        return result(early);
+    long start = System.nanoTime();
+    CompletableFuture<AttemptLoop.Served<T>> primary = context.with(request, call);
+    AttemptPlan plan = request.plan();
+    if (plan == null || primary.isDone()) {
+      return primary; // failed before planning (no table, no match): its error
+    }
+    String target = target(plan);
+    if (target == null) {
+      request.hedge("skipped_no_target");
+      metrics.hedge("skipped_no_target");
+      return primary;
+    }
+    Race<T> race = new Race<>(request, primary);
+    long waitNanos = delay(plan.order().get(0).candidate().name()).toNanos() - (System.nanoTime() - start);
+    ScheduledFuture<?> hedgeTimer = timer.schedule(() -> race.hedge(target, call), Math.max(0, waitNanos),
+        TimeUnit.NANOSECONDS);
+    race.result.whenComplete((served, error) -> hedgeTimer.cancel(false));
+    return race.result;
+  }
+
+  /** The two legs of one hedged request; the first answer wins. */
+  private final class Race<T> {
+    final RouteRequest request;
+    final CompletableFuture<AttemptLoop.Served<T>> primary;
+    final CompletableFuture<AttemptLoop.Served<T>> result = new CompletableFuture<>();
+    volatile CompletableFuture<AttemptLoop.Served<T>> second;
+
+    Race(RouteRequest request, CompletableFuture<AttemptLoop.Served<T>> primary) {
+      this.request = request;
+      this.primary = primary;
+      primary.whenComplete((served, error) -> finished(primary, served, error));
+      // the caller gave up (went away): both legs are abandoned
+      result.whenComplete((served, error) -> {
+        if (result.isCancelled()) {
+          primary.cancel(false);
+          CompletableFuture<AttemptLoop.Served<T>> leg = second;
+          if (leg != null) {
+            leg.cancel(false);
+          }
+        }
+      });
+    }
+
+    synchronized void hedge(String target, Supplier<CompletableFuture<AttemptLoop.Served<T>>> call) {
+      if (result.isDone()) {
+        return;
       }
       if (!budget.tryStartRetry()) {
         request.hedge("skipped_budget");
         metrics.hedge("skipped_budget");
-        finished = true;
-        return result(primary);
+        return;
       }
       metrics.hedge("started");
-      RouteRequest second = request.pinnedTo(target);
-      hedge = race.submit(() -> hedgeLeg(second, call));
-      Future<AttemptLoop.Served<T>> first = race.take();
+      RouteRequest leg = request.pinnedTo(target);
+      CompletableFuture<AttemptLoop.Served<T>> started;
       try {
-        AttemptLoop.Served<T> served = first.get();
-        String outcome = first == hedge ? "won" : "lost";
+        started = context.with(leg, call);
+      } catch (RuntimeException e) {
+        started = CompletableFuture.failedFuture(e);
+      }
+      second = started;
+      // the second leg's token reservation (made when it planned) is given back whatever its
+      // fate: when it wins, the request's settle puts the tokens the region reported on it
+      started.whenComplete((served, error) -> {
+        if (leg.reservedOn() != null) {
+          tokens.release(leg.reservedOn(), leg.reservedTokens());
+        }
+        finished(second, served, error);
+      });
+    }
+
+    synchronized void finished(CompletableFuture<AttemptLoop.Served<T>> leg, AttemptLoop.Served<T> served,
+        Throwable error) {
+      if (result.isDone()) {
+        return;
+      }
+      CompletableFuture<AttemptLoop.Served<T>> other = leg == primary ? second : primary;
+      boolean otherRunning = other != null && !other.isDone();
+      if (error != null && otherRunning) {
+        return; // the first to finish failed: the other one's answer (or error) decides
+      }
+      if (second != null) {
+        String outcome = leg == primary ? "lost" : "won";
         request.hedge(outcome);
         metrics.hedge(outcome);
-        finished = true;
-        return served;
-      } catch (ExecutionException e) {
-        // the first to finish failed: the other one's answer (or error) decides
-        Future<AttemptLoop.Served<T>> other = race.take();
-        request.hedge(other == hedge ? "won" : "lost");
-        metrics.hedge(other == hedge ? "won" : "lost");
-        finished = true;
-        return result(other);
+      } else if (error == null && request.hedge() == null) {
+        request.hedge("not_needed"); // answered before the delay (not: skipped for the budget)
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RouterException(503, "shutting_down", "the router is shutting down", null, 0);
-    } finally {
-      // the loser (or both, when this thread was interrupted) is cancelled: its upstream call aborts
-      if (!finished || !primary.isDone()) {
-        primary.cancel(true);
+      if (error != null) {
+        result.completeExceptionally(AttemptLoop.unwrap(error));
+      } else {
+        result.complete(served);
       }
-      if (hedge != null && !hedge.isDone()) {
-        hedge.cancel(true);
+      if (otherRunning) {
+        other.cancel(false); // the loser: its upstream call aborts
       }
     }
-  }
-
-  /**
-   * The second leg, on its own thread. Its token reservation (made when it planned) is given back
-   * here, whatever the leg's fate: when it wins, the request's settle puts the tokens the region
-   * reported on it; when it loses or is cancelled, nothing replaces it. Released on the leg's
-   * thread, after its planning, so a leg cancelled while planning cannot reserve after the release.
-   */
-  private <T> AttemptLoop.Served<T> hedgeLeg(RouteRequest second, Supplier<AttemptLoop.Served<T>> call) {
-    try {
-      return context.with(second, call);
-    } finally {
-      if (second.reservedOn() != null) {
-        tokens.release(second.reservedOn(), second.reservedTokens());
-      }
-    }
-  }
-
-  @Override
-  public void close() {
-    executor.shutdownNow();
   }
 
   /** The next available region of the plan, or null (a panic plan, or a single region, has none). */
@@ -164,20 +178,5 @@ public class HedgingAttempt implements AutoCloseable {
     }
     Duration delay = Duration.ofNanos((long) (seconds * 1e9));
     return delay.compareTo(settings.minDelay()) < 0 ? settings.minDelay() : delay;
-  }
-
-  private static <T> T result(Future<T> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(cause);
-    }
   }
 }

@@ -8,8 +8,6 @@ import dev.regionrouter.router.table.TableHolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,13 +52,10 @@ public class RoutingConfiguration {
     return new RoutePlanner(health, routing, context, tokens, latencies, decisions, metrics, clock, proxy.retryAfter());
   }
 
-  @Bean(destroyMethod = "close")
+  @Bean
   HedgingAttempt hedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
       RoutingProperties routing, RoutingMetrics metrics, TokenMeter tokens, ProxyProperties proxy) {
-    // a virtual thread per leg: a hedged request waits on the network, never on a pool
-    ExecutorService legs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hedge-", 0).factory());
-    return new HedgingAttempt(context, health, latencies, routing.hedging(), metrics, tokens, legs,
-        proxy.tryTimeout());
+    return new HedgingAttempt(context, health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
   }
 
   private static Set<String> names(java.util.List<RegionEntry> regions) {

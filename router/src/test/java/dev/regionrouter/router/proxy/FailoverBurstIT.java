@@ -23,8 +23,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * 1,000 concurrent requests while the preferred region is dead: none is lost (each fails over inside
- * its own request, the retry budget lets the burst through), and none starves (virtual threads: the
- * router keeps answering its own endpoints meanwhile). The per-try timeout is the production
+ * its own request, the retry budget lets the burst through), and none starves (the router keeps
+ * answering its own endpoints meanwhile). The per-try timeout is the production
  * default's order of magnitude: on a 2-core machine the burst itself takes longer than the other
  * tests' 700 ms, and a healthy region slowed by a burst is not a failed one.
  */

@@ -34,9 +34,7 @@ import org.springframework.test.context.TestPropertySource;
  * connections cut mid-answer or left silent, callers that trickle or stop their body. Each fault
  * with the outcome the caller must get. (The burst of 1,000 requests is {@link FailoverBurstIT}.)
  */
-@TestPropertySource(properties = {
-    "router.proxy.body-read-timeout=1s",
-    "server.tomcat.connection-timeout=2s"})
+@TestPropertySource(properties = "router.proxy.body-read-timeout=1s")
 class FaultSuiteIT extends RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -232,7 +230,7 @@ class FaultSuiteIT extends RouterIT {
         String path = i % 2 == 0 ? "/v1/inference" : "/v1/chat/completions";
         slow.add(callers.submit(() -> trickleBody(path)));
       }
-      // meanwhile, normal callers are served: the slow ones hold only their own virtual threads
+      // meanwhile, normal callers are served: the slow ones hold only their own connections
       for (int i = 0; i < 20; i++) {
         assertThat(inference(PROMPT).statusCode()).isEqualTo(200);
       }

@@ -22,10 +22,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,11 +61,10 @@ class HedgingAttemptTest {
   private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
       new Random(7), planner);
   private final HedgingAttempt hedging = new HedgingAttempt(context, health, latencies, RoutingProperties.Hedging.DEFAULTS,
-      new RoutingMetrics(new SimpleMeterRegistry()), tokens, Executors.newVirtualThreadPerTaskExecutor(),
-      Duration.ofSeconds(5));
-  private final ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor();
-  /** Holds the attempts on the region named "slow" until the test lets them go. */
-  private final CountDownLatch slowAnswers = new CountDownLatch(1);
+      new RoutingMetrics(new SimpleMeterRegistry()), tokens, Duration.ofSeconds(5));
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  /** The attempts on the region named "slow" answer when the test completes this. */
+  private final CompletableFuture<Void> slowAnswers = new CompletableFuture<>();
 
   HedgingAttemptTest() {
     tables.addListener(health::onTable);
@@ -77,9 +76,8 @@ class HedgingAttemptTest {
 
   @AfterEach
   void stop() {
-    slowAnswers.countDown();
-    hedging.close();
-    caller.shutdownNow();
+    slowAnswers.complete(null);
+    timer.shutdownNow();
   }
 
   private static RouteRequest hedgeable() {
@@ -87,19 +85,23 @@ class HedgingAttemptTest {
   }
 
   /** "slow" answers when the test lets it (or never, when the leg is cancelled first); the others at once. */
-  private AttemptLoop.Result<String> attempt(AttemptLoop.Try attempt) throws InterruptedException {
-    if (attempt.region().name().equals("slow") && !slowAnswers.await(10, TimeUnit.SECONDS)) {
-      return AttemptLoop.Failed.region("timeout");
+  private CompletableFuture<AttemptLoop.Result<String>> attempt(AttemptLoop.Try attempt) {
+    AttemptLoop.Result<String> done = new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1), "success",
+        false);
+    if (attempt.region().name().equals("slow")) {
+      CompletableFuture<AttemptLoop.Result<String>> answer = slowAnswers.thenApply(v -> done);
+      return answer;
     }
-    return new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1), "success", false);
+    return CompletableFuture.completedFuture(done);
   }
 
-  private AttemptLoop.Served<String> run(RouteRequest request) {
-    return hedging.run(request, () -> loop.run(Deadline.in(Duration.ofSeconds(10)), this::attempt));
+  private AttemptLoop.Served<String> run(RouteRequest request) throws Exception {
+    return hedging.run(request, () -> loop.run(Deadline.in(Duration.ofSeconds(10)), this::attempt), timer)
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
-  void aHedgedRequestCountsOnceInTheRetryBudget() {
+  void aHedgedRequestCountsOnceInTheRetryBudget() throws Exception {
     RouteRequest request = hedgeable();
     AttemptLoop.Served<String> served = run(request);
     assertThat(served.region().name()).isEqualTo("quick");
@@ -112,23 +114,24 @@ class HedgingAttemptTest {
   @Test
   void aLosingHedgeLegGivesBackItsTokenReservation() throws Exception {
     // the hedge leg goes to "quick" but is made to hang there, so the first leg ("slow") wins
-    CountDownLatch quickHangs = new CountDownLatch(1);
+    CompletableFuture<AttemptLoop.Result<String>> quickHangs = new CompletableFuture<>();
     CountDownLatch quickCalled = new CountDownLatch(1);
     RouteRequest request = hedgeable();
-    Future<AttemptLoop.Served<String>> result = caller.submit(() -> hedging.run(request,
+    CompletableFuture<AttemptLoop.Served<String>> result = hedging.run(request,
         () -> loop.run(Deadline.in(Duration.ofSeconds(10)), t -> {
           if (t.region().name().equals("quick")) {
             quickCalled.countDown();
-            quickHangs.await(); // until the leg is cancelled (interrupted)
+            return quickHangs; // until the leg is cancelled
           }
           return attempt(t);
-        })));
+        }), timer);
     assertThat(quickCalled.await(5, TimeUnit.SECONDS)).isTrue();
     // while the hedge is in flight its region counts it
     assertThat(tokens.usage("quick")).isEqualTo(ESTIMATE);
     assertThat(tokens.usage("slow")).isEqualTo(ESTIMATE);
-    slowAnswers.countDown();
+    slowAnswers.complete(null);
     AttemptLoop.Served<String> served = result.get(5, TimeUnit.SECONDS);
+    assertThat(quickHangs).as("the losing leg's region call is cancelled").isCancelled();
     assertThat(served.region().name()).isEqualTo("slow");
     assertThat(request.hedge()).isEqualTo("lost");
     // the cancelled leg leaves nothing reserved; the winner's reservation waits for the request's settle
@@ -140,7 +143,7 @@ class HedgingAttemptTest {
   }
 
   @Test
-  void aWinningHedgeLegIsChargedOnlyWhatItsRegionReported() {
+  void aWinningHedgeLegIsChargedOnlyWhatItsRegionReported() throws Exception {
     RouteRequest request = hedgeable();
     AttemptLoop.Served<String> served = run(request);
     assertThat(request.hedge()).isEqualTo("won");

@@ -16,37 +16,31 @@ import dev.regionrouter.router.routing.HedgingAttempt;
 import dev.regionrouter.router.routing.HintHeaders;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
-import org.springframework.http.HttpHeaders;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/inference}: the reference tutorial's API. Reads the body itself (limit, content
- * type and validation give the contract's 413/415/400), sends it through the attempt loop and
- * answers {@code {"result": ..., "metadata": {...}}}. The request's routing hints (headers, caller
- * defaults) travel with it; with {@code X-Region-Router-Debug: 1} the decision is explained in
- * metadata.decision and the X-Region-Router-Decision header.
+ * {@code POST /v1/inference}: the reference tutorial's API. Checks the body (content type and
+ * validation give the contract's 415/400; the data plane already enforced 413 and 408), sends it
+ * through the attempt loop and answers {@code {"result": ..., "metadata": {...}}}. The request's
+ * routing hints (headers, caller defaults) travel with it; with {@code X-Region-Router-Debug: 1}
+ * the decision is explained in metadata.decision and the X-Region-Router-Decision header.
  */
-@RestController
-public class InferenceController {
+public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private final InferenceProxy proxy;
   private final ProxyProperties settings;
   private final RouterMetrics metrics;
-
   private final RoutePlanner planner;
   private final HedgingAttempt hedging;
 
-  public InferenceController(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics,
-      RoutePlanner planner, HedgingAttempt hedging) {
+  public InferenceEndpoint(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics, RoutePlanner planner,
+      HedgingAttempt hedging) {
     this.proxy = proxy;
     this.settings = settings;
     this.metrics = metrics;
@@ -54,39 +48,59 @@ public class InferenceController {
     this.hedging = hedging;
   }
 
-  @PostMapping("/v1/inference")
-  public ResponseEntity<byte[]> infer(HttpServletRequest request, HttpServletResponse servletResponse)
-      throws JsonProcessingException {
-    requireJson(request.getContentType());
-    byte[] body = RequestBodies.read(request, settings.maxBodySize().toBytes(), settings.bodyReadTimeout());
-    ObjectNode parsed = InferenceRequest.parse(body, RouterConfiguration.json());
-    Deadline deadline = Deadline.in(Deadlines.requestTimeout(request, settings.requestTimeout()));
-    RouteRequest route = planner.request(request::getHeader, estimatedTokens(parsed));
+  @Override
+  public void handle(DataPlaneExchange exchange) {
+    if (!exchange.method().equals("POST")) {
+      throw new RouterException(405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
+    }
+    requireJson(exchange.header("Content-Type"));
+    ObjectNode parsed = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
+    Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
+    RouteRequest route = planner.request(exchange::header, estimatedTokens(parsed));
     if (route.hints().debugging()) {
       // set as soon as the plan exists, so a 503 (no region matches) is explained too
-      route.onPlan(plan -> servletResponse.setHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
+      route.onPlan(plan -> exchange.setResponseHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
     }
-    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-    AttemptLoop.Served<InferenceProxy.Answer> served;
+    String authorization = exchange.header("Authorization");
+    CompletableFuture<AttemptLoop.Served<InferenceProxy.Answer>> served;
     try {
-      served = hedging.run(route, () -> proxy.infer(parsed, authorization, deadline));
+      served = hedging.run(route, () -> proxy.infer(parsed, authorization, deadline), exchange.loop());
     } catch (RuntimeException e) {
       planner.settle(route, null, null, null);
       throw e;
     }
+    exchange.onCallerGone(() -> served.cancel(false));
+    served.whenComplete((answer, error) -> {
+      if (error != null) {
+        planner.settle(route, null, null, null);
+        if (served.isCancelled()) {
+          return; // the caller left: nobody to answer
+        }
+        exchange.sendError(AttemptLoop.unwrap(error));
+        return;
+      }
+      try {
+        respond(exchange, route, answer);
+      } catch (RuntimeException | JsonProcessingException e) {
+        exchange.sendError(e);
+      }
+    });
+  }
+
+  private void respond(DataPlaneExchange exchange, RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served)
+      throws JsonProcessingException {
     boolean answered = served.value() instanceof InferenceProxy.Answer.Inference;
     planner.settle(route, served.region(),
         served.value() instanceof InferenceProxy.Answer.Inference i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
-    int status = served.value() instanceof InferenceProxy.Answer.Rejected r ? r.status() : 200;
-    ResponseEntity.BodyBuilder response = ResponseEntity.status(status)
-        .header(HeaderPolicy.REGION_HEADER, served.region().name())
-        .header(HeaderPolicy.ATTEMPTS_HEADER, Integer.toString(served.attempts()));
+    Map<String, List<String>> headers = Map.of(
+        HeaderPolicy.REGION_HEADER, List.of(served.region().name()),
+        HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(served.attempts())));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
-      return response
-          .header(HttpHeaders.CONTENT_TYPE, rejected.contentType() == null
-              ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType())
-          .body(rejected.body());
+      exchange.sendFull(rejected.status(), headers,
+          rejected.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType(),
+          rejected.body());
+      return;
     }
     InferenceProxy.Answer.Inference answer = (InferenceProxy.Answer.Inference) served.value();
     RegionEntry region = served.region();
@@ -115,7 +129,7 @@ public class InferenceController {
       metadata.put("estimated_cost_usd", round(usd, 8));
       metrics.cost(region.name(), region.provider(), usd);
     }
-    return response.contentType(MediaType.APPLICATION_JSON).body(RouterConfiguration.json().writeValueAsBytes(out));
+    exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, RouterConfiguration.json().writeValueAsBytes(out));
   }
 
   /** The tokens a request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
@@ -148,29 +162,5 @@ public class InferenceController {
     }
     throw new RouterException(415, "unsupported_media_type",
         "Content-Type must be application/json, got " + contentType, null, 0);
-  }
-
-  /** Exposed for the pass-through's deadline too. */
-  static final class Deadlines {
-    private Deadlines() {}
-
-    /** The configured timeout, shortened (never lengthened) by the caller's X-Region-Router-Timeout-Ms. */
-    static Duration requestTimeout(HttpServletRequest request, Duration configured) {
-      String header = request.getHeader(HeaderPolicy.TIMEOUT_HEADER);
-      if (header == null) {
-        return configured;
-      }
-      long millis;
-      try {
-        millis = Long.parseLong(header.trim());
-      } catch (NumberFormatException e) {
-        throw RouterException.badRequest(HeaderPolicy.TIMEOUT_HEADER + " must be a number of milliseconds");
-      }
-      if (millis < 1) {
-        throw RouterException.badRequest(HeaderPolicy.TIMEOUT_HEADER + " must be >= 1");
-      }
-      Duration asked = Duration.ofMillis(millis);
-      return asked.compareTo(configured) < 0 ? asked : configured;
-    }
   }
 }

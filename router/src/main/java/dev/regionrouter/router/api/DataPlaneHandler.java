@@ -1,0 +1,267 @@
+package dev.regionrouter.router.api;
+
+import dev.regionrouter.router.proxy.RouterException;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import reactor.netty.http.IdleTimeoutHandler;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane's place on each connection of the router's HTTP server, right after the HTTP
+ * codec: requests under {@code /v1/} are served here, on the connection's event loop, without the
+ * web framework (its per-request cost was most of the router's); every other request (health,
+ * status pages, actuator) goes on to Spring WebFlux unchanged.
+ *
+ * <p>HTTP/1.1 answers must leave in request order, so while one request is being answered (here
+ * or by Spring) the next ones wait in arrival order, and no more is read from the connection
+ * (Reactor Netty reads on demand: a pipelining caller cannot make the router buffer without bound). The body of a data-plane request is read whole
+ * up to the size limit (413 beyond it, before reading when Content-Length says so) and within the
+ * body-read timeout (408): a caller trickling its body holds only its own connection.
+ */
+final class DataPlaneHandler extends ChannelDuplexHandler {
+
+  private final DataPlane plane;
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  /** The data-plane request being read or answered. */
+  private Reading reading;
+  private DataPlaneExchange answering;
+  /** A request handed to Spring whose answer has not ended. */
+  private boolean foreign;
+  /** The rest of the current request goes to Spring. */
+  private boolean passing;
+  /** The current data-plane request is refused: its remaining body is dropped. */
+  private boolean discarding;
+  /** Closes a keep-alive connection left idle after a data-plane answer. */
+  private ScheduledFuture<?> idleClose;
+
+  DataPlaneHandler(DataPlane plane) {
+    this.plane = plane;
+  }
+
+  private boolean busy() {
+    return reading != null || answering != null || foreign || discarding;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!held.isEmpty() || (msg instanceof HttpRequest && busy())) {
+      held.add(msg);
+      return;
+    }
+    dispatch(ctx, msg);
+  }
+
+  /**
+   * Reactor Netty reads on demand (auto-read off) and asks only for its own requests: the data
+   * plane asks for the rest of a body it is reading, and for the next request once idle.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.fireChannelReadComplete();
+    if (reading != null || (!busy() && held.isEmpty())) {
+      readMore(ctx);
+    }
+  }
+
+  private static void readMore(ChannelHandlerContext ctx) {
+    if (!ctx.channel().config().isAutoRead()) {
+      ctx.read();
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      if (idleClose != null) {
+        idleClose.cancel(false);
+        idleClose = null;
+      }
+      String uri = request.uri();
+      int q = uri.indexOf('?');
+      String path = q < 0 ? uri : uri.substring(0, q);
+      if (!request.decoderResult().isSuccess() || !(path.equals("/v1") || path.startsWith("/v1/"))) {
+        foreign = true;
+        passing = !(msg instanceof LastHttpContent);
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      begin(ctx, request, path, q < 0 ? null : uri.substring(q + 1));
+    }
+    if (msg instanceof HttpContent content) {
+      if (passing && !(msg instanceof HttpRequest)) {
+        passing = !(msg instanceof LastHttpContent);
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      if (reading != null) {
+        reading.content(ctx, content);
+      } else if (discarding && msg instanceof LastHttpContent) {
+        discarding = false;
+      }
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  private void begin(ChannelHandlerContext ctx, HttpRequest request, String path, String query) {
+    long max = plane.maxBodyBytes();
+    if (HttpUtil.getContentLength(request, -1L) > max) {
+      refuse(ctx, request, new RouterException(413, "body_too_large",
+          "request body is larger than " + max + " bytes", null, 0));
+      return;
+    }
+    // Reactor Netty's keep-alive idle timer only knows the requests it serves: it would cut a
+    // long data-plane answer (a stream) whose caller sends nothing meanwhile; this handler keeps
+    // its own idle timer between data-plane requests instead
+    IdleTimeoutHandler.removeIdleTimeoutHandler(ctx.pipeline());
+    if (HttpUtil.is100ContinueExpected(request)) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    reading = new Reading(ctx, request, path, query);
+  }
+
+  /** Answers an error before the body was read, then closes: the rest of the body is not wanted. */
+  private void refuse(ChannelHandlerContext ctx, HttpRequest request, RouterException error) {
+    discarding = !(request instanceof LastHttpContent);
+    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request, "", null, new byte[0], false,
+        () -> true, () -> { });
+    exchange.sendError(error);
+  }
+
+  /** A data-plane request whose body is arriving. */
+  private final class Reading {
+    final HttpRequest request;
+    final String path;
+    final String query;
+    final CompositeByteBuf body;
+    final ScheduledFuture<?> timer;
+
+    Reading(ChannelHandlerContext ctx, HttpRequest request, String path, String query) {
+      this.request = request;
+      this.path = path;
+      this.query = query;
+      this.body = ctx.alloc().compositeBuffer(64);
+      this.timer = ctx.executor().schedule(() -> failSlow(ctx), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void failSlow(ChannelHandlerContext ctx) {
+      fail(ctx, new RouterException(408, "request_timeout",
+          "the request body did not arrive within " + plane.bodyReadTimeout().toMillis() + " ms", null, 0));
+    }
+
+    void content(ChannelHandlerContext ctx, HttpContent content) {
+      if (body.readableBytes() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
+        fail(ctx, new RouterException(413, "body_too_large",
+            "request body is larger than " + plane.maxBodyBytes() + " bytes", null, 0));
+        return;
+      }
+      body.addComponent(true, content.content().retain());
+      if (content instanceof LastHttpContent) {
+        timer.cancel(false);
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        body.release();
+        reading = null;
+        serve(ctx, this, bytes);
+      }
+    }
+
+    void fail(ChannelHandlerContext ctx, RouterException error) {
+      timer.cancel(false);
+      body.release();
+      reading = null;
+      discarding = true;
+      refuse(ctx, request, error);
+      ctx.close();
+    }
+  }
+
+  private void serve(ChannelHandlerContext ctx, Reading request, byte[] body) {
+    plane.started();
+    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request.request, request.path, request.query,
+        body, HttpUtil.isKeepAlive(request.request), plane::draining, () -> ended(ctx));
+    answering = exchange;
+    try {
+      plane.endpointFor(exchange).handle(exchange);
+    } catch (RuntimeException e) {
+      exchange.sendError(e);
+    }
+  }
+
+  /** The exchange's answer went out (or was cut): the next held request may go. */
+  private void ended(ChannelHandlerContext ctx) {
+    if (answering != null) {
+      answering = null;
+      plane.finished();
+    }
+    drainHeld(ctx);
+    if (!busy() && ctx.channel().isActive() && idleClose == null) {
+      idleClose = ctx.executor().schedule(() -> {
+        if (!busy()) {
+          ctx.close();
+        }
+      }, plane.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void drainHeld(ChannelHandlerContext ctx) {
+    while (!held.isEmpty() && ctx.channel().isActive()) {
+      if (held.peek() instanceof HttpRequest && busy()) {
+        return;
+      }
+      dispatch(ctx, held.poll());
+    }
+    if (held.isEmpty() && !busy()) {
+      readMore(ctx); // the next request
+    }
+  }
+
+  /** Spring's answers pass here on their way out: the end of one lets held requests go. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (foreign && msg instanceof LastHttpContent) {
+      promise.addListener((ChannelFutureListener) f -> {
+        foreign = false;
+        drainHeld(ctx);
+      });
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (reading != null) {
+      reading.timer.cancel(false);
+      reading.body.release();
+      reading = null;
+    }
+    DataPlaneExchange exchange = answering;
+    if (exchange != null) {
+      exchange.callerLeft(); // cancels its region calls
+    }
+    if (idleClose != null) {
+      idleClose.cancel(false);
+    }
+    Object msg;
+    while ((msg = held.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /** Serves one data-plane request; throws (a RouterException) to answer an error. */
+  interface Endpoint {
+    void handle(DataPlaneExchange exchange);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.regionrouter.router.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.regionrouter.router.config.RouterConfiguration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The contract's error shape, {@code {"error": {"code": ..., "message": ...}}}, for every error path. */
+final class ErrorBodies {
+
+  private ErrorBodies() {}
+
+  static Map<String, Object> map(String code, String message) {
+    Map<String, Object> error = new LinkedHashMap<>(); // code first, then message, always
+    error.put("code", code);
+    error.put("message", message == null ? "" : message);
+    return Map.of("error", error);
+  }
+
+  static byte[] json(String code, String message) {
+    try {
+      return RouterConfiguration.json().writeValueAsBytes(map(code, message));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // a map of strings always serializes
+    }
+  }
+}

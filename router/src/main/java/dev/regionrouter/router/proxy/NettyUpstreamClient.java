@@ -1,0 +1,597 @@
+package dev.regionrouter.router.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.ThreadExecutorMap;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * {@link UpstreamClient} on Netty, HTTP/1.1 (and https), non-blocking. A call made on an event loop
+ * of the data plane registers its region connection on that same loop, and the connection pool is
+ * per loop: the inbound request, the region exchange and the answer never cross threads and need
+ * no locks (measured in bench/hotpath: the thread hand-offs of a blocking client on virtual threads
+ * cost as much as the rest of the proxy). Calls from elsewhere (the prober) use the client's own
+ * small event loop group.
+ *
+ * <p>Pools keep idle keep-alive connections LIFO (the warmest first); a connection is reused only
+ * after a complete answer that allows keep-alive, and is closed on any timeout, error, cancellation
+ * or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
+ * (streaming). No retries, redirects or decompression: the attempt loop decides about retries and
+ * bodies cross unchanged.
+ */
+public class NettyUpstreamClient implements UpstreamClient {
+
+  /** Headers the client sets itself (framing) or that must not cross the proxy. */
+  private static final Set<String> NOT_SETTABLE = Set.of("connection", "content-length", "expect", "host", "upgrade",
+      "keep-alive", "te", "trailer", "transfer-encoding", "proxy-connection");
+  /** Idle connections kept per region and event loop; more are closed when returned. */
+  private static final int MAX_IDLE_PER_ORIGIN = 256;
+
+  private final EventLoopGroup ownGroup;
+  private final boolean epoll;
+  private final int connectTimeoutMillis;
+  private final SslContext ssl;
+  private final Map<EventLoop, Map<Origin, ArrayDeque<Channel>>> pools = new ConcurrentHashMap<>();
+
+  public NettyUpstreamClient(Duration connectTimeout, int ownThreads) {
+    this.epoll = Epoll.isAvailable();
+    ThreadFactory threads = Thread.ofPlatform().daemon().name("upstream-", 0).factory();
+    this.ownGroup = new MultiThreadIoEventLoopGroup(ownThreads, threads,
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    try {
+      this.ssl = SslContextBuilder.forClient().build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up TLS for https regions", e);
+    }
+  }
+
+  private record Origin(boolean https, String host, int port) {
+    static Origin of(URI uri) {
+      boolean https = "https".equalsIgnoreCase(uri.getScheme());
+      int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+      return new Origin(https, uri.getHost(), port);
+    }
+
+    String hostHeader() {
+      return (https && port == 443) || (!https && port == 80) ? host : host + ":" + port;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Buffered> exchange(Request request, Duration timeout, long maxBodyBytes) {
+    Call<Buffered> call = new Call<>(request, timeout, maxBodyBytes, false);
+    start(call);
+    return call.result;
+  }
+
+  @Override
+  public CompletableFuture<Streaming> open(Request request, Duration timeout) {
+    Call<Streaming> call = new Call<>(request, timeout, Long.MAX_VALUE, true);
+    start(call);
+    return call.result;
+  }
+
+  private void start(Call<?> call) {
+    EventLoop loop = loopForCaller();
+    if (loop.inEventLoop()) {
+      call.begin(loop);
+    } else {
+      loop.execute(() -> call.begin(loop));
+    }
+  }
+
+  /** The caller's own event loop when it runs on a compatible one, else one of the client's. */
+  private EventLoop loopForCaller() {
+    EventExecutor current = ThreadExecutorMap.currentExecutor();
+    if (current instanceof IoEventLoop loop && !loop.isShutdown()
+        && loop.isCompatible(epoll ? EpollIoHandle.class : io.netty.channel.nio.NioIoHandle.class)) {
+      return loop;
+    }
+    return ownGroup.next();
+  }
+
+  private Map<Origin, ArrayDeque<Channel>> pool(EventLoop loop) {
+    return pools.computeIfAbsent(loop, l -> new HashMap<>());
+  }
+
+  /** One exchange; every method runs on its event loop. */
+  private final class Call<T> {
+    final Request request;
+    final Duration timeout;
+    final long maxBodyBytes;
+    final boolean streaming;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    final Origin origin;
+    EventLoop loop;
+    Channel channel;
+    ScheduledFuture<?> timer;
+    boolean expired;
+
+    Call(Request request, Duration timeout, long maxBodyBytes, boolean streaming) {
+      this.request = request;
+      this.timeout = timeout;
+      this.maxBodyBytes = maxBodyBytes;
+      this.streaming = streaming;
+      this.origin = Origin.of(request.uri());
+    }
+
+    void begin(EventLoop loop) {
+      this.loop = loop;
+      if (result.isDone()) {
+        return; // cancelled before it started
+      }
+      timer = loop.schedule(this::expire, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      // a cancelled call (hedge loser, caller gone) aborts: its connection cannot be reused
+      result.whenComplete((value, error) -> {
+        if (result.isCancelled()) {
+          loop.execute(this::abort);
+        }
+      });
+      ArrayDeque<Channel> idle = pool(loop).get(origin);
+      Channel pooled;
+      while (idle != null && (pooled = idle.pollFirst()) != null) {
+        if (pooled.isActive()) {
+          send(pooled);
+          return;
+        }
+      }
+      connect();
+    }
+
+    void connect() {
+      Bootstrap bootstrap = new Bootstrap().group(loop)
+          .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              if (origin.https()) {
+                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), origin.host(), origin.port()));
+              }
+              ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+            }
+          });
+      bootstrap.connect(origin.host(), origin.port()).addListener((ChannelFutureListener) f -> {
+        if (!f.isSuccess()) {
+          Throwable cause = f.cause();
+          fail(cause instanceof ConnectTimeoutException
+              ? new HttpConnectTimeoutException("connect to " + origin.host() + ":" + origin.port() + " timed out")
+              : cause instanceof ConnectException ce ? ce
+              : connectFailure(cause));
+          return;
+        }
+        if (result.isDone()) {
+          f.channel().close();
+          return;
+        }
+        send(f.channel());
+      });
+    }
+
+    void send(Channel ch) {
+      this.channel = ch;
+      ch.pipeline().get(ResponseHandler.class).call = this;
+      URI uri = request.uri();
+      String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+      if (uri.getRawQuery() != null) {
+        target = target + "?" + uri.getRawQuery();
+      }
+      byte[] body = request.body() == null ? new byte[0] : request.body();
+      FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+          target, Unpooled.wrappedBuffer(body));
+      request.headers().forEach((name, values) -> {
+        if (!NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT))) {
+          out.headers().add(name, values);
+        }
+      });
+      out.headers().set(HttpHeaderNames.HOST, origin.hostHeader());
+      if (body.length > 0 || !request.method().equals("GET") && !request.method().equals("HEAD")) {
+        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      }
+      ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+        if (!f.isSuccess()) {
+          fail(new IOException("cannot send to the region: " + f.cause(), f.cause()));
+        }
+      });
+    }
+
+    void expire() {
+      expired = true;
+      fail(new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms"));
+    }
+
+    /** Fails the call (if still open) and drops its connection. */
+    void fail(Throwable error) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (result.completeExceptionally(error) || result.isCancelled()) {
+        abort();
+      }
+    }
+
+    void abort() {
+      if (channel != null) {
+        ResponseHandler handler = channel.pipeline().get(ResponseHandler.class);
+        if (handler != null) {
+          handler.release();
+        }
+        channel.close();
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    void succeed(Object value) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (!result.complete((T) value)) {
+        ReferenceCountUtil.release(value);
+      }
+    }
+
+    /** The connection goes back to its loop's pool, or is closed. */
+    void recycle(boolean keepAlive) {
+      Channel ch = channel;
+      channel = null;
+      ch.pipeline().get(ResponseHandler.class).call = null;
+      if (!keepAlive || !ch.isActive()) {
+        ch.close();
+        return;
+      }
+      ArrayDeque<Channel> idle = pool(loop).computeIfAbsent(origin, o -> new ArrayDeque<>());
+      if (idle.size() >= MAX_IDLE_PER_ORIGIN) {
+        ch.close();
+      } else {
+        idle.addFirst(ch);
+      }
+    }
+  }
+
+  private static IOException connectFailure(Throwable cause) {
+    if (cause instanceof java.net.UnknownHostException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+      ConnectException e = new ConnectException("unknown host: " + cause.getMessage());
+      e.initCause(cause);
+      return e;
+    }
+    // native transport errors ("connection refused") come as Errors.NativeIoException
+    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("refused") || message.contains("unreachable")) {
+      ConnectException e = new ConnectException(cause.getMessage());
+      e.initCause(cause);
+      return e;
+    }
+    return new IOException("cannot connect: " + cause, cause);
+  }
+
+  /** Reads one answer of the call in progress on its connection. */
+  private final class ResponseHandler extends ChannelInboundHandlerAdapter {
+    Call<?> call;
+    /** Buffered: the answer so far. */
+    HttpResponse head;
+    CompositeByteBuf body;
+    /** Streaming: the relay, once the headers are out. */
+    Relay relay;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Call<?> current = call;
+      if (current == null) {
+        ReferenceCountUtil.release(msg); // nothing asked: a region talking out of turn
+        ctx.close();
+        return;
+      }
+      if (current.streaming) {
+        streamingRead(ctx, current, msg);
+      } else {
+        bufferedRead(ctx, current, msg);
+      }
+    }
+
+    private void bufferedRead(ChannelHandlerContext ctx, Call<?> current, Object msg) {
+      try {
+        if (msg instanceof HttpResponse response) {
+          if (response.status().code() == 100) {
+            return; // 100 Continue: the real answer follows
+          }
+          if (HttpUtil.getContentLength(response, -1L) > current.maxBodyBytes) {
+            current.fail(new ResponseTooLargeException(current.maxBodyBytes));
+            return;
+          }
+          head = response;
+          body = ctx.alloc().compositeBuffer(64);
+        }
+        if (msg instanceof HttpContent content && body != null) {
+          if (body.readableBytes() + (long) content.content().readableBytes() > current.maxBodyBytes) {
+            current.fail(new ResponseTooLargeException(current.maxBodyBytes));
+            return;
+          }
+          body.addComponent(true, content.content().retain());
+          if (content instanceof LastHttpContent) {
+            byte[] bytes = new byte[body.readableBytes()];
+            body.readBytes(bytes);
+            Buffered answer = new Buffered(head.status().code(), headersOf(head), bytes);
+            boolean keepAlive = HttpUtil.isKeepAlive(head);
+            release();
+            current.recycle(keepAlive);
+            current.succeed(answer);
+          }
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    private void streamingRead(ChannelHandlerContext ctx, Call<?> current, Object msg) {
+      if (msg instanceof HttpResponse response) {
+        if (response.status().code() == 100) {
+          ReferenceCountUtil.release(msg);
+          return;
+        }
+        // headers are in: the caller decides (relay, or drop); until it relays, read nothing more
+        ctx.channel().config().setAutoRead(false);
+        relay = new Relay(current, response);
+        current.succeed(relay);
+      }
+      if (msg instanceof HttpContent content) {
+        if (relay == null) {
+          content.release();
+          return;
+        }
+        relay.chunk(content);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      Call<?> current = call;
+      if (current != null) {
+        if (relay != null) {
+          relay.broken();
+        } else {
+          current.fail(new IOException("the region closed the connection"
+              + (current.expired ? " (timed out)" : " before its answer was complete")));
+        }
+      }
+      release();
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Call<?> current = call;
+      if (current != null) {
+        if (relay != null) {
+          relay.broken();
+        } else {
+          current.fail(cause instanceof IOException io ? io : new IOException(cause.toString(), cause));
+        }
+      }
+      ctx.close();
+    }
+
+    void release() {
+      if (body != null) {
+        body.release();
+        body = null;
+      }
+      head = null;
+      if (relay != null) {
+        relay.dropPending();
+        relay = null;
+      }
+    }
+  }
+
+  /** A streamed answer: chunks go to the sink one write at a time (back-pressure by autoRead off). */
+  private final class Relay implements Streaming {
+    private final Call<?> call;
+    private final HttpResponse head;
+    private final Map<String, List<String>> headers;
+    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+    private final CompletableFuture<Boolean> done = new CompletableFuture<>();
+    private BodySink sink;
+    private boolean writing;
+    private long lastProgress = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
+
+    Relay(Call<?> call, HttpResponse head) {
+      this.call = call;
+      this.head = head;
+      this.headers = headersOf(head);
+    }
+
+    @Override
+    public int status() {
+      return head.status().code();
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+      return headers;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> relay(BodySink sink, Duration idleTimeout) {
+      call.loop.execute(() -> {
+        this.sink = sink;
+        long idleNanos = idleTimeout.toNanos();
+        long checkNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), idleNanos / 4);
+        idleCheck = call.loop.scheduleAtFixedRate(() -> {
+          if (System.nanoTime() - lastProgress > idleNanos) {
+            broken();
+          }
+        }, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
+        drain();
+      });
+      return done;
+    }
+
+    void chunk(HttpContent content) {
+      lastProgress = System.nanoTime();
+      pending.add(content);
+      drain();
+    }
+
+    private void drain() {
+      if (sink == null || done.isDone()) {
+        return;
+      }
+      while (!writing && !pending.isEmpty()) {
+        HttpContent content = pending.poll();
+        boolean last = content instanceof LastHttpContent;
+        ByteBuf bytes = content.content();
+        if (!bytes.isReadable()) {
+          content.release();
+          if (last) {
+            finish(true);
+            return;
+          }
+          continue;
+        }
+        writing = true;
+        sink.write(bytes).whenComplete((ok, error) -> call.loop.execute(() -> {
+          writing = false;
+          if (error != null) {
+            leave(); // the caller left: not the region's fault
+          } else if (last) {
+            finish(true);
+          } else {
+            drain();
+          }
+        }));
+      }
+      if (!writing && pending.isEmpty() && call.channel != null) {
+        call.channel.read(); // ready for more
+      }
+    }
+
+    private void finish(boolean complete) {
+      stopIdleCheck();
+      if (done.complete(complete)) {
+        boolean keepAlive = complete && HttpUtil.isKeepAlive(head);
+        if (call.channel != null) {
+          Channel ch = call.channel;
+          ch.config().setAutoRead(true);
+          ch.pipeline().get(ResponseHandler.class).relay = null;
+          call.recycle(keepAlive);
+        }
+      }
+    }
+
+    /** The region broke the stream (closed, errored or went idle). */
+    void broken() {
+      stopIdleCheck();
+      if (done.complete(false)) {
+        dropPending();
+        call.abort();
+      }
+    }
+
+    private void leave() {
+      stopIdleCheck();
+      if (done.complete(true)) {
+        dropPending();
+        call.abort();
+      }
+    }
+
+    void dropPending() {
+      HttpContent content;
+      while ((content = pending.poll()) != null) {
+        content.release();
+      }
+    }
+
+    private void stopIdleCheck() {
+      if (idleCheck != null) {
+        idleCheck.cancel(false);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (call.loop.inEventLoop()) {
+        closeNow();
+      } else {
+        call.loop.execute(this::closeNow);
+      }
+    }
+
+    /** Dropped unread (a 5xx or 429 the loop retries) or abandoned (the caller left): the connection goes too. */
+    private void closeNow() {
+      stopIdleCheck();
+      if (done.complete(true)) {
+        dropPending();
+        call.abort();
+      }
+    }
+  }
+
+  private static Map<String, List<String>> headersOf(HttpResponse response) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : response.headers().names()) {
+      headers.put(name.toLowerCase(Locale.ROOT), response.headers().getAll(name));
+    }
+    return headers;
+  }
+
+  @Override
+  public void close() {
+    ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}
