@@ -28,7 +28,13 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code planner}: what the attempt loop calls per request, {@link RoutePlanner#plan}: the
  *       candidates (HealthRegistry.candidates, one health view per region, token usage and
  *       latency quantile per region), the plan, the decision log and the policy counter.
- *   <li>{@code candidates}: the gathering alone (does not depend on the policy).
+ *   <li>{@code candidates}: the gathering alone (does not depend on the policy; the planner no
+ *       longer runs it for a request without filters: it keeps the table ranked).
+ *   <li>{@code plannerAfterChange}: one region's probe result, then the plan: the worst case of the
+ *       planner's cached ranking, rebuilt (only that region viewed again, re-sorted from the previous
+ *       order) for every request.
+ *   <li>{@code plannerWalked}: the plan, then its whole order read ({@code order().size()}), as a
+ *       failover through every region, the explain output or a reader of size() would.
  * </ul>
  *
  * Policies: the default (priority-latency, the reference's score) and cost-within-latency-budget
@@ -86,6 +92,35 @@ public class SelectionBench {
   @Benchmark
   public AttemptPlan planner(Table table, Policy policy) {
     return policy.planner.plan(table.fleet.snapshot, policy.random);
+  }
+
+  /** Which region the next {@code plannerAfterChange} call probes, and its round trip. */
+  @State(Scope.Thread)
+  public static class Change {
+    int next;
+    List<String> healthy; // probes keep them healthy: the fleet's unhealthy regions stay so
+    List<java.time.Duration> roundTrips; // each its own latency: the fleet's ranking stays as seeded
+
+    @Setup
+    public void setUp(Table table) {
+      healthy = table.fleet.snapshot.table().regions().stream().map(r -> r.name())
+          .filter(name -> table.fleet.health.get(name).view().activeHealthy()).toList();
+      roundTrips = healthy.stream().map(name -> java.time.Duration.ofNanos(
+          (long) (table.fleet.health.get(name).view().latencySeconds() * 1e9))).toList();
+    }
+  }
+
+  @Benchmark
+  public AttemptPlan plannerAfterChange(Table table, Policy policy, Change change) {
+    int k = change.next++ % change.healthy.size();
+    // the region's own latency: its state moves (a new version) while the fleet keeps its shape
+    table.fleet.health.get(change.healthy.get(k)).recordProbe(true, change.roundTrips.get(k));
+    return policy.planner.plan(table.fleet.snapshot, policy.random);
+  }
+
+  @Benchmark
+  public int plannerWalked(Table table, Policy policy) {
+    return policy.planner.plan(table.fleet.snapshot, policy.random).order().size();
   }
 
   @Benchmark
