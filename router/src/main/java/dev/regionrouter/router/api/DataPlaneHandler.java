@@ -71,7 +71,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.fireChannelReadComplete();
-    if (reading != null || (!busy() && held.isEmpty())) {
+    if (reading != null || discarding || (!busy() && held.isEmpty())) {
       readMore(ctx);
     }
   }
@@ -109,6 +109,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
         reading.content(ctx, content);
       } else if (discarding && msg instanceof LastHttpContent) {
         discarding = false;
+        ctx.close(); // the refused body is all read: now the connection can go without a reset
       }
     }
     ReferenceCountUtil.release(msg);
@@ -131,12 +132,24 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     reading = new Reading(ctx, request, path, query);
   }
 
-  /** Answers an error before the body was read, then closes: the rest of the body is not wanted. */
+  /**
+   * Answers an error before the body was read, with Connection: close. The rest of the body is
+   * read and dropped before the connection closes (closing with unread bytes would reset it, and
+   * the caller could lose the answer), within the body-read timeout.
+   */
   private void refuse(ChannelHandlerContext ctx, HttpRequest request, RouterException error) {
     discarding = !(request instanceof LastHttpContent);
-    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request, "", null, new byte[0], false,
-        () -> true, () -> { });
+    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request, "", null, new byte[0], true,
+        () -> false, () -> { });
+    exchange.setResponseHeader("Connection", "close");
     exchange.sendError(error);
+    if (!discarding) {
+      ctx.close();
+      return;
+    }
+    ctx.executor().schedule(() -> {
+      ctx.close();
+    }, plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** A data-plane request whose body is arriving. */
@@ -164,6 +177,10 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       if (body.readableBytes() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
         fail(ctx, new RouterException(413, "body_too_large",
             "request body is larger than " + plane.maxBodyBytes() + " bytes", null, 0));
+        if (content instanceof LastHttpContent) {
+          discarding = false;
+          ctx.close(); // nothing more to drop
+        }
         return;
       }
       body.addComponent(true, content.content().retain());
@@ -181,9 +198,10 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       timer.cancel(false);
       body.release();
       reading = null;
-      discarding = true;
       refuse(ctx, request, error);
-      ctx.close();
+      if (error.status() == 408) {
+        ctx.close(); // a caller this slow is not waited for a second time
+      }
     }
   }
 

@@ -32,7 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter Retry-After sent with a 503 when no region could serve
  * @param forwardAuthorization forward the caller's Authorization header to regions that have no
  *     credentials of their own
- * @param http2 offer HTTP/2 to regions (h2 over TLS by ALPN; h2c upgrade is never attempted)
+ * @param http2 offer HTTP/2 to https regions (h2 over TLS by ALPN; one connection per event loop
+ *     carries every request to the region as a stream; h2c upgrade is never attempted)
  */
 @Validated
 @ConfigurationProperties("router.proxy")

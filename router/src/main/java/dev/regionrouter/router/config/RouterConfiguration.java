@@ -82,11 +82,13 @@ public class RouterConfiguration {
 
   /**
    * Netty, non-blocking: data-plane calls stay on the event loop of their inbound connection; the
-   * prober's calls use the client's own single event loop.
+   * prober's calls use the client's own single event loop. router.proxy.trusted-ca-file: the CAs
+   * (PEM) that https regions' certificates must chain to, instead of the JDK's.
    */
   @Bean(destroyMethod = "close")
-  UpstreamClient upstreamClient(ProxyProperties proxy) {
-    return new NettyUpstreamClient(proxy.connectTimeout(), 1);
+  UpstreamClient upstreamClient(ProxyProperties proxy,
+      @Value("${router.proxy.trusted-ca-file:#{null}}") java.io.File trustedCas) {
+    return new NettyUpstreamClient(proxy.connectTimeout(), 1, proxy.http2(), trustedCas);
   }
 
   @Bean(destroyMethod = "close")

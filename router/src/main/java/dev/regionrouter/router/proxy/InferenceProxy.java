@@ -24,6 +24,8 @@ public class InferenceProxy {
   private final ObjectMapper json;
   private final boolean forwardAuthorization;
   private final long maxResponseBytes;
+  /** Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in profiles). */
+  private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails the attempt. */
   public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization,
@@ -64,7 +66,11 @@ public class InferenceProxy {
               headers.put("authorization", List.of(callerAuthorization));
             }
           });
-      URI uri = URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath());
+      if (uris.size() > 10_000) {
+        uris.clear(); // a long life of table changes: start over rather than grow
+      }
+      URI uri = uris.computeIfAbsent(region.endpoint() + '\n' + region.effectiveInferencePath(),
+          k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
       long start = System.nanoTime();
       CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(
           new UpstreamClient.Request("POST", uri, headers, bytes), attempt.timeout(), maxResponseBytes);

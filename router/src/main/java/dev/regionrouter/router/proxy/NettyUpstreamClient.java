@@ -32,12 +32,21 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -58,14 +67,15 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * {@link UpstreamClient} on Netty, HTTP/1.1 (and https), non-blocking. A call made on an event loop
+ * {@link UpstreamClient} on Netty, HTTP/1.1 and HTTP/2 (h2 over TLS, by ALPN), non-blocking. A call made on an event loop
  * of the data plane registers its region connection on that same loop, and the connection pool is
  * per loop: the inbound request, the region exchange and the answer never cross threads and need
  * no locks (measured in bench/hotpath: the thread hand-offs of a blocking client on virtual threads
  * cost as much as the rest of the proxy). Calls from elsewhere (the prober) use the client's own
  * small event loop group.
  *
- * <p>Pools keep idle keep-alive connections LIFO (the warmest first); a connection is reused only
+ * <p>Pools keep idle HTTP/1.1 keep-alive connections LIFO (the warmest first), and one HTTP/2
+ * connection per region and event loop whose streams carry every call; a connection is reused only
  * after a complete answer that allows keep-alive, and is closed on any timeout, error, cancellation
  * or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
  * (streaming). No retries, redirects or decompression: the attempt loop decides about retries and
@@ -82,19 +92,42 @@ public class NettyUpstreamClient implements UpstreamClient {
   private final EventLoopGroup ownGroup;
   private final boolean epoll;
   private final int connectTimeoutMillis;
+  private final boolean http2;
   private final SslContext ssl;
-  private final Map<EventLoop, Map<Origin, ArrayDeque<Channel>>> pools = new ConcurrentHashMap<>();
+  private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
 
-  public NettyUpstreamClient(Duration connectTimeout, int ownThreads) {
+  /** One event loop's connections: idle HTTP/1.1 ones, and one HTTP/2 connection per region for its streams. */
+  private static final class LoopPools {
+    final Map<Origin, ArrayDeque<Channel>> idle = new HashMap<>();
+    final Map<Origin, Channel> multiplexed = new HashMap<>();
+  }
+
+  /**
+   * http2: offer h2 to https regions (ALPN); those that take it get one connection per event loop
+   * carrying every request as a stream. trustedCas: a PEM file of the CAs that region
+   * certificates must chain to, instead of the JDK's (private regions); null for the JDK's.
+   */
+  public NettyUpstreamClient(Duration connectTimeout, int ownThreads, boolean http2, File trustedCas) {
+    this.http2 = http2;
     this.epoll = Epoll.isAvailable();
     ThreadFactory threads = Thread.ofPlatform().daemon().name("upstream-", 0).factory();
     this.ownGroup = new MultiThreadIoEventLoopGroup(ownThreads, threads,
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     try {
-      this.ssl = SslContextBuilder.forClient().build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot set up TLS for https regions", e);
+      SslContextBuilder tls = SslContextBuilder.forClient();
+      if (trustedCas != null) {
+        tls.trustManager(trustedCas);
+      }
+      if (http2) {
+        tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+      }
+      this.ssl = tls.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot set up TLS for https regions: " + e.getMessage(), e);
     }
   }
 
@@ -143,8 +176,8 @@ public class NettyUpstreamClient implements UpstreamClient {
     return ownGroup.next();
   }
 
-  private Map<Origin, ArrayDeque<Channel>> pool(EventLoop loop) {
-    return pools.computeIfAbsent(loop, l -> new HashMap<>());
+  private LoopPools pool(EventLoop loop) {
+    return pools.computeIfAbsent(loop, l -> new LoopPools());
   }
 
   /** One exchange; every method runs on its event loop. */
@@ -180,7 +213,12 @@ public class NettyUpstreamClient implements UpstreamClient {
           loop.execute(this::abort);
         }
       });
-      ArrayDeque<Channel> idle = pool(loop).get(origin);
+      Channel shared = pool(loop).multiplexed.get(origin);
+      if (shared != null && shared.isActive()) {
+        openStream(shared);
+        return;
+      }
+      ArrayDeque<Channel> idle = pool(loop).idle.get(origin);
       Channel pooled;
       while (idle != null && (pooled = idle.pollFirst()) != null) {
         if (pooled.isActive()) {
@@ -202,7 +240,11 @@ public class NettyUpstreamClient implements UpstreamClient {
               if (origin.https()) {
                 ch.pipeline().addLast(ssl.newHandler(ch.alloc(), origin.host(), origin.port()));
               }
-              ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+              if (origin.https() && http2) {
+                ch.pipeline().addLast(new Negotiation(Call.this)); // h2 or http/1.1, once TLS is up
+              } else {
+                ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+              }
             }
           });
       bootstrap.connect(origin.host(), origin.port()).addListener((ChannelFutureListener) f -> {
@@ -218,7 +260,50 @@ public class NettyUpstreamClient implements UpstreamClient {
           f.channel().close();
           return;
         }
-        send(f.channel());
+        if (f.channel().pipeline().get(Negotiation.class) == null) {
+          send(f.channel());
+        }
+      });
+    }
+
+    /** TLS and ALPN are done on a new connection: HTTP/2 (shared from now on) or HTTP/1.1. */
+    void negotiated(Channel ch, String protocol) {
+      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        pool(loop).multiplexed.put(origin, ch);
+        if (result.isDone()) {
+          return; // the connection stays for the next calls
+        }
+        openStream(ch);
+      } else {
+        ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+        if (result.isDone()) {
+          ch.close();
+          return;
+        }
+        send(ch);
+      }
+    }
+
+    /** One request on a shared HTTP/2 connection: its own stream, read as HTTP/1.1 objects. */
+    void openStream(Channel parent) {
+      new Http2StreamChannelBootstrap(parent).handler(new ChannelInitializer<Http2StreamChannel>() {
+        @Override
+        protected void initChannel(Http2StreamChannel stream) {
+          stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new ResponseHandler());
+        }
+      }).open().addListener(f -> {
+        if (!f.isSuccess()) {
+          fail(new IOException("cannot open an HTTP/2 stream: " + f.cause(), f.cause()));
+          return;
+        }
+        Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+        if (result.isDone()) {
+          stream.close();
+          return;
+        }
+        send(stream);
       });
     }
 
@@ -293,7 +378,11 @@ public class NettyUpstreamClient implements UpstreamClient {
         ch.close();
         return;
       }
-      ArrayDeque<Channel> idle = pool(loop).computeIfAbsent(origin, o -> new ArrayDeque<>());
+      if (ch instanceof Http2StreamChannel) {
+        ch.close(); // the stream is done; its connection stays shared
+        return;
+      }
+      ArrayDeque<Channel> idle = pool(loop).idle.computeIfAbsent(origin, o -> new ArrayDeque<>());
       if (idle.size() >= MAX_IDLE_PER_ORIGIN) {
         ch.close();
       } else {
@@ -316,6 +405,27 @@ public class NettyUpstreamClient implements UpstreamClient {
       return e;
     }
     return new IOException("cannot connect: " + cause, cause);
+  }
+
+  /** Picks the pipeline of a new TLS connection by the protocol the region chose (ALPN). */
+  private static final class Negotiation extends ApplicationProtocolNegotiationHandler {
+    private final Call<?> call;
+
+    Negotiation(Call<?> call) {
+      super(ApplicationProtocolNames.HTTP_1_1); // a region without ALPN speaks HTTP/1.1
+      this.call = call;
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+      call.negotiated(ctx.channel(), protocol);
+    }
+
+    @Override
+    protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+      call.fail(new IOException("TLS handshake with the region failed: " + cause.getMessage(), cause));
+      ctx.close();
+    }
   }
 
   /** Reads one answer of the call in progress on its connection. */

@@ -71,7 +71,7 @@ public class HedgingAttempt {
       return primary;
     }
     Race<T> race = new Race<>(request, primary);
-    long waitNanos = delay(plan.order().get(0).candidate().name()).toNanos() - (System.nanoTime() - start);
+    long waitNanos = delay(plan.order().iterator().next().candidate().name()).toNanos() - (System.nanoTime() - start);
     ScheduledFuture<?> hedgeTimer = timer.schedule(() -> race.hedge(target, call), Math.max(0, waitNanos),
         TimeUnit.NANOSECONDS);
     race.result.whenComplete((served, error) -> hedgeTimer.cancel(false));
@@ -159,10 +159,18 @@ public class HedgingAttempt {
 
   /** The next available region of the plan, or null (a panic plan, or a single region, has none). */
   private static String target(AttemptPlan plan) {
-    if (plan.panic() || plan.order().size() < 2) {
+    if (plan.panic()) {
       return null;
     }
-    AttemptPlan.Scored next = plan.order().get(1);
+    java.util.Iterator<AttemptPlan.Scored> order = plan.order().iterator(); // not size(): it would build the whole order
+    if (!order.hasNext()) {
+      return null;
+    }
+    order.next();
+    if (!order.hasNext()) {
+      return null;
+    }
+    AttemptPlan.Scored next = order.next();
     return next.candidate().health().available() ? next.candidate().name() : null;
   }
 
