@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -19,6 +20,11 @@ import org.springframework.validation.annotation.Validated;
  * @param failureExpiry a failure older than this no longer counts toward an ejection
  * @param defaultRetryAfter how long a region that answered 429 without Retry-After is cooled
  * @param maxRetryAfter cap of a region's Retry-After
+ * @param stallAfter a region with requests in flight that has answered none of them for this long
+ *     (or for 4 x its usual answer time, when longer) is stalled: new requests go to the next
+ *     region, but for one trial request a second, until it answers again. This is how a region
+ *     that hangs (its health endpoint still answering) stops taking new requests long before the
+ *     per-try timeout of the ones it holds
  */
 @Validated
 @ConfigurationProperties("router.health")
@@ -28,4 +34,16 @@ public record HealthProperties(
     @NotNull @DefaultValue("300s") Duration maxEjectionTime,
     @NotNull @DefaultValue("60s") Duration failureExpiry,
     @NotNull @DefaultValue("1s") Duration defaultRetryAfter,
-    @NotNull @DefaultValue("300s") Duration maxRetryAfter) {}
+    @NotNull @DefaultValue("300s") Duration maxRetryAfter,
+    @NotNull @DefaultValue("2s") Duration stallAfter) {
+
+  /** The defaults for stall detection, for code that sets the other fields. */
+  public HealthProperties(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime,
+      Duration failureExpiry, Duration defaultRetryAfter, Duration maxRetryAfter) {
+    this(consecutiveFailures, baseEjectionTime, maxEjectionTime, failureExpiry, defaultRetryAfter, maxRetryAfter,
+        Duration.ofSeconds(2));
+  }
+
+  @ConstructorBinding
+  public HealthProperties {}
+}

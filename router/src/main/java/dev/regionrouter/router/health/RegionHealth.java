@@ -61,6 +61,13 @@ public final class RegionHealth {
   private volatile long version;
   /** When probes last confirmed the region back from down: attempts that timed out on the outage are stale after it. */
   private Instant recoveredAt;
+  /** When the region last answered a request (any HTTP answer), and when that request had started. */
+  private Instant lastAnswerAt;
+  private Instant lastAnsweredStart;
+  /** When requests in flight went from none to some. */
+  private Instant busySince;
+  private Instant lastTrialAt;
+  private boolean stallLogged;
 
   public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
       double smoothing, Clock clock) {
@@ -183,7 +190,12 @@ public final class RegionHealth {
    * for another ejection period.
    */
   public synchronized FailureEffect recordTimeout(Duration timeout) {
-    if (recoveredAt != null && clock.instant().minus(timeout).isBefore(recoveredAt)) {
+    Instant started = clock.instant().minus(timeout);
+    if (recoveredAt != null && started.isBefore(recoveredAt)) {
+      return FailureEffect.STALE;
+    }
+    if (lastAnsweredStart != null && started.isBefore(lastAnsweredStart)) {
+      // a request sent after this one was answered: the region works again (a hang is over)
       return FailureEffect.STALE;
     }
     smoothLatency(timeout); // recordFailure below marks the change
@@ -208,7 +220,74 @@ public final class RegionHealth {
     if (maxInFlight != null && inFlight >= maxInFlight) {
       return false;
     }
+    if (inFlight == 0) {
+      busySince = clock.instant();
+    }
     inFlight++;
+    return true;
+  }
+
+  /**
+   * The region answered a request (any HTTP answer: it is not hung) that took this long. Ends a
+   * stall, and makes the timeouts of requests sent before this one stale.
+   */
+  public synchronized void recordAnswer(Duration elapsed) {
+    Instant now = clock.instant();
+    Instant started = now.minus(elapsed);
+    lastAnswerAt = now;
+    if (lastAnsweredStart == null || started.isAfter(lastAnsweredStart)) {
+      lastAnsweredStart = started;
+    }
+    stallLogged = false;
+  }
+
+  /**
+   * Whether the region holds requests it has not answered for stallAfter (or 4 x its usual answer
+   * time, when longer): it may hang. Time-based, so the attempt loop asks per request (a stalled
+   * region is skipped there like a full one, not ranked differently).
+   */
+  public synchronized boolean stalled() {
+    if (inFlight == 0) {
+      return false;
+    }
+    Instant now = clock.instant();
+    Instant quietSince = lastAnswerAt != null && lastAnswerAt.isAfter(busySince) ? lastAnswerAt : busySince;
+    Duration limit = settings.stallAfter();
+    if (!Double.isNaN(trafficLatencySeconds)) {
+      Duration usual = Duration.ofNanos((long) (4 * trafficLatencySeconds * 1e9));
+      limit = usual.compareTo(limit) > 0 ? usual : limit;
+    }
+    return Duration.between(quietSince, now).compareTo(limit) > 0;
+  }
+
+  /** For a stalled region: one trial request a second may go (the first to ask gets it). */
+  public synchronized boolean tryTrial() {
+    Instant now = clock.instant();
+    if (lastTrialAt != null && Duration.between(lastTrialAt, now).compareTo(Duration.ofSeconds(1)) < 0) {
+      return false;
+    }
+    lastTrialAt = now;
+    return true;
+  }
+
+  /**
+   * How long a trial request on a stalled region may wait (2 x its usual answer time, at least
+   * 250 ms; stallAfter while it has none): a trial that meets the hang fails over quickly.
+   */
+  public synchronized Duration trialTimeout() {
+    if (Double.isNaN(trafficLatencySeconds)) {
+      return settings.stallAfter();
+    }
+    Duration twice = Duration.ofNanos((long) (2 * trafficLatencySeconds * 1e9));
+    return twice.compareTo(Duration.ofMillis(250)) > 0 ? twice : Duration.ofMillis(250);
+  }
+
+  /** True once per stall: for a single log line. */
+  public synchronized boolean firstNoticeOfStall() {
+    if (stallLogged) {
+      return false;
+    }
+    stallLogged = true;
     return true;
   }
 

@@ -66,8 +66,11 @@ public class AttemptLoop {
     this.planner = planner;
   }
 
-  /** What one attempt on one region sees. */
-  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token) {}
+  /**
+   * What one attempt on one region sees. answered: to call when the region's answer starts (the
+   * response headers of a stream), so a long stream is not taken for a hung region.
+   */
+  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered) {}
 
   /**
    * One attempt on the wire, asynchronous. Its future fails with the client's exceptions, which are
@@ -132,7 +135,11 @@ public class AttemptLoop {
     final CompletableFuture<Served<T>> served = new CompletableFuture<>();
     final List<String> failures = new ArrayList<>();
     /** Walked lazily: a plan builds its order only as far as it is read (1,000 regions: 1.6 µs vs 20). */
-    final java.util.Iterator<AttemptPlan.Scored> order;
+    java.util.Iterator<AttemptPlan.Scored> order;
+    /** The best region skipped as stalled: tried when no other region could take the request. */
+    AttemptPlan.Scored deferred;
+    boolean lastResort;
+    boolean stopped;
     int attempts;
     Duration throttledFor;
     boolean onlyThrottled = true;
@@ -158,9 +165,19 @@ public class AttemptLoop {
     }
 
     void next() {
-      while (order.hasNext() && !served.isDone()) {
+      while (!served.isDone()) {
+        if (!order.hasNext()) {
+          if (deferred == null || stopped) {
+            break;
+          }
+          // every other region is gone, full or failed: the stalled one is better than a 503
+          order = List.of(deferred).iterator();
+          deferred = null;
+          lastResort = true;
+        }
         AttemptPlan.Scored scored = order.next();
         if (attempts >= proxy.maxAttempts() || deadline.passed()) {
+          stopped = true;
           break;
         }
         RegionEntry region = scored.candidate().entry();
@@ -179,6 +196,21 @@ public class AttemptLoop {
             continue;
           }
         }
+        boolean trial = false;
+        if (!lastResort && regionHealth.stalled()) {
+          if (regionHealth.firstNoticeOfStall()) {
+            log.warn("region {} has requests in flight and answered none for a while: new requests go to the next"
+                + " region (one trial a second) until it answers", region.name());
+          }
+          if (!regionHealth.tryTrial()) {
+            metrics.attempt(region.name(), "stalled");
+            if (deferred == null) {
+              deferred = scored;
+            }
+            continue;
+          }
+          trial = true; // this one finds out whether the region answers again
+        }
         Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
         if (!regionHealth.tryAcquire(maxInFlight)) {
           metrics.attempt(region.name(), "over_capacity");
@@ -190,6 +222,7 @@ public class AttemptLoop {
         if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
           regionHealth.release();
           stopReason = "retry budget exhausted";
+          stopped = true;
           break;
         }
         attempts++;
@@ -200,10 +233,18 @@ public class AttemptLoop {
         Duration remaining = deadline.remaining();
         boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
         Duration timeout = clamped ? remaining : proxy.tryTimeout();
+        if (trial && regionHealth.trialTimeout().compareTo(timeout) < 0) {
+          timeout = regionHealth.trialTimeout();
+          clamped = false;
+        }
+        boolean isTrial = trial;
+        boolean deadlineBound = clamped;
+        Duration tryTimeout = timeout;
         long start = System.nanoTime();
         CompletableFuture<Result<T>> call;
         try {
-          call = attempt.call(new Try(region, attempts, timeout, token));
+          call = attempt.call(new Try(region, attempts, tryTimeout, token,
+              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start))));
         } catch (RuntimeException e) {
           call = CompletableFuture.failedFuture(e);
         }
@@ -222,9 +263,11 @@ public class AttemptLoop {
               served.completeExceptionally(cause); // a bug, or the caller's own failure: not the region's
               return;
             }
-            result = Failed.region(classify(cause, clamped));
+            String outcome = classify(cause, deadlineBound);
+            // a trial that met the hang again: expected while stalled, the held requests decide about ejection
+            result = Failed.region(isTrial && outcome.equals("timeout") ? "trial_timeout" : outcome);
           }
-          if (settle(region, regionHealth, result, timeout, start)) {
+          if (settle(region, regionHealth, result, tryTimeout, start)) {
             next();
           }
         });
@@ -241,6 +284,9 @@ public class AttemptLoop {
         case Done<T> done -> done.outcome();
         case Failed<T> failed -> failed.outcome();
       });
+      if (answered(result)) {
+        regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start));
+      }
       if (result instanceof Done<T> done) {
         metrics.upstreamLatency(region.name(), done.latency());
         if (done.regionFailed()) {
@@ -263,7 +309,7 @@ public class AttemptLoop {
         onlyThrottled = false;
         if (failed.outcome().equals("timeout")) {
           recordFailure(region, regionHealth, timeout);
-        } else if (!failed.outcome().equals("deadline")) {
+        } else if (!failed.outcome().equals("deadline") && !failed.outcome().equals("trial_timeout")) {
           recordFailure(region, regionHealth, null);
         }
       }
@@ -287,6 +333,16 @@ public class AttemptLoop {
       return new RouterException(503, "no_region_available", why + " after " + attempts + " attempt(s)" + tried,
           retryAfter, attempts);
     }
+  }
+
+  /** Whether the region answered (any HTTP answer, even a bad one): it is not hung. */
+  private static boolean answered(Result<?> result) {
+    if (result instanceof Done<?>) {
+      return true;
+    }
+    String outcome = ((Failed<?>) result).outcome();
+    return outcome.startsWith("http_") || outcome.equals("throttled") || outcome.equals("malformed")
+        || outcome.equals("response_too_large");
   }
 
   private static String classify(Throwable cause, boolean clamped) {

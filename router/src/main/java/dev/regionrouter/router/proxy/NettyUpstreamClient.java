@@ -192,6 +192,9 @@ public class NettyUpstreamClient implements UpstreamClient {
     Channel channel;
     ScheduledFuture<?> timer;
     boolean expired;
+    /** Sent on a pooled HTTP/1.1 connection (which the region may have closed as idle meanwhile). */
+    boolean reused;
+    boolean answerStarted;
 
     Call(Request request, Duration timeout, long maxBodyBytes, boolean streaming) {
       this.request = request;
@@ -222,6 +225,7 @@ public class NettyUpstreamClient implements UpstreamClient {
       Channel pooled;
       while (idle != null && (pooled = idle.pollFirst()) != null) {
         if (pooled.isActive()) {
+          reused = true;
           send(pooled);
           return;
         }
@@ -332,6 +336,22 @@ public class NettyUpstreamClient implements UpstreamClient {
           fail(new IOException("cannot send to the region: " + f.cause(), f.cause()));
         }
       });
+    }
+
+    /**
+     * The region closed a pooled connection before a byte of the answer: it most likely closed it
+     * as idle while the request was on its way (a race every keep-alive client meets), and had
+     * not started on the request. Such a call is sent once more on a new connection, as HTTP
+     * clients do, instead of failing the region.
+     */
+    boolean staleConnection() {
+      return reused && !answerStarted && !expired && !result.isDone();
+    }
+
+    void retryOnNewConnection() {
+      reused = false;
+      channel = null;
+      connect();
     }
 
     void expire() {
@@ -455,6 +475,7 @@ public class NettyUpstreamClient implements UpstreamClient {
     private void bufferedRead(ChannelHandlerContext ctx, Call<?> current, Object msg) {
       try {
         if (msg instanceof HttpResponse response) {
+          current.answerStarted = true;
           if (response.status().code() == 100) {
             return; // 100 Continue: the real answer follows
           }
@@ -488,6 +509,7 @@ public class NettyUpstreamClient implements UpstreamClient {
 
     private void streamingRead(ChannelHandlerContext ctx, Call<?> current, Object msg) {
       if (msg instanceof HttpResponse response) {
+        current.answerStarted = true;
         if (response.status().code() == 100) {
           ReferenceCountUtil.release(msg);
           return;
@@ -509,22 +531,30 @@ public class NettyUpstreamClient implements UpstreamClient {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       Call<?> current = call;
+      Relay streaming = relay;
+      call = null;
+      release();
       if (current != null) {
-        if (relay != null) {
-          relay.broken();
+        if (current.staleConnection()) {
+          current.retryOnNewConnection();
+        } else if (streaming != null) {
+          streaming.broken();
         } else {
           current.fail(new IOException("the region closed the connection"
               + (current.expired ? " (timed out)" : " before its answer was complete")));
         }
       }
-      release();
       ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       Call<?> current = call;
-      if (current != null) {
+      if (current != null && current.staleConnection()) {
+        call = null; // a reset on a connection the region had closed as idle: not the region's failure
+        release();
+        current.retryOnNewConnection();
+      } else if (current != null) {
         if (relay != null) {
           relay.broken();
         } else {

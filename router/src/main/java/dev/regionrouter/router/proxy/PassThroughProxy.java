@@ -63,6 +63,7 @@ public class PassThroughProxy {
           new UpstreamClient.Request(inbound.method(), uri, headers, inbound.body()), attempt.timeout());
       CompletableFuture<AttemptLoop.Result<Boolean>> result = opened.thenCompose(upstream -> {
         Duration firstByte = Duration.ofNanos(System.nanoTime() - start);
+        attempt.answered().run();
         int status = upstream.status();
         if (status == 429) {
           upstream.close();

@@ -230,4 +230,45 @@ class RegionHealthTest {
     assertThat(health.tryAcquire(null)).isTrue();
     assertThat(health.view().inFlight()).isEqualTo(3);
   }
+
+  @Test
+  void aRegionHoldingRequestsItDoesNotAnswerIsStalledUntilItAnswersAgain() {
+    assertThat(health.tryAcquire(null)).isTrue();
+    clock.advance(ms(1_900));
+    assertThat(health.stalled()).as("within stallAfter (2 s)").isFalse();
+    clock.advance(ms(200));
+    assertThat(health.stalled()).isTrue();
+    assertThat(health.tryTrial()).as("one trial").isTrue();
+    assertThat(health.tryTrial()).as("not two in the same second").isFalse();
+    clock.advance(ms(1_000));
+    assertThat(health.tryTrial()).isTrue();
+    health.recordAnswer(ms(10));
+    assertThat(health.stalled()).as("it answered").isFalse();
+    health.release();
+    assertThat(health.stalled()).as("nothing in flight").isFalse();
+  }
+
+  @Test
+  void aSlowRegionIsNotStalledWithinFourTimesItsUsualAnswerTime() {
+    health.recordSuccess(ms(3_000)); // answers take 3 s here
+    assertThat(health.tryAcquire(null)).isTrue();
+    clock.advance(ms(11_000));
+    assertThat(health.stalled()).isFalse();
+    clock.advance(ms(1_100));
+    assertThat(health.stalled()).isTrue();
+    assertThat(health.trialTimeout()).isEqualTo(ms(6_000));
+  }
+
+  @Test
+  void aTimeoutOfARequestSentBeforeALaterAnsweredOneIsStale() {
+    health.tryAcquire(null);
+    clock.advance(ms(500));
+    health.recordAnswer(ms(100)); // a request sent 100 ms ago was answered: the region works
+    clock.advance(ms(14_500));
+    // the request held since the start times out after its 15 s: it was sent before that answer
+    assertThat(health.recordTimeout(ms(15_000))).isEqualTo(RegionHealth.FailureEffect.STALE);
+    assertThat(health.view().failureCount()).isZero();
+    // one sent after the last answer and timed out counts
+    assertThat(health.recordTimeout(ms(1_000))).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+  }
 }

@@ -1,0 +1,114 @@
+package dev.regionrouter.router.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The region client's keep-alive pool against a real socket server: a pooled connection that the
+ * region closed as idle just as a request went out on it costs a new connection, not a failed
+ * region; a region that closes new connections without answering still fails the call.
+ */
+class NettyUpstreamClientTest {
+
+  private final NettyUpstreamClient client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, false, null);
+  private ServerSocket server;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  @AfterEach
+  void stop() throws IOException {
+    client.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aPooledConnectionTheRegionClosedIsReplacedNotFailed() throws Exception {
+    // answers the first request of each connection; the second one on it finds the connection
+    // closed as idle (the race of every keep-alive client)
+    start(1);
+    assertThat(call().status()).isEqualTo(200);
+    assertThat(call().status()).isEqualTo(200);
+    assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aRegionThatClosesNewConnectionsUnansweredFailsTheCall() throws Exception {
+    start(0);
+    assertThatThrownBy(this::call).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class);
+    assertThat(connections.get()).as("no second try on a new connection").isEqualTo(1);
+  }
+
+  private UpstreamClient.Buffered call() throws Exception {
+    return client.exchange(new UpstreamClient.Request("POST",
+        URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/inference"),
+        Map.of("content-type", List.of("application/json")), "{}".getBytes(StandardCharsets.UTF_8)),
+        Duration.ofSeconds(5), 1 << 16).get(10, TimeUnit.SECONDS);
+  }
+
+  /** A keep-alive HTTP/1.1 region that answers `answered` requests per connection, then closes it on the next. */
+  private void start(int answered) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket socket = server.accept();
+          connections.incrementAndGet();
+          Thread.ofVirtual().start(() -> serve(socket, answered));
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+  }
+
+  private static void serve(Socket socket, int answered) {
+    try (socket) {
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = socket.getOutputStream();
+      for (int i = 0; ; i++) {
+        int length = 0;
+        String line = in.readLine();
+        if (line == null) {
+          return;
+        }
+        while (!(line = in.readLine()).isEmpty()) {
+          if (line.toLowerCase().startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+        }
+        for (long left = length; left > 0; ) {
+          left -= in.skip(left); // the body is ASCII JSON: one char a byte
+        }
+        if (i >= answered) {
+          return; // closed without a word
+        }
+        byte[] body = "{\"output\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the client went away
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.regionrouter.router.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.support.RouterIT;
+import dev.regionrouter.router.support.TestRegion;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A region that hangs while its health endpoint still answers: the requests it holds wait for
+ * their per-try timeout (3 s here), but new requests stop going there once it has answered none
+ * for router.health.stall-after (300 ms here), and come back as soon as it answers a trial request
+ * again. The timeouts of the requests it held through the hang then come after a later request
+ * was answered: they are stale and do not eject a region that works again.
+ */
+@TestPropertySource(properties = {
+    "router.health.stall-after=300ms",
+    "router.proxy.try-timeout=3s",
+    "router.proxy.request-timeout=10s"})
+class StalledRegionIT extends RouterIT {
+
+  private static final String PROMPT = "{\"prompt\":\"Hello\",\"max_tokens\":5}";
+
+  @Autowired
+  HealthRegistry health;
+
+  private final AtomicBoolean hanging = new AtomicBoolean(true);
+  private final CountDownLatch end = new CountDownLatch(1);
+  private final TestRegion primary = new TestRegion("primary", 0).onInference(exchange -> {
+    if (hanging.get()) {
+      end.await(20, TimeUnit.SECONDS); // held: the router gives up on it at its per-try timeout
+      return;
+    }
+    TestRegion.send(exchange, 200, "application/json", "{\"output\":\"primary\",\"tokens_used\":1}");
+  });
+  private final TestRegion fallback = new TestRegion("fallback", 0);
+
+  @AfterEach
+  void stop() {
+    end.countDown();
+    primary.close();
+    fallback.close();
+  }
+
+  @Test
+  void aHangingRegionStopsTakingNewRequestsAndWinsThemBackWhenItAnswers() throws Exception {
+    String primaryName = fresh("primary");
+    String fallbackName = fresh("fallback");
+    useRegions(region(primaryName, primary.endpoint(), 1, 0.1), region(fallbackName, fallback.endpoint(), 2, 0.1));
+
+    // held by the hanging primary
+    CompletableFuture<HttpResponse<String>> held = CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(primaryName).view().inFlight() == 1);
+
+    // once the primary has been quiet for the stall time, new requests go to the fallback at once
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(primaryName).stalled());
+    long before = System.nanoTime();
+    HttpResponse<String> diverted = inference(PROMPT);
+    assertThat(diverted.statusCode()).isEqualTo(200);
+    assertThat(diverted.headers().firstValue("X-Region-Router-Region")).contains(fallbackName);
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("not after the 3 s per-try timeout")
+        .isLessThan(Duration.ofSeconds(2));
+
+    // the primary answers again: a trial request (one a second) finds it and traffic comes back
+    hanging.set(false);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inference(PROMPT).headers()
+        .firstValue("X-Region-Router-Region")).contains(primaryName));
+
+    // the held request times out on the primary and fails over; its timeout is stale
+    HttpResponse<String> late = held.get(10, TimeUnit.SECONDS);
+    assertThat(late.statusCode()).isEqualTo(200);
+    assertThat(late.headers().firstValue("X-Region-Router-Attempts")).contains("2");
+    assertThat(health.get(primaryName).view().ejectedUntil()).isNull();
+    assertThat(health.get(primaryName).view().failureCount()).isZero();
+    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+  }
+}
