@@ -27,7 +27,7 @@ COPY --from=layers /build/extracted/application/ ./
 USER 10001:10001
 # Heap from the container's memory limit; exit (and be restarted) rather than limp on after an
 # OutOfMemoryError. The chart sets the same through JAVA_TOOL_OPTIONS, which overrides this.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseParallelGC -XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8000
 # args (--router.config-map=..., --router.regions-file=...) are appended by the chart or `docker run`
 ENTRYPOINT ["java", "-jar", "/app/router.jar"]

@@ -103,7 +103,7 @@ mock_admin() { # PORT JSON
 
 # ROUTER_JAVA_OPTS: the JVM sized as the Helm chart's router pod (768Mi limit) with the flags bench/hotpath
 # measured for it (SerialGC, heap 20 % of the limit: less RSS and CPU per request than G1 at 75 %).
-ROUTER_JAVA_OPTS="${BENCH_ROUTER_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=20 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}"
+ROUTER_JAVA_OPTS="${BENCH_ROUTER_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=20 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}"
 ROUTER_ARGS="${BENCH_ROUTER_ARGS:-}"
 start_router() { # NAME PORT REGIONS_FILE
   # shellcheck disable=SC2086

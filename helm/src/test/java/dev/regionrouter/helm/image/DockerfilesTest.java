@@ -110,7 +110,7 @@ class DockerfilesTest {
   void setsContainerAwareJvmFlags(String component) throws IOException {
     assertThat(String.join(" ", dockerfile(component).last("ENV").args()))
         .contains("JAVA_TOOL_OPTIONS=")
-        .contains("-XX:+UseSerialGC")
+        .containsPattern("-XX:\\+Use(Serial|Parallel)GC")
         .contains("-XX:MaxRAMPercentage=")
         .contains("-XX:+ExitOnOutOfMemoryError");
   }

@@ -1,6 +1,8 @@
 package dev.regionrouter.router.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.ProxyProperties;
@@ -81,14 +83,14 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       }
       try {
         respond(exchange, route, answer);
-      } catch (RuntimeException | JsonProcessingException e) {
+      } catch (RuntimeException | java.io.IOException e) {
         exchange.sendError(e);
       }
     });
   }
 
   private void respond(DataPlaneExchange exchange, RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served)
-      throws JsonProcessingException {
+      throws java.io.IOException {
     boolean answered = served.value() instanceof InferenceProxy.Answer.Inference;
     planner.settle(route, served.region(),
         served.value() instanceof InferenceProxy.Answer.Inference i ? i.tokensUsed() : null,
@@ -103,33 +105,54 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       return;
     }
     InferenceProxy.Answer.Inference answer = (InferenceProxy.Answer.Inference) served.value();
+    exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, body(route, served, answer));
+  }
+
+  /**
+   * {"result": ..., "metadata": {...}}, written straight to bytes (no tree, no serializer provider
+   * per request: the answer is built once per request on the hot path).
+   */
+  private byte[] body(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served,
+      InferenceProxy.Answer.Inference answer) throws java.io.IOException {
+    ObjectMapper json = RouterConfiguration.json();
     RegionEntry region = served.region();
-    ObjectNode out = RouterConfiguration.json().createObjectNode();
-    out.set("result", answer.output());
-    ObjectNode metadata = out.putObject("metadata");
-    metadata.put("region", region.name());
-    metadata.put("provider", region.provider());
-    metadata.put("cost_per_1k", region.costPer1kTokens());
-    metadata.put("priority", region.priority());
-    metadata.put("attempts", served.attempts());
-    metadata.put("upstream_latency_ms", round(served.latency().toNanos() / 1e6, 3));
-    metadata.put("policy", served.policy());
-    if (served.panic()) {
-      metadata.put("panic", true);
+    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+    try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
+      out.writeStartObject();
+      out.writeFieldName("result");
+      if (answer.output().isTextual()) {
+        out.writeString(answer.output().textValue());
+      } else {
+        json.writeTree(out, answer.output());
+      }
+      out.writeObjectFieldStart("metadata");
+      out.writeStringField("region", region.name());
+      out.writeStringField("provider", region.provider());
+      out.writeNumberField("cost_per_1k", region.costPer1kTokens());
+      out.writeNumberField("priority", region.priority());
+      out.writeNumberField("attempts", served.attempts());
+      out.writeNumberField("upstream_latency_ms", round(served.latency().toNanos() / 1e6, 3));
+      out.writeStringField("policy", served.policy());
+      if (served.panic()) {
+        out.writeBooleanField("panic", true);
+      }
+      if (route.hedge() != null) {
+        out.writeStringField("hedge", route.hedge());
+      }
+      if (route.hints().debugging() && route.plan() != null) {
+        out.writeFieldName("decision");
+        json.writeValue(out, Explanations.toMap(route.plan()));
+      }
+      if (answer.tokensUsed() != null) {
+        out.writeNumberField("tokens_used", answer.tokensUsed());
+        double usd = answer.tokensUsed() * region.costPer1kTokens() / 1000.0;
+        out.writeNumberField("estimated_cost_usd", round(usd, 8));
+        metrics.cost(region.name(), region.provider(), usd);
+      }
+      out.writeEndObject();
+      out.writeEndObject();
     }
-    if (route.hedge() != null) {
-      metadata.put("hedge", route.hedge());
-    }
-    if (route.hints().debugging() && route.plan() != null) {
-      metadata.set("decision", RouterConfiguration.json().valueToTree(Explanations.toMap(route.plan())));
-    }
-    if (answer.tokensUsed() != null) {
-      metadata.put("tokens_used", answer.tokensUsed());
-      double usd = answer.tokensUsed() * region.costPer1kTokens() / 1000.0;
-      metadata.put("estimated_cost_usd", round(usd, 8));
-      metrics.cost(region.name(), region.provider(), usd);
-    }
-    exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, RouterConfiguration.json().writeValueAsBytes(out));
+    return bytes.toByteArray();
   }
 
   /** The tokens a request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
