@@ -24,7 +24,7 @@ public class RouterMetrics {
    * .register() build and sort a tag list and look the id up on every call (measured: several
    * percent of the router's CPU per request). Meters are never removed, so a cached one stays valid.
    */
-  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Key, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
   private final Counter tableRejected;
   private final MultiGauge regionHealthy;
@@ -45,21 +45,17 @@ public class RouterMetrics {
 
   /** A request's final outcome (success, client_error, upstream_error, no_region, deadline, ...). */
   public void request(String region, String outcome) {
-    String r = region == null ? "none" : region;
-    counter("router.requests", r, outcome, () -> registry.counter("router.requests", "region", r, "outcome", outcome))
-        .increment();
+    counter("router.requests", region == null ? "none" : region, "outcome", outcome).increment();
   }
 
   /** One attempt on a region and how it ended. */
   public void attempt(String region, String outcome) {
-    counter("router.attempts", region, outcome,
-        () -> registry.counter("router.attempts", "region", region, "outcome", outcome)).increment();
+    counter("router.attempts", region, "outcome", outcome).increment();
   }
 
   /** The request moved on from this region to another one. */
   public void failover(String fromRegion) {
-    counter("router.failovers", fromRegion, "", () -> registry.counter("router.failovers", "region", fromRegion))
-        .increment();
+    counter("router.failovers", fromRegion, null, null).increment();
   }
 
   public void upstreamLatency(String region, Duration latency) {
@@ -71,14 +67,19 @@ public class RouterMetrics {
         .record(latency);
   }
 
-  private Counter counter(String name, String tag1, String tag2, Supplier<Counter> create) {
-    String key = name + '\u0000' + tag1 + '\u0000' + tag2;
+  /** A counter tagged region=region (and tag=value when tag is not null), looked up without allocating a key string. */
+  private Counter counter(String name, String region, String tag, String value) {
+    Key key = new Key(name, region, value);
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> create.get());
+      c = counters.computeIfAbsent(key, k -> tag == null
+          ? registry.counter(name, "region", region)
+          : registry.counter(name, "region", region, tag, value));
     }
     return c;
   }
+
+  private record Key(String name, String region, String value) {}
 
   public void ejection(String region) {
     registry.counter("router.region.ejections", "region", region).increment();
@@ -94,7 +95,7 @@ public class RouterMetrics {
 
   public void cost(String region, String provider, double usd) {
     String p = provider == null ? "unknown" : provider;
-    counter("router.cost.usd", region, p, () -> registry.counter("router.cost.usd", "region", region, "provider", p))
+    counter("router.cost.usd", region, "provider", p)
         .increment(usd);
   }
 

@@ -1,8 +1,10 @@
 package dev.regionrouter.router.proxy;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regionrouter.api.table.RegionEntry;
 import java.net.URI;
@@ -24,6 +26,7 @@ public class InferenceProxy {
   private final ObjectMapper json;
   private final boolean forwardAuthorization;
   private final long maxResponseBytes;
+  private final SerializerProvider treeSerializers;
   /** Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in profiles). */
   private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -35,6 +38,7 @@ public class InferenceProxy {
     this.json = json;
     this.forwardAuthorization = forwardAuthorization;
     this.maxResponseBytes = maxResponseBytes;
+    this.treeSerializers = json.getSerializerProviderInstance();
   }
 
   /** What the region answered. */
@@ -50,9 +54,15 @@ public class InferenceProxy {
       Deadline deadline) {
     byte[] bytes;
     try {
-      bytes = json.writeValueAsBytes(body);
-    } catch (JacksonException e) {
-      throw RouterException.badRequest("cannot encode the request: " + e.getOriginalMessage());
+      // one provider for every request (hot path): a tree parsed from JSON holds value nodes only,
+      // whose serialization reads the provider's configuration and nothing else
+      ByteArrayBuilder out = new ByteArrayBuilder(256);
+      try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
+        body.serialize(generator, treeSerializers);
+      }
+      bytes = out.toByteArray();
+    } catch (java.io.IOException e) {
+      throw RouterException.badRequest("cannot encode the request: " + e.getMessage());
     }
     return loop.run(deadline, attempt -> {
       RegionEntry region = attempt.region();
