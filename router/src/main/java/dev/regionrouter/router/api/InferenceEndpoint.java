@@ -56,7 +56,8 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       throw new RouterException(405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
     }
     requireJson(exchange.header("Content-Type"));
-    ObjectNode parsed = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
+    InferenceRequest.Parsed request = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
+    ObjectNode parsed = request.node();
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route = planner.request(exchange::header, estimatedTokens(parsed));
     if (route.hints().debugging()) {
@@ -66,7 +67,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     String authorization = exchange.header("Authorization");
     CompletableFuture<AttemptLoop.Served<InferenceProxy.Answer>> served;
     try {
-      served = hedging.run(route, () -> proxy.infer(parsed, authorization, deadline), exchange.loop());
+      served = hedging.run(route, () -> proxy.infer(request.forward(), authorization, deadline, exchange.loop()), exchange.loop());
     } catch (RuntimeException e) {
       planner.settle(route, null, null, null);
       throw e;

@@ -64,7 +64,7 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
     };
     CompletableFuture<AttemptLoop.Served<Boolean>> served;
     try {
-      served = planner.context().with(route, () -> proxy.relay(inbound, caller, deadline));
+      served = planner.context().with(route, () -> proxy.relay(inbound, caller, deadline, exchange.loop()));
     } catch (RuntimeException e) {
       planner.settle(route, null, null, null);
       throw e;

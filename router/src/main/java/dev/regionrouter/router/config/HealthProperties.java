@@ -22,9 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRetryAfter cap of a region's Retry-After
  * @param stallAfter a region with requests in flight that has answered none of them for this long
  *     (or for 4 x its usual answer time, when longer) is stalled: new requests go to the next
- *     region, but for one trial request a second, until it answers again. This is how a region
- *     that hangs (its health endpoint still answering) stops taking new requests long before the
- *     per-try timeout of the ones it holds
+ *     region, but for one trial request a second, until it answers again; once its usual answer
+ *     time is known, the requests it holds that long are moved to the next region too. This is how
+ *     a region that hangs (its health endpoint still answering) is left long before the per-try
+ *     timeout
  */
 @Validated
 @ConfigurationProperties("router.health")
@@ -35,13 +36,13 @@ public record HealthProperties(
     @NotNull @DefaultValue("60s") Duration failureExpiry,
     @NotNull @DefaultValue("1s") Duration defaultRetryAfter,
     @NotNull @DefaultValue("300s") Duration maxRetryAfter,
-    @NotNull @DefaultValue("2s") Duration stallAfter) {
+    @NotNull @DefaultValue("1s") Duration stallAfter) {
 
   /** The defaults for stall detection, for code that sets the other fields. */
   public HealthProperties(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime,
       Duration failureExpiry, Duration defaultRetryAfter, Duration maxRetryAfter) {
     this(consecutiveFailures, baseEjectionTime, maxEjectionTime, failureExpiry, defaultRetryAfter, maxRetryAfter,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(1));
   }
 
   @ConstructorBinding

@@ -260,6 +260,24 @@ public final class RegionHealth {
     return Duration.between(quietSince, now).compareTo(limit) > 0;
   }
 
+  /**
+   * How long a request may wait on this region without the region answering anything before it
+   * is moved to the next region (max(stallAfter, 4 x the usual answer time)); null while the usual
+   * answer time is unknown (a first long answer must not be cut).
+   */
+  public synchronized Duration holdLimit() {
+    if (Double.isNaN(trafficLatencySeconds)) {
+      return null;
+    }
+    Duration usual = Duration.ofNanos((long) (4 * trafficLatencySeconds * 1e9));
+    return usual.compareTo(settings.stallAfter()) > 0 ? usual : settings.stallAfter();
+  }
+
+  /** Whether the region answered nothing (no request at all) during the last `elapsed`. */
+  public synchronized boolean answeredNothingFor(Duration elapsed) {
+    return lastAnswerAt == null || lastAnswerAt.isBefore(clock.instant().minus(elapsed));
+  }
+
   /** For a stalled region: one trial request a second may go (the first to ask gets it). */
   public synchronized boolean tryTrial() {
     Instant now = clock.instant();

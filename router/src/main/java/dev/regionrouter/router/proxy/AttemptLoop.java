@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,9 @@ public class AttemptLoop {
   private final Credentials credentials;
   private final RouterMetrics metrics;
   private final RandomGenerator random;
+  /** When a 503 was last logged: one line a second says why requests fail, without flooding the log. */
+  private final java.util.concurrent.atomic.AtomicLong lastNoRegionLog = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime() - 2_000_000_000L);
   /** Plans with the request's hints, filters and routing state; null: the router's default policy only. */
   private final RoutePlanner planner;
 
@@ -109,6 +115,15 @@ public class AttemptLoop {
    * {@link RouterException} (503, 504). Cancelling it aborts the attempt in flight and stops.
    */
   public <T> CompletableFuture<Served<T>> run(Deadline deadline, Attempt<T> attempt) {
+    return run(deadline, null, attempt);
+  }
+
+  /**
+   * timers: where the request's hold checks run (its event loop); with them, a request that a
+   * region holds past its hold limit while the region answers nothing at all is moved on at once
+   * (a hung region) instead of at the per-try timeout.
+   */
+  public <T> CompletableFuture<Served<T>> run(Deadline deadline, ScheduledExecutorService timers, Attempt<T> attempt) {
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
       metrics.request(null, "no_table");
@@ -122,7 +137,7 @@ public class AttemptLoop {
     }
     AttemptPlan plan = planner != null ? planner.plan(snapshot, random)
         : Selector.plan(health.candidates(snapshot), routing.policy(), random);
-    Run<T> run = new Run<>(plan, deadline, attempt);
+    Run<T> run = new Run<>(plan, deadline, attempt, timers);
     run.next();
     return run.served;
   }
@@ -132,6 +147,7 @@ public class AttemptLoop {
     final AttemptPlan plan;
     final Deadline deadline;
     final Attempt<T> attempt;
+    final ScheduledExecutorService timers;
     final CompletableFuture<Served<T>> served = new CompletableFuture<>();
     final List<String> failures = new ArrayList<>();
     /** Walked lazily: a plan builds its order only as far as it is read (1,000 regions: 1.6 µs vs 20). */
@@ -148,10 +164,11 @@ public class AttemptLoop {
     boolean lastReachedRegion = true;
     volatile CompletableFuture<Result<T>> inFlight;
 
-    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt) {
+    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers) {
       this.plan = plan;
       this.deadline = deadline;
       this.attempt = attempt;
+      this.timers = timers;
       this.order = plan.order().iterator();
       served.whenComplete((value, error) -> {
         CompletableFuture<Result<T>> current = inFlight;
@@ -252,8 +269,19 @@ public class AttemptLoop {
         if (served.isCancelled()) {
           call.cancel(false);
         }
+        java.util.concurrent.atomic.AtomicBoolean heldOut = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> holdCheck = holdCheck(call, regionHealth, tryTimeout, start, heldOut);
         call.whenComplete((result, error) -> {
           regionHealth.release();
+          if (holdCheck != null) {
+            holdCheck.cancel(false);
+          }
+          if (heldOut.get()) {
+            // moved on from a region that answers nothing: not counted, so a hung region stays stalled (one
+            // trial a second) rather than ejected, and is back within a second of answering again
+            result = Failed.region("stalled");
+            error = null;
+          }
           if (served.isDone()) {
             return; // cancelled meanwhile
           }
@@ -276,6 +304,25 @@ public class AttemptLoop {
       if (!served.isDone()) {
         served.completeExceptionally(giveUp());
       }
+    }
+
+    /**
+     * A check at the region's hold limit: if the attempt is still waiting and the region has
+     * answered nothing at all since it started, the region hangs: the attempt is cancelled and the
+     * request moves on. Null when there is no limit (usual answer time unknown) or no timers.
+     */
+    private ScheduledFuture<?> holdCheck(CompletableFuture<Result<T>> call, RegionHealth regionHealth,
+        Duration tryTimeout, long start, java.util.concurrent.atomic.AtomicBoolean heldOut) {
+      Duration limit = timers == null ? null : regionHealth.holdLimit();
+      if (limit == null || limit.compareTo(tryTimeout) >= 0) {
+        return null;
+      }
+      return timers.schedule(() -> {
+        if (!call.isDone() && regionHealth.answeredNothingFor(Duration.ofNanos(System.nanoTime() - start))) {
+          heldOut.set(true);
+          call.cancel(false);
+        }
+      }, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Records one attempt's result; true when the next region should be tried. */
@@ -309,7 +356,8 @@ public class AttemptLoop {
         onlyThrottled = false;
         if (failed.outcome().equals("timeout")) {
           recordFailure(region, regionHealth, timeout);
-        } else if (!failed.outcome().equals("deadline") && !failed.outcome().equals("trial_timeout")) {
+        } else if (!failed.outcome().equals("deadline") && !failed.outcome().equals("trial_timeout")
+            && !failed.outcome().equals("stalled")) {
           recordFailure(region, regionHealth, null);
         }
       }
@@ -330,8 +378,13 @@ public class AttemptLoop {
           : plan.isEmpty() ? "every region is at capacity or none is configured"
           : "no region could serve the request";
       Duration retryAfter = onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
-      return new RouterException(503, "no_region_available", why + " after " + attempts + " attempt(s)" + tried,
-          retryAfter, attempts);
+      String message = why + " after " + attempts + " attempt(s)" + tried;
+      long now = System.nanoTime();
+      long last = lastNoRegionLog.get();
+      if (now - last > 1_000_000_000L && lastNoRegionLog.compareAndSet(last, now)) {
+        log.warn("503 no_region_available (logged at most once a second): {}", message);
+      }
+      return new RouterException(503, "no_region_available", message, retryAfter, attempts);
     }
   }
 

@@ -1,11 +1,10 @@
 package dev.regionrouter.router.proxy;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.regionrouter.api.table.RegionEntry;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +25,6 @@ public class InferenceProxy {
   private final ObjectMapper json;
   private final boolean forwardAuthorization;
   private final long maxResponseBytes;
-  private final SerializerProvider treeSerializers;
   /** Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in profiles). */
   private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -38,7 +36,7 @@ public class InferenceProxy {
     this.json = json;
     this.forwardAuthorization = forwardAuthorization;
     this.maxResponseBytes = maxResponseBytes;
-    this.treeSerializers = json.getSerializerProviderInstance();
+
   }
 
   /** What the region answered. */
@@ -50,21 +48,14 @@ public class InferenceProxy {
     record Rejected(int status, byte[] body, String contentType) implements Answer {}
   }
 
-  public CompletableFuture<AttemptLoop.Served<Answer>> infer(ObjectNode body, String callerAuthorization,
-      Deadline deadline) {
-    byte[] bytes;
-    try {
-      // one provider for every request (hot path): a tree parsed from JSON holds value nodes only,
-      // whose serialization reads the provider's configuration and nothing else
-      ByteArrayBuilder out = new ByteArrayBuilder(256);
-      try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
-        body.serialize(generator, treeSerializers);
-      }
-      bytes = out.toByteArray();
-    } catch (java.io.IOException e) {
-      throw RouterException.badRequest("cannot encode the request: " + e.getMessage());
-    }
-    return loop.run(deadline, attempt -> {
+  /**
+   * body: the validated request as it goes to regions (JSON, defaults filled in). timers: the
+   * request's event loop, for the hold checks of its attempts (null: none).
+   */
+  public CompletableFuture<AttemptLoop.Served<Answer>> infer(byte[] body, String callerAuthorization,
+      Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
+    byte[] bytes = body;
+    return loop.run(deadline, timers, attempt -> {
       RegionEntry region = attempt.region();
       Map<String, List<String>> headers = new LinkedHashMap<>();
       headers.put("content-type", List.of("application/json"));
@@ -122,21 +113,40 @@ public class InferenceProxy {
         latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
   }
 
-  /** The region's answer, or null when it is not the contract's shape. */
+  /**
+   * The region's answer, or null when it is not the contract's shape: a JSON object with a
+   * non-null "output" (any JSON value) and optionally "tokens_used" (an integer >= 0). Read with a
+   * streaming parser that keeps only those two (the rest is skipped, not built into a tree); a
+   * document that does not parse to its end is malformed.
+   */
   private Answer.Inference parse(byte[] body) {
-    JsonNode node;
-    try {
-      node = json.readTree(body);
-    } catch (Exception e) {
+    JsonNode output = null;
+    Long tokensUsed = null;
+    try (JsonParser parser = json.getFactory().createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("output")) {
+          output = value == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText())
+              : value == JsonToken.VALUE_NULL ? null : json.readTree(parser);
+        } else if (field.equals("tokens_used")) {
+          tokensUsed = value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+              && parser.getLongValue() >= 0 ? parser.getLongValue() : null;
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (token != JsonToken.END_OBJECT) {
+        return null;
+      }
+    } catch (java.io.IOException e) {
       return null;
     }
-    if (node == null || !node.isObject() || !node.has("output") || node.get("output").isNull()) {
-      return null;
-    }
-    JsonNode tokens = node.get("tokens_used");
-    Long tokensUsed = tokens != null && tokens.canConvertToLong() && tokens.isIntegralNumber() && tokens.asLong() >= 0
-        ? tokens.asLong() : null;
-    return new Answer.Inference(node.get("output"), tokensUsed);
+    return output == null ? null : new Answer.Inference(output, tokensUsed);
   }
 
   static String stripSlash(String endpoint) {

@@ -52,9 +52,10 @@ public class PassThroughProxy {
   }
 
   /** Served value: true when the whole answer was relayed (or the caller left), false when the region broke it. */
-  public CompletableFuture<AttemptLoop.Served<Boolean>> relay(Inbound inbound, Caller caller, Deadline deadline) {
+  public CompletableFuture<AttemptLoop.Served<Boolean>> relay(Inbound inbound, Caller caller, Deadline deadline,
+      java.util.concurrent.ScheduledExecutorService timers) {
     Map<String, List<String>> baseHeaders = HeaderPolicy.forUpstream(inbound.headers(), forwardAuthorization);
-    return loop.run(deadline, attempt -> {
+    return loop.run(deadline, timers, attempt -> {
       Map<String, List<String>> headers = new LinkedHashMap<>(baseHeaders);
       attempt.token().ifPresent(token -> headers.put("authorization", List.of("Bearer " + token)));
       URI uri = URI.create(InferenceProxy.stripSlash(attempt.region().endpoint()) + inbound.pathAndQuery());

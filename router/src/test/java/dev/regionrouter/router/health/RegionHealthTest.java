@@ -234,8 +234,8 @@ class RegionHealthTest {
   @Test
   void aRegionHoldingRequestsItDoesNotAnswerIsStalledUntilItAnswersAgain() {
     assertThat(health.tryAcquire(null)).isTrue();
-    clock.advance(ms(1_900));
-    assertThat(health.stalled()).as("within stallAfter (2 s)").isFalse();
+    clock.advance(ms(900));
+    assertThat(health.stalled()).as("within stallAfter (1 s)").isFalse();
     clock.advance(ms(200));
     assertThat(health.stalled()).isTrue();
     assertThat(health.tryTrial()).as("one trial").isTrue();
@@ -257,6 +257,17 @@ class RegionHealthTest {
     clock.advance(ms(1_100));
     assertThat(health.stalled()).isTrue();
     assertThat(health.trialTimeout()).isEqualTo(ms(6_000));
+    assertThat(health.holdLimit()).isEqualTo(ms(12_000));
+  }
+
+  @Test
+  void noHoldLimitUntilTheUsualAnswerTimeIsKnown() {
+    assertThat(health.holdLimit()).as("a first long answer must not be cut").isNull();
+    health.recordSuccess(ms(10));
+    assertThat(health.holdLimit()).as("stallAfter, when longer than 4 x usual").isEqualTo(ms(1_000));
+    assertThat(health.answeredNothingFor(ms(500))).isTrue();
+    health.recordAnswer(ms(10));
+    assertThat(health.answeredNothingFor(ms(500))).isFalse();
   }
 
   @Test

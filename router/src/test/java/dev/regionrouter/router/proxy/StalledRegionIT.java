@@ -20,11 +20,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A region that hangs while its health endpoint still answers: the requests it holds wait for
- * their per-try timeout (3 s here), but new requests stop going there once it has answered none
- * for router.health.stall-after (300 ms here), and come back as soon as it answers a trial request
- * again. The timeouts of the requests it held through the hang then come after a later request
- * was answered: they are stale and do not eject a region that works again.
+ * A region that hangs while its health endpoint still answers. While its usual answer time is
+ * unknown, the requests it holds wait for their per-try timeout (3 s here), but new requests stop
+ * going there once it has answered none for router.health.stall-after (300 ms here), and come back
+ * as soon as it answers a trial request again; the timeouts of the requests it held through the
+ * hang then come after a later request was answered: stale, no ejection. Once its usual answer time
+ * is known, the requests it holds move on at the hold limit too, without counting as failures.
  */
 @TestPropertySource(properties = {
     "router.health.stall-after=300ms",
@@ -88,5 +89,29 @@ class StalledRegionIT extends RouterIT {
     assertThat(health.get(primaryName).view().ejectedUntil()).isNull();
     assertThat(health.get(primaryName).view().failureCount()).isZero();
     assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+  }
+
+  @Test
+  void requestsHeldByARegionThatStopsAnsweringMoveOnAtItsHoldLimit() throws Exception {
+    String primaryName = fresh("primary");
+    String fallbackName = fresh("fallback");
+    useRegions(region(primaryName, primary.endpoint(), 1, 0.1), region(fallbackName, fallback.endpoint(), 2, 0.1));
+    hanging.set(false);
+    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+
+    hanging.set(true); // answers take a few ms, so the hold limit is stall-after: 300 ms
+    long before = System.nanoTime();
+    HttpResponse<String> moved = inference(PROMPT);
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(fallbackName);
+    assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("at the hold limit, not the 3 s per-try timeout")
+        .isLessThan(Duration.ofMillis(2_500));
+    assertThat(health.get(primaryName).view().failureCount()).as("moving on is not a failure").isZero();
+
+    hanging.set(false);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inference(PROMPT).headers()
+        .firstValue("X-Region-Router-Region")).contains(primaryName));
+    assertThat(health.get(primaryName).view().ejectedUntil()).isNull();
   }
 }
