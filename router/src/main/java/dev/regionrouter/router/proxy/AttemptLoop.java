@@ -7,7 +7,10 @@ import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.metrics.RouterMetrics;
 import dev.regionrouter.router.routing.RoutePlanner;
+import dev.regionrouter.router.routing.RouteRequest;
 import dev.regionrouter.router.select.AttemptPlan;
+import dev.regionrouter.router.select.Candidate;
+import dev.regionrouter.router.select.RouteFilters;
 import dev.regionrouter.router.select.Selector;
 import dev.regionrouter.router.table.TableHolder;
 import dev.regionrouter.router.table.TableSnapshot;
@@ -137,7 +140,11 @@ public class AttemptLoop {
     }
     AttemptPlan plan = planner != null ? planner.plan(snapshot, random)
         : Selector.plan(health.candidates(snapshot), routing.policy(), random);
+    RouteRequest route = planner == null ? null : planner.context().current();
     Run<T> run = new Run<>(plan, deadline, attempt, timers);
+    run.snapshot = snapshot;
+    // a hedge leg is pinned to one region: it never reaches for others
+    run.lastResorts = route == null ? RouteFilters.NONE : route.pinnedRegion() != null ? null : route.hints().filters();
     run.next();
     return run.served;
   }
@@ -155,6 +162,10 @@ public class AttemptLoop {
     /** The best region skipped as stalled: tried when no other region could take the request. */
     AttemptPlan.Scored deferred;
     boolean lastResort;
+    TableSnapshot snapshot;
+    /** The request's hard filters, for the unavailable regions tried last; null: none are tried. */
+    RouteFilters lastResorts;
+    final java.util.Set<String> tried = new java.util.HashSet<>();
     boolean stopped;
     int attempts;
     Duration throttledFor;
@@ -183,6 +194,11 @@ public class AttemptLoop {
 
     void next() {
       while (!served.isDone()) {
+        if (!order.hasNext() && !stopped && deferred == null && lastResorts != null && attempts > 0) {
+          order = unavailableRegions();
+          lastResorts = null;
+          lastResort = true;
+        }
         if (!order.hasNext()) {
           if (deferred == null || stopped) {
             break;
@@ -198,6 +214,9 @@ public class AttemptLoop {
           break;
         }
         RegionEntry region = scored.candidate().entry();
+        if (tried.contains(region.name())) {
+          continue; // already tried in this request
+        }
         RegionHealth regionHealth = health.get(region.name());
         if (regionHealth == null) {
           continue; // left the table since the plan was made
@@ -243,6 +262,7 @@ public class AttemptLoop {
           break;
         }
         attempts++;
+        tried.add(region.name());
         if (previous != null) {
           metrics.failover(previous);
         }
@@ -323,6 +343,23 @@ public class AttemptLoop {
           call.cancel(false);
         }
       }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Every region of the plan failed: the ones left out as unavailable (ejected, unhealthy,
+     * cooling) are tried last, best first, inside the request's filters, before a 503. An ejection
+     * can outlast the outage that caused it, while the only region left fails too (Envoy's panic
+     * mode covers the same case by a healthy-share threshold).
+     */
+    private java.util.Iterator<AttemptPlan.Scored> unavailableRegions() {
+      List<Candidate> rest = new ArrayList<>();
+      for (Candidate candidate : health.candidates(snapshot)) {
+        if (!candidate.health().available() && !tried.contains(candidate.name())) {
+          rest.add(candidate);
+        }
+      }
+      return rest.isEmpty() ? java.util.Collections.emptyIterator()
+          : Selector.plan(rest, routing.policy(), lastResorts, 0, random).order().iterator();
     }
 
     /** Records one attempt's result; true when the next region should be tried. */
