@@ -4,6 +4,7 @@ import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.RoutingProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.HealthView;
+import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.routing.DecisionLog;
 import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.RoutePlanner;
@@ -73,6 +74,8 @@ public class StatusController {
       region.put("cooling_until", view.coolingUntil() == null ? null : view.coolingUntil().toString());
       region.put("traffic_latency", Double.isNaN(view.trafficLatencySeconds()) ? null : round(view.trafficLatencySeconds()));
       region.put("in_flight", view.inFlight());
+      RegionHealth regionHealth = health.get(entry.name());
+      region.put("stalled", regionHealth != null && regionHealth.stalled());
       region.put("score", round(candidate.score(policy)));
       region.put("endpoint", entry.endpoint());
       region.put("provider", entry.provider());

@@ -34,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 class StalledRegionIT extends RouterIT {
 
   private static final String PROMPT = "{\"prompt\":\"Hello\",\"max_tokens\":5}";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Autowired
   HealthRegistry health;
@@ -70,6 +71,8 @@ class StalledRegionIT extends RouterIT {
 
     // once the primary has been quiet for the stall time, new requests go to the fallback at once
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(primaryName).stalled());
+    assertThat(JSON.readTree(get("/regions/status").body()).path(primaryName).path("stalled").asBoolean())
+        .as("shown in /regions/status").isTrue();
     long before = System.nanoTime();
     HttpResponse<String> diverted = inference(PROMPT);
     assertThat(diverted.statusCode()).isEqualTo(200);
