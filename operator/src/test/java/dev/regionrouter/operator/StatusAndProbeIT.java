@@ -112,11 +112,14 @@ class StatusAndProbeIT {
     assertThat(later.getStatus()).isEqualTo(settled.getStatus());
     assertThat(later.getMetadata().getResourceVersion()).isEqualTo(settled.getMetadata().getResourceVersion());
 
-    // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped)
-    client().resources(InferenceRegion.class).inNamespace(ns).withName("ap-south-1").edit(r -> {
-      r.getSpec().setPriority(3);
-      return r;
-    });
+    // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped). The
+    // edit is optimistic (resourceVersion): a status write landing between its read and its patch
+    // gets a 409, and a client retries, as kubectl does
+    await().atMost(WAIT).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(() -> client().resources(InferenceRegion.class).inNamespace(ns).withName("ap-south-1").edit(r -> {
+          r.getSpec().setPriority(3);
+          return r;
+        }) != null);
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
       assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
