@@ -139,23 +139,31 @@ public final class DataPlaneExchange {
     });
   }
 
-  /** The error shape for a RouterException, a generic 500 (logged) for anything else. */
+  /**
+   * The error shape for a RouterException, a generic 500 (logged) for anything else; once the
+   * answer is committed (a stream under way), an error can only cut the connection.
+   */
   public void sendError(Throwable error) {
-    if (error instanceof RouterException e) {
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      if (e.retryAfter() != null) {
-        headers.put(HttpHeaderNames.RETRY_AFTER.toString(),
-            List.of(Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))));
+    onLoop(() -> {
+      if (committed) {
+        abort();
+        return;
       }
-      if (e.attempts() > 0 || e.status() == 503 || e.status() == 504) {
-        headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(e.attempts())));
+      if (error instanceof RouterException e) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (e.retryAfter() != null) {
+          headers.put(HttpHeaderNames.RETRY_AFTER.toString(), List.of(ErrorBodies.retryAfterSeconds(e.retryAfter())));
+        }
+        if (e.attempts() > 0 || e.status() == 503 || e.status() == 504) {
+          headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(e.attempts())));
+        }
+        sendFull(e.status(), headers, "application/json", ErrorBodies.json(e.code(), e.getMessage()));
+        return;
       }
-      sendFull(e.status(), headers, "application/json", ErrorBodies.json(e.code(), e.getMessage()));
-      return;
-    }
-    log.error("unexpected error on {} {}", method(), path, error);
-    sendFull(500, Map.of(), "application/json",
-        ErrorBodies.json("internal_error", "the router failed to handle the request"));
+      log.error("unexpected error on {} {}", method(), path, error);
+      sendFull(500, Map.of(), "application/json",
+          ErrorBodies.json("internal_error", "the router failed to handle the request"));
+    });
   }
 
   /** Commits a streamed answer: status and headers go out now. */

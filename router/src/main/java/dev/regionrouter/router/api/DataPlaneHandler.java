@@ -116,10 +116,8 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   }
 
   private void begin(ChannelHandlerContext ctx, HttpRequest request, String path, String query) {
-    long max = plane.maxBodyBytes();
-    if (HttpUtil.getContentLength(request, -1L) > max) {
-      refuse(ctx, request, new RouterException(413, "body_too_large",
-          "request body is larger than " + max + " bytes", null, 0));
+    if (HttpUtil.getContentLength(request, -1L) > plane.maxBodyBytes()) {
+      refuse(ctx, request, tooLarge());
       return;
     }
     // Reactor Netty's keep-alive idle timer only knows the requests it serves: it would cut a
@@ -130,6 +128,11 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
     reading = new Reading(ctx, request, path, query);
+  }
+
+  private RouterException tooLarge() {
+    return new RouterException(413, "body_too_large", "request body is larger than " + plane.maxBodyBytes() + " bytes",
+        null, 0);
   }
 
   /**
@@ -147,9 +150,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
-    ctx.executor().schedule(() -> {
-      ctx.close();
-    }, plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    ctx.executor().schedule(() -> ctx.close(), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** A data-plane request whose body is arriving. */
@@ -175,8 +176,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
     void content(ChannelHandlerContext ctx, HttpContent content) {
       if (body.readableBytes() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
-        fail(ctx, new RouterException(413, "body_too_large",
-            "request body is larger than " + plane.maxBodyBytes() + " bytes", null, 0));
+        fail(ctx, tooLarge());
         if (content instanceof LastHttpContent) {
           discarding = false;
           ctx.close(); // nothing more to drop

@@ -17,6 +17,11 @@ final class ErrorBodies {
     return Map.of("error", error);
   }
 
+  /** A Retry-After value: whole seconds, rounded up, at least 1. */
+  static String retryAfterSeconds(java.time.Duration retryAfter) {
+    return Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+  }
+
   static byte[] json(String code, String message) {
     try {
       return RouterConfiguration.json().writeValueAsBytes(map(code, message));

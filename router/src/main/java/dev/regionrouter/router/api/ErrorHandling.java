@@ -62,8 +62,7 @@ public class ErrorHandling implements ErrorWebExceptionHandler {
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
     if (error instanceof RouterException e && e.retryAfter() != null) {
-      response.getHeaders().set(HttpHeaders.RETRY_AFTER,
-          Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+      response.getHeaders().set(HttpHeaders.RETRY_AFTER, ErrorBodies.retryAfterSeconds(e.retryAfter()));
     }
     DataBuffer body = response.bufferFactory().wrap(ErrorBodies.json(code, message));
     return response.writeWith(Mono.just(body));

@@ -15,14 +15,12 @@ import dev.regionrouter.router.proxy.InferenceProxy;
 import dev.regionrouter.router.proxy.RouterException;
 import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.HedgingAttempt;
-import dev.regionrouter.router.routing.HintHeaders;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
@@ -60,34 +58,17 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     ObjectNode parsed = request.node();
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route = planner.request(exchange::header, estimatedTokens(parsed));
-    if (route.hints().debugging()) {
-      // set as soon as the plan exists, so a 503 (no region matches) is explained too
-      route.onPlan(plan -> exchange.setResponseHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
-    }
     String authorization = exchange.header("Authorization");
-    CompletableFuture<AttemptLoop.Served<InferenceProxy.Answer>> served;
-    try {
-      served = hedging.run(route, () -> proxy.infer(request.forward(), authorization, deadline, exchange.loop()), exchange.loop());
-    } catch (RuntimeException e) {
-      planner.settle(route, null, null, null);
-      throw e;
-    }
-    exchange.onCallerGone(() -> served.cancel(false));
-    served.whenComplete((answer, error) -> {
-      if (error != null) {
-        planner.settle(route, null, null, null);
-        if (served.isCancelled()) {
-          return; // the caller left: nobody to answer
-        }
-        exchange.sendError(AttemptLoop.unwrap(error));
-        return;
-      }
-      try {
-        respond(exchange, route, answer);
-      } catch (RuntimeException | java.io.IOException e) {
-        exchange.sendError(e);
-      }
-    });
+    RegionCalls.serve(exchange, planner, route,
+        () -> hedging.run(route, () -> proxy.infer(request.forward(), authorization, deadline, exchange.loop()),
+            exchange.loop()),
+        served -> {
+          try {
+            respond(exchange, route, served);
+          } catch (RuntimeException | java.io.IOException e) {
+            exchange.sendError(e);
+          }
+        });
   }
 
   private void respond(DataPlaneExchange exchange, RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served)

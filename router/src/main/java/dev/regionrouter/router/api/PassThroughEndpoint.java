@@ -1,18 +1,14 @@
 package dev.regionrouter.router.api;
 
 import dev.regionrouter.router.config.ProxyProperties;
-import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Deadline;
 import dev.regionrouter.router.proxy.PassThroughProxy;
 import dev.regionrouter.router.proxy.UpstreamClient;
-import dev.regionrouter.router.routing.Explanations;
-import dev.regionrouter.router.routing.HintHeaders;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -47,10 +43,6 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
         exchange.query() == null ? path : path + "?" + exchange.query(), exchange.headers(), body);
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route = planner.request(exchange::header, estimatedTokens(body));
-    if (route.hints().debugging()) {
-      // before the relay commits the response: the header goes out with the region's status
-      route.onPlan(plan -> exchange.setResponseHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
-    }
     PassThroughProxy.Caller caller = new PassThroughProxy.Caller() {
       @Override
       public void start(int status, Map<String, List<String>> headers) {
@@ -62,38 +54,20 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
         return exchange.sink();
       }
     };
-    CompletableFuture<AttemptLoop.Served<Boolean>> served;
-    try {
-      served = planner.context().with(route, () -> proxy.relay(inbound, caller, deadline, exchange.loop()));
-    } catch (RuntimeException e) {
-      planner.settle(route, null, null, null);
-      throw e;
-    }
-    exchange.onCallerGone(() -> served.cancel(false));
-    served.whenComplete((relayed, error) -> {
-      if (error != null) {
-        planner.settle(route, null, null, null);
-        if (served.isCancelled()) {
-          return; // the caller left: nobody to answer
-        }
-        if (exchange.committed()) {
-          exchange.abort();
-        } else {
-          exchange.sendError(AttemptLoop.unwrap(error));
-        }
-        return;
-      }
-      // a relayed answer is not parsed: the estimate stands for the tokens used
-      planner.settle(route, relayed.region(), null, relayed.value() ? relayed.latency() : null);
-      if (relayed.value()) {
-        exchange.endStream();
-      } else {
-        // the region broke the stream after the caller got bytes: cut the caller's connection so
-        // it sees a truncated response, not a complete-looking short one
-        log.warn("region {} broke the stream; cutting the caller's connection", relayed.region().name());
-        exchange.abort();
-      }
-    });
+    RegionCalls.serve(exchange, planner, route,
+        () -> planner.context().with(route, () -> proxy.relay(inbound, caller, deadline, exchange.loop())),
+        relayed -> {
+          // a relayed answer is not parsed: the estimate stands for the tokens used
+          planner.settle(route, relayed.region(), null, relayed.value() ? relayed.latency() : null);
+          if (relayed.value()) {
+            exchange.endStream();
+          } else {
+            // the region broke the stream after the caller got bytes: cut the caller's connection
+            // so it sees a truncated response, not a complete-looking short one
+            log.warn("region {} broke the stream; cutting the caller's connection", relayed.region().name());
+            exchange.abort();
+          }
+        });
   }
 
   /** max_tokens (or max_completion_tokens, default 100) plus ~4 body bytes a prompt token. */

@@ -54,7 +54,6 @@ public class InferenceProxy {
    */
   public CompletableFuture<AttemptLoop.Served<Answer>> infer(byte[] body, String callerAuthorization,
       Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
-    byte[] bytes = body;
     return loop.run(deadline, timers, attempt -> {
       RegionEntry region = attempt.region();
       Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -74,7 +73,7 @@ public class InferenceProxy {
           k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
       long start = System.nanoTime();
       CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(
-          new UpstreamClient.Request("POST", uri, headers, bytes), attempt.timeout(), maxResponseBytes);
+          new UpstreamClient.Request("POST", uri, headers, body), attempt.timeout(), maxResponseBytes);
       CompletableFuture<AttemptLoop.Result<Answer>> result = exchange.handle((response, error) -> {
         if (error != null) {
           Throwable cause = AttemptLoop.unwrap(error);

@@ -159,10 +159,15 @@ public class NettyUpstreamClient implements UpstreamClient {
 
   private void start(Call<?> call) {
     EventLoop loop = loopForCaller();
+    onLoop(loop, () -> call.begin(loop));
+  }
+
+  /** Runs the task on the loop: at once when already there, else queued to it. */
+  private static void onLoop(EventLoop loop, Runnable task) {
     if (loop.inEventLoop()) {
-      call.begin(loop);
+      task.run();
     } else {
-      loop.execute(() -> call.begin(loop));
+      loop.execute(task);
     }
   }
 
@@ -705,11 +710,7 @@ public class NettyUpstreamClient implements UpstreamClient {
 
     @Override
     public void close() {
-      if (call.loop.inEventLoop()) {
-        closeNow();
-      } else {
-        call.loop.execute(this::closeNow);
-      }
+      onLoop(call.loop, this::closeNow);
     }
 
     /** Dropped unread (a 5xx or 429 the loop retries) or abandoned (the caller left): the connection goes too. */

@@ -34,10 +34,11 @@ public class HedgingAttempt {
   private final RoutingMetrics metrics;
   private final TokenMeter tokens;
   private final RetryBudget budget;
-  private final Duration planWait;
+  /** The delay when nothing is known of the first region's latency. */
+  private final Duration unknownLatencyDelay;
 
   public HedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, Duration planWait) {
+      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, Duration unknownLatencyDelay) {
     this.context = context;
     this.health = health;
     this.latencies = latencies;
@@ -45,7 +46,7 @@ public class HedgingAttempt {
     this.metrics = metrics;
     this.tokens = tokens;
     this.budget = new RetryBudget(settings.budgetRatio(), settings.budgetMinPerSecond());
-    this.planWait = planWait;
+    this.unknownLatencyDelay = unknownLatencyDelay;
   }
 
   /**
@@ -182,7 +183,7 @@ public class HedgingAttempt {
       HealthView view = h == null ? null : h.view();
       double ewma = view == null ? Double.NaN
           : !Double.isNaN(view.trafficLatencySeconds()) ? view.trafficLatencySeconds() : view.latencySeconds();
-      seconds = Double.isNaN(ewma) ? planWait.toNanos() / 1e9 : settings.ewmaMultiplier() * ewma;
+      seconds = Double.isNaN(ewma) ? unknownLatencyDelay.toNanos() / 1e9 : settings.ewmaMultiplier() * ewma;
     }
     Duration delay = Duration.ofNanos((long) (seconds * 1e9));
     return delay.compareTo(settings.minDelay()) < 0 ? settings.minDelay() : delay;

@@ -1,8 +1,6 @@
 package dev.regionrouter.router.routing;
 
 import dev.regionrouter.router.select.AttemptPlan;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -18,7 +16,6 @@ public final class RouteRequest {
   private final String pinnedRegion;
   private volatile Consumer<AttemptPlan> onPlan;
   private volatile String hedge;
-  private final CountDownLatch planned = new CountDownLatch(1);
   private volatile AttemptPlan plan;
   private volatile String reservedOn;
   private volatile long reserved;
@@ -80,12 +77,6 @@ public final class RouteRequest {
     if (hook != null) {
       hook.accept(plan);
     }
-    planned.countDown();
-  }
-
-  /** Waits until the request was planned (hedging needs the first region); false on timeout. */
-  boolean awaitPlan(long nanos) throws InterruptedException {
-    return planned.await(nanos, TimeUnit.NANOSECONDS);
   }
 
   void reserved(String region, long tokens) {
