@@ -1,5 +1,6 @@
 package dev.regionrouter.router.api;
 
+import dev.regionrouter.router.proxy.AsciiHeaders;
 import dev.regionrouter.router.proxy.HeaderPolicy;
 import dev.regionrouter.router.proxy.RouterException;
 import dev.regionrouter.router.proxy.UpstreamClient;
@@ -11,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -52,7 +52,8 @@ public final class DataPlaneExchange {
   private final boolean keepAlive;
   private final Runnable onEnd;
   private final java.util.function.BooleanSupplier draining;
-  private final HttpHeaders extraHeaders = new DefaultHttpHeaders();
+  /** Headers for whatever answer goes out (rare: null until one is set). */
+  private HttpHeaders extraHeaders;
   private volatile Runnable callerGone;
   private boolean committed;
   private boolean ended;
@@ -108,7 +109,12 @@ public final class DataPlaneExchange {
 
   /** Added to whatever answer goes out (set before it goes). */
   public void setResponseHeader(String name, String value) {
-    onLoop(() -> extraHeaders.set(name, value));
+    onLoop(() -> {
+      if (extraHeaders == null) {
+        extraHeaders = AsciiHeaders.OUTGOING.newHeaders();
+      }
+      extraHeaders.set(name, value);
+    });
   }
 
   public void onCallerGone(Runnable hook) {
@@ -120,19 +126,23 @@ public final class DataPlaneExchange {
     return committed;
   }
 
-  public void sendFull(int status, Map<String, List<String>> headers, String contentType, byte[] content) {
+  /** headers: names and values as Strings, or as AsciiStrings (see {@link AsciiHeaders}). */
+  public void sendFull(int status, Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
+      String contentType, byte[] content) {
     onLoop(() -> {
       if (committed) {
         return;
       }
       committed = true;
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          Unpooled.wrappedBuffer(content));
+          Unpooled.wrappedBuffer(content), AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
       HttpHeaders out = response.headers();
       headers.forEach(out::add);
-      out.add(extraHeaders);
+      if (extraHeaders != null) {
+        out.add(extraHeaders);
+      }
       if (contentType != null) {
-        out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        out.set(HttpHeaderNames.CONTENT_TYPE, AsciiHeaders.known(contentType));
       }
       out.setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
       write(response, true);
@@ -173,10 +183,13 @@ public final class DataPlaneExchange {
         return;
       }
       committed = true;
-      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+          AsciiHeaders.OUTGOING);
       HttpHeaders out = response.headers();
       headers.forEach(out::add);
-      out.add(extraHeaders);
+      if (extraHeaders != null) {
+        out.add(extraHeaders);
+      }
       boolean bodiless = method().equals("HEAD") || status == 204 || status == 304 || status < 200;
       if (!bodiless) {
         HttpUtil.setTransferEncodingChunked(response, true);

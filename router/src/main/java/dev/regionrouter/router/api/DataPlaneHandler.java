@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * status pages, actuator) goes on to Spring WebFlux unchanged.
  *
  * <p>HTTP/1.1 answers must leave in request order, so while one request is being answered (here
- * or by Spring) the next ones wait in arrival order, and no more is read from the connection
- * (Reactor Netty reads on demand: a pipelining caller cannot make the router buffer without bound). The body of a data-plane request is read whole
+ * or by Spring) the next ones wait in arrival order; past {@link #HELD_LIMIT} waiting messages no
+ * more is read from the connection (a pipelining caller cannot make the router buffer without
+ * bound). The body of a data-plane request is read whole
  * up to the size limit (413 beyond it, before reading when Content-Length says so) and within the
  * body-read timeout (408): a caller trickling its body holds only its own connection.
  */
@@ -44,8 +45,14 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   private boolean passing;
   /** The current data-plane request is refused: its remaining body is dropped. */
   private boolean discarding;
-  /** Closes a keep-alive connection left idle after a data-plane answer. */
-  private ScheduledFuture<?> idleClose;
+  /**
+   * Closes a keep-alive connection left idle: armed once and re-armed for the rest of the idle
+   * time when it finds the connection has been busy meanwhile (no timer scheduled and cancelled
+   * per request).
+   */
+  private ScheduledFuture<?> idleCheck;
+  /** When the connection last became idle (System.nanoTime). */
+  private long idleSince;
 
   DataPlaneHandler(DataPlane plane) {
     this.plane = plane;
@@ -59,22 +66,33 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!held.isEmpty() || (msg instanceof HttpRequest && busy())) {
       held.add(msg);
+      if (held.size() >= HELD_LIMIT && ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(false); // a pipelining caller waits for its answers
+      }
       return;
     }
     dispatch(ctx, msg);
   }
 
   /**
-   * Reactor Netty reads on demand (auto-read off) and asks only for its own requests: the data
-   * plane asks for the rest of a body it is reading, and for the next request once idle.
+   * Reactor Netty reads on demand (auto-read off) and asks only for its own requests. A connection
+   * serving the data plane reads continuously instead (auto-read on: asking for each read costs
+   * two epoll_ctl calls per request), up to {@link #HELD_LIMIT} held messages; with auto-read
+   * off, the data plane asks for the rest of a body it is reading, and for the next request once idle.
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.fireChannelReadComplete();
+    if (reading != null) {
+      reading.armTimer(ctx);
+    }
     if (reading != null || discarding || (!busy() && held.isEmpty())) {
       readMore(ctx);
     }
   }
+
+  /** Messages held (pipelined requests, their bodies) beyond which the connection stops reading. */
+  private static final int HELD_LIMIT = 64;
 
   private static void readMore(ChannelHandlerContext ctx) {
     if (!ctx.channel().config().isAutoRead()) {
@@ -84,16 +102,15 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
   private void dispatch(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
-      if (idleClose != null) {
-        idleClose.cancel(false);
-        idleClose = null;
-      }
       String uri = request.uri();
       int q = uri.indexOf('?');
       String path = q < 0 ? uri : uri.substring(0, q);
       if (!request.decoderResult().isSuccess() || !(path.equals("/v1") || path.startsWith("/v1/"))) {
         foreign = true;
         passing = !(msg instanceof LastHttpContent);
+        if (ctx.channel().config().isAutoRead()) {
+          ctx.channel().config().setAutoRead(false); // Spring's request: Reactor Netty reads on demand
+        }
         ctx.fireChannelRead(msg);
         return;
       }
@@ -124,6 +141,9 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     // long data-plane answer (a stream) whose caller sends nothing meanwhile; this handler keeps
     // its own idle timer between data-plane requests instead
     IdleTimeoutHandler.removeIdleTimeoutHandler(ctx.pipeline());
+    if (!ctx.channel().config().isAutoRead() && held.size() < HELD_LIMIT) {
+      ctx.channel().config().setAutoRead(true);
+    }
     if (HttpUtil.is100ContinueExpected(request)) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
@@ -159,14 +179,26 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     final String path;
     final String query;
     final CompositeByteBuf body;
-    final ScheduledFuture<?> timer;
+    /** The body-read timeout: armed only when the body did not come whole with its request. */
+    ScheduledFuture<?> timer;
 
     Reading(ChannelHandlerContext ctx, HttpRequest request, String path, String query) {
       this.request = request;
       this.path = path;
       this.query = query;
       this.body = ctx.alloc().compositeBuffer(64);
-      this.timer = ctx.executor().schedule(() -> failSlow(ctx), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void armTimer(ChannelHandlerContext ctx) {
+      if (timer == null) {
+        timer = ctx.executor().schedule(() -> failSlow(ctx), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void cancelTimer() {
+      if (timer != null) {
+        timer.cancel(false);
+      }
     }
 
     void failSlow(ChannelHandlerContext ctx) {
@@ -185,7 +217,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       }
       body.addComponent(true, content.content().retain());
       if (content instanceof LastHttpContent) {
-        timer.cancel(false);
+        cancelTimer();
         byte[] bytes = new byte[body.readableBytes()];
         body.readBytes(bytes);
         body.release();
@@ -195,7 +227,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     }
 
     void fail(ChannelHandlerContext ctx, RouterException error) {
-      timer.cancel(false);
+      cancelTimer();
       body.release();
       reading = null;
       refuse(ctx, request, error);
@@ -224,13 +256,32 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       plane.finished();
     }
     drainHeld(ctx);
-    if (!busy() && ctx.channel().isActive() && idleClose == null) {
-      idleClose = ctx.executor().schedule(() -> {
-        if (!busy()) {
-          ctx.close();
-        }
-      }, plane.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    becameIdle(ctx);
+  }
+
+  private void becameIdle(ChannelHandlerContext ctx) {
+    if (busy() || !ctx.channel().isActive()) {
+      return;
     }
+    idleSince = System.nanoTime();
+    if (idleCheck == null) {
+      armIdleCheck(ctx, plane.idleTimeout().toNanos());
+    }
+  }
+
+  private void armIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
+    idleCheck = ctx.executor().schedule(() -> {
+      idleCheck = null;
+      if (busy()) {
+        return; // armed again when the connection is next idle
+      }
+      long left = plane.idleTimeout().toNanos() - (System.nanoTime() - idleSince);
+      if (left <= 0) {
+        ctx.close();
+      } else {
+        armIdleCheck(ctx, left);
+      }
+    }, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void drainHeld(ChannelHandlerContext ctx) {
@@ -239,6 +290,9 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
         return;
       }
       dispatch(ctx, held.poll());
+    }
+    if (reading != null) {
+      reading.armTimer(ctx); // its body may still be on its way
     }
     if (held.isEmpty() && !busy()) {
       readMore(ctx); // the next request
@@ -252,6 +306,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       promise.addListener((ChannelFutureListener) f -> {
         foreign = false;
         drainHeld(ctx);
+        becameIdle(ctx);
       });
     }
     ctx.write(msg, promise);
@@ -260,7 +315,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (reading != null) {
-      reading.timer.cancel(false);
+      reading.cancelTimer();
       reading.body.release();
       reading = null;
     }
@@ -268,8 +323,8 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     if (exchange != null) {
       exchange.callerLeft(); // cancels its region calls
     }
-    if (idleClose != null) {
-      idleClose.cancel(false);
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
     }
     Object msg;
     while ((msg = held.poll()) != null) {

@@ -8,6 +8,7 @@ import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.config.RouterConfiguration;
 import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.proxy.AsciiHeaders;
 import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Deadline;
 import dev.regionrouter.router.proxy.HeaderPolicy;
@@ -17,8 +18,6 @@ import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.HedgingAttempt;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.InvalidMediaTypeException;
@@ -32,6 +31,9 @@ import org.springframework.http.MediaType;
  * the decision is explained in metadata.decision and the X-Region-Router-Decision header.
  */
 public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
+
+  private static final CharSequence REGION_HEADER = AsciiHeaders.known(HeaderPolicy.REGION_HEADER);
+  private static final CharSequence ATTEMPTS_HEADER = AsciiHeaders.known(HeaderPolicy.ATTEMPTS_HEADER);
 
   private final InferenceProxy proxy;
   private final ProxyProperties settings;
@@ -77,9 +79,9 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     planner.settle(route, served.region(),
         served.value() instanceof InferenceProxy.Answer.Inference i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
-    Map<String, List<String>> headers = Map.of(
-        HeaderPolicy.REGION_HEADER, List.of(served.region().name()),
-        HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(served.attempts())));
+    Map<CharSequence, List<CharSequence>> headers = Map.of(
+        REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
+        ATTEMPTS_HEADER, List.of(AsciiHeaders.known(Integer.toString(served.attempts()))));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
       exchange.sendFull(rejected.status(), headers,
           rejected.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType(),
@@ -143,8 +145,10 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     return Math.max(0, maxTokens) + parsed.path("prompt").asText("").length() / 4;
   }
 
-  private static double round(double value, int places) {
-    return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP).doubleValue();
+  /** Rounded half up to the given places (3 or 8: far inside a double's precision). */
+  static double round(double value, int places) {
+    double scale = Math.pow(10, places);
+    return Math.round(value * scale) / scale;
   }
 
   static void requireJson(String contentType) {

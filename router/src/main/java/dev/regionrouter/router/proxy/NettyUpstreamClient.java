@@ -95,6 +95,7 @@ public class NettyUpstreamClient implements UpstreamClient {
   private final boolean http2;
   private final SslContext ssl;
   private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
+  private final Map<URI, Target> targets = new ConcurrentHashMap<>();
 
   /** One event loop's connections: idle HTTP/1.1 ones, and one HTTP/2 connection per region for its streams. */
   private static final class LoopPools {
@@ -141,6 +142,30 @@ public class NettyUpstreamClient implements UpstreamClient {
     String hostHeader() {
       return (https && port == 443) || (!https && port == 80) ? host : host + ":" + port;
     }
+  }
+
+  /** Where a URI's requests go, worked out once per URI (a region's URIs repeat on every request). */
+  private record Target(Origin origin, String requestTarget, CharSequence hostHeader) {
+    static Target of(URI uri) {
+      Origin origin = Origin.of(uri);
+      String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+      if (uri.getRawQuery() != null) {
+        target = target + "?" + uri.getRawQuery();
+      }
+      return new Target(origin, target, AsciiHeaders.repeated(origin.hostHeader()));
+    }
+  }
+
+  private Target target(URI uri) {
+    Target target = targets.get(uri);
+    if (target == null) {
+      if (targets.size() >= 10_000) {
+        targets.clear(); // pass-through URIs with ever new paths: start over rather than grow
+      }
+      target = Target.of(uri);
+      targets.put(uri, target);
+    }
+    return target;
   }
 
   @Override
@@ -193,6 +218,7 @@ public class NettyUpstreamClient implements UpstreamClient {
     final boolean streaming;
     final CompletableFuture<T> result = new CompletableFuture<>();
     final Origin origin;
+    final Target target;
     EventLoop loop;
     Channel channel;
     ScheduledFuture<?> timer;
@@ -206,7 +232,8 @@ public class NettyUpstreamClient implements UpstreamClient {
       this.timeout = timeout;
       this.maxBodyBytes = maxBodyBytes;
       this.streaming = streaming;
-      this.origin = Origin.of(request.uri());
+      this.target = target(request.uri());
+      this.origin = target.origin();
     }
 
     void begin(EventLoop loop) {
@@ -319,20 +346,18 @@ public class NettyUpstreamClient implements UpstreamClient {
     void send(Channel ch) {
       this.channel = ch;
       ch.pipeline().get(ResponseHandler.class).call = this;
-      URI uri = request.uri();
-      String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      if (uri.getRawQuery() != null) {
-        target = target + "?" + uri.getRawQuery();
-      }
       byte[] body = request.body() == null ? new byte[0] : request.body();
       FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-          target, Unpooled.wrappedBuffer(body));
+          target.requestTarget(), Unpooled.wrappedBuffer(body), AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
       request.headers().forEach((name, values) -> {
         if (!NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT))) {
-          out.headers().add(name, values);
+          CharSequence ascii = AsciiHeaders.known(name);
+          for (String value : values) {
+            out.headers().add(ascii, AsciiHeaders.known(value));
+          }
         }
       });
-      out.headers().set(HttpHeaderNames.HOST, origin.hostHeader());
+      out.headers().set(HttpHeaderNames.HOST, target.hostHeader());
       if (body.length > 0 || !request.method().equals("GET") && !request.method().equals("HEAD")) {
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       }
