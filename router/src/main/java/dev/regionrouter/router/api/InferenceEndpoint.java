@@ -1,6 +1,8 @@
 package dev.regionrouter.router.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +20,10 @@ import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.HedgingAttempt;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
@@ -40,6 +44,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   private final RouterMetrics metrics;
   private final RoutePlanner planner;
   private final HedgingAttempt hedging;
+  private final Map<String, RegionFields> regionFields = new ConcurrentHashMap<>();
 
   public InferenceEndpoint(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics, RoutePlanner planner,
       HedgingAttempt hedging) {
@@ -110,10 +115,8 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         json.writeTree(out, answer.output());
       }
       out.writeObjectFieldStart("metadata");
-      out.writeStringField("region", region.name());
-      out.writeStringField("provider", region.provider());
-      out.writeNumberField("cost_per_1k", region.costPer1kTokens());
-      out.writeNumberField("priority", region.priority());
+      // the region's own fields, then a comma: to the generator, "attempts" is the object's first field
+      out.writeRaw(regionFields(region));
       out.writeNumberField("attempts", served.attempts());
       out.writeNumberField("upstream_latency_ms", round(served.latency().toNanos() / 1e6, 3));
       out.writeStringField("policy", served.policy());
@@ -138,6 +141,37 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     }
     return bytes.toByteArray();
   }
+
+  /**
+   * {@code "region":...,"provider":...,"cost_per_1k":...,"priority":...,} for the region, encoded
+   * once per region entry (the same for every answer it gives).
+   */
+  private SerializableString regionFields(RegionEntry region) {
+    RegionFields cached = regionFields.get(region.name());
+    if (cached != null && cached.region() == region) {
+      return cached.json();
+    }
+    ByteArrayBuilder bytes = new ByteArrayBuilder(128);
+    try (JsonGenerator out = RouterConfiguration.json().getFactory().createGenerator(bytes)) {
+      out.writeStartObject();
+      out.writeStringField("region", region.name());
+      out.writeStringField("provider", region.provider());
+      out.writeNumberField("cost_per_1k", region.costPer1kTokens());
+      out.writeNumberField("priority", region.priority());
+      out.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String object = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    SerializableString json = new SerializedString(object.substring(1, object.length() - 1) + ",");
+    if (regionFields.size() > 10_000) {
+      regionFields.clear(); // a long life of table changes: start over rather than grow
+    }
+    regionFields.put(region.name(), new RegionFields(region, json));
+    return json;
+  }
+
+  private record RegionFields(RegionEntry region, SerializableString json) {}
 
   /** The tokens a request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
   static long estimatedTokens(ObjectNode parsed) {

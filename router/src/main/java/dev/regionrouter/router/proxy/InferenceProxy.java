@@ -74,20 +74,22 @@ public class InferenceProxy {
       long start = System.nanoTime();
       CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(
           new UpstreamClient.Request("POST", uri, headers, body), attempt.timeout(), maxResponseBytes);
-      CompletableFuture<AttemptLoop.Result<Answer>> result = exchange.handle((response, error) -> {
+      CompletableFuture<AttemptLoop.Result<Answer>> result = new CancellableFuture<>(() -> exchange.cancel(false));
+      exchange.whenComplete((response, error) -> {
         if (error != null) {
           Throwable cause = AttemptLoop.unwrap(error);
           if (cause instanceof UpstreamClient.ResponseTooLargeException) {
             // an answer this big is not an inference result the router may buffer: the region failed
-            return AttemptLoop.Failed.region("response_too_large");
+            result.complete(AttemptLoop.Failed.region("response_too_large"));
+          } else {
+            result.completeExceptionally(cause);
           }
-          throw new java.util.concurrent.CompletionException(cause);
+          return;
         }
-        return answer(response, Duration.ofNanos(System.nanoTime() - start));
-      });
-      result.whenComplete((r, e) -> {
-        if (result.isCancelled()) {
-          exchange.cancel(false);
+        try {
+          result.complete(answer(response, Duration.ofNanos(System.nanoTime() - start)));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
         }
       });
       return result;

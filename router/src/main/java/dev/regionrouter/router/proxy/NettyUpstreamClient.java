@@ -216,10 +216,12 @@ public class NettyUpstreamClient implements UpstreamClient {
     final Duration timeout;
     final long maxBodyBytes;
     final boolean streaming;
-    final CompletableFuture<T> result = new CompletableFuture<>();
+    /** Cancelled (hedge loser, caller gone): the call aborts, its connection cannot be reused. */
+    final CompletableFuture<T> result = new CancellableFuture<>(this::cancelled);
     final Origin origin;
     final Target target;
-    EventLoop loop;
+    /** Volatile: a cancel from another thread either sees it (and aborts there) or begin sees the cancel. */
+    volatile EventLoop loop;
     Channel channel;
     ScheduledFuture<?> timer;
     boolean expired;
@@ -242,12 +244,6 @@ public class NettyUpstreamClient implements UpstreamClient {
         return; // cancelled before it started
       }
       timer = loop.schedule(this::expire, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-      // a cancelled call (hedge loser, caller gone) aborts: its connection cannot be reused
-      result.whenComplete((value, error) -> {
-        if (result.isCancelled()) {
-          loop.execute(this::abort);
-        }
-      });
       Channel shared = pool(loop).multiplexed.get(origin);
       if (shared != null && shared.isActive()) {
         openStream(shared);
@@ -387,6 +383,13 @@ public class NettyUpstreamClient implements UpstreamClient {
     void expire() {
       expired = true;
       fail(new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms"));
+    }
+
+    private void cancelled() {
+      EventLoop started = loop;
+      if (started != null) {
+        started.execute(this::abort);
+      }
     }
 
     /** Fails the call (if still open) and drops its connection. */
