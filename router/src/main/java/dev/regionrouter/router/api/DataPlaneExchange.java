@@ -102,6 +102,11 @@ public final class DataPlaneExchange {
     return headers;
   }
 
+  /** Allocates buffers for the answer (pooled, direct: written to the socket without a copy). */
+  public io.netty.buffer.ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
   /** The connection's event loop: where the request's timers run. */
   public EventLoop loop() {
     return channel.eventLoop();
@@ -129,13 +134,20 @@ public final class DataPlaneExchange {
   /** headers: names and values as Strings, or as AsciiStrings (see {@link AsciiHeaders}). */
   public void sendFull(int status, Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
       String contentType, byte[] content) {
+    sendFull(status, headers, contentType, Unpooled.wrappedBuffer(content));
+  }
+
+  /** As {@link #sendFull(int, Map, String, byte[])}, taking ownership of the content buffer. */
+  public void sendFull(int status, Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
+      String contentType, ByteBuf content) {
     onLoop(() -> {
       if (committed) {
+        content.release();
         return;
       }
       committed = true;
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          Unpooled.wrappedBuffer(content), AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
+          content, AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
       HttpHeaders out = response.headers();
       headers.forEach(out::add);
       if (extraHeaders != null) {
@@ -144,7 +156,7 @@ public final class DataPlaneExchange {
       if (contentType != null) {
         out.set(HttpHeaderNames.CONTENT_TYPE, AsciiHeaders.known(contentType));
       }
-      out.setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
+      out.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
       write(response, true);
     });
   }

@@ -178,7 +178,8 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     final HttpRequest request;
     final String path;
     final String query;
-    final CompositeByteBuf body;
+    /** The body so far; null until a part of it arrives that is not its end. */
+    CompositeByteBuf body;
     /** The body-read timeout: armed only when the body did not come whole with its request. */
     ScheduledFuture<?> timer;
 
@@ -186,7 +187,17 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       this.request = request;
       this.path = path;
       this.query = query;
-      this.body = ctx.alloc().compositeBuffer(64);
+    }
+
+    int received() {
+      return body == null ? 0 : body.readableBytes();
+    }
+
+    void release() {
+      if (body != null) {
+        body.release();
+        body = null;
+      }
     }
 
     void armTimer(ChannelHandlerContext ctx) {
@@ -207,7 +218,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     }
 
     void content(ChannelHandlerContext ctx, HttpContent content) {
-      if (body.readableBytes() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
+      if (received() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
         fail(ctx, tooLarge());
         if (content instanceof LastHttpContent) {
           discarding = false;
@@ -215,20 +226,28 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
         }
         return;
       }
-      body.addComponent(true, content.content().retain());
-      if (content instanceof LastHttpContent) {
-        cancelTimer();
-        byte[] bytes = new byte[body.readableBytes()];
-        body.readBytes(bytes);
-        body.release();
-        reading = null;
-        serve(ctx, this, bytes);
+      if (!(content instanceof LastHttpContent)) {
+        if (body == null) {
+          body = ctx.alloc().compositeBuffer(64);
+        }
+        body.addComponent(true, content.content().retain());
+        return;
       }
+      cancelTimer();
+      byte[] bytes = new byte[received() + content.content().readableBytes()];
+      if (body != null) {
+        body.readBytes(bytes, 0, body.readableBytes());
+      }
+      content.content().getBytes(content.content().readerIndex(), bytes, bytes.length - content.content().readableBytes(),
+          content.content().readableBytes());
+      release();
+      reading = null;
+      serve(ctx, this, bytes);
     }
 
     void fail(ChannelHandlerContext ctx, RouterException error) {
       cancelTimer();
-      body.release();
+      release();
       reading = null;
       refuse(ctx, request, error);
       if (error.status() == 408) {
@@ -316,7 +335,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (reading != null) {
       reading.cancelTimer();
-      reading.body.release();
+      reading.release();
       reading = null;
     }
     DataPlaneExchange exchange = answering;

@@ -20,6 +20,8 @@ import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.HedgingAttempt;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -94,18 +96,25 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       return;
     }
     InferenceProxy.Answer.Inference answer = (InferenceProxy.Answer.Inference) served.value();
-    exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, body(route, served, answer));
+    ByteBuf body = exchange.alloc().ioBuffer(512);
+    try {
+      body(route, served, answer, new ByteBufOutputStream(body));
+    } catch (RuntimeException | java.io.IOException e) {
+      body.release();
+      throw e;
+    }
+    exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, body);
   }
 
   /**
    * {"result": ..., "metadata": {...}}, written straight to bytes (no tree, no serializer provider
-   * per request: the answer is built once per request on the hot path).
+   * per request: the answer is built once per request on the hot path), into the buffer that goes
+   * to the socket.
    */
-  private byte[] body(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served,
-      InferenceProxy.Answer.Inference answer) throws java.io.IOException {
+  private void body(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served,
+      InferenceProxy.Answer.Inference answer, java.io.OutputStream bytes) throws java.io.IOException {
     ObjectMapper json = RouterConfiguration.json();
     RegionEntry region = served.region();
-    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
     try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
       out.writeStartObject();
       out.writeFieldName("result");
@@ -139,7 +148,6 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       out.writeEndObject();
       out.writeEndObject();
     }
-    return bytes.toByteArray();
   }
 
   /**

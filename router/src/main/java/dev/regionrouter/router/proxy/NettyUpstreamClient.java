@@ -484,7 +484,7 @@ public class NettyUpstreamClient implements UpstreamClient {
   /** Reads one answer of the call in progress on its connection. */
   private final class ResponseHandler extends ChannelInboundHandlerAdapter {
     Call<?> call;
-    /** Buffered: the answer so far. */
+    /** Buffered: the answer so far (body: null until a part arrives that is not the last). */
     HttpResponse head;
     CompositeByteBuf body;
     /** Streaming: the relay, once the headers are out. */
@@ -517,17 +517,25 @@ public class NettyUpstreamClient implements UpstreamClient {
             return;
           }
           head = response;
-          body = ctx.alloc().compositeBuffer(64);
         }
-        if (msg instanceof HttpContent content && body != null) {
-          if (body.readableBytes() + (long) content.content().readableBytes() > current.maxBodyBytes) {
+        if (msg instanceof HttpContent content && head != null) {
+          ByteBuf part = content.content();
+          int received = body == null ? 0 : body.readableBytes();
+          if (received + (long) part.readableBytes() > current.maxBodyBytes) {
             current.fail(new ResponseTooLargeException(current.maxBodyBytes));
             return;
           }
-          body.addComponent(true, content.content().retain());
-          if (content instanceof LastHttpContent) {
-            byte[] bytes = new byte[body.readableBytes()];
-            body.readBytes(bytes);
+          if (!(content instanceof LastHttpContent)) {
+            if (body == null) {
+              body = ctx.alloc().compositeBuffer(64); // only for an answer in several parts
+            }
+            body.addComponent(true, part.retain());
+          } else {
+            byte[] bytes = new byte[received + part.readableBytes()];
+            if (body != null) {
+              body.readBytes(bytes, 0, received);
+            }
+            part.getBytes(part.readerIndex(), bytes, received, part.readableBytes());
             Buffered answer = new Buffered(head.status().code(), headersOf(head), bytes);
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             release();

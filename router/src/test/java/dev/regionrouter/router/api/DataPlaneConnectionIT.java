@@ -86,7 +86,7 @@ class DataPlaneConnectionIT extends RouterIT {
   }
 
   @Test
-  void bodyArrivingAfterItsHeadInALaterReadIsStillServed() throws Exception {
+  void bodyArrivingInPartsAfterItsHeadIsServedWhole() throws Exception {
     useRegions(region(fresh("echo"), region.endpoint(), 1, 0.1));
     String body = "{\"prompt\":\"late body\",\"max_tokens\":1}";
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -94,8 +94,12 @@ class DataPlaneConnectionIT extends RouterIT {
       socket.getOutputStream().write(("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
           + "\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
-      Thread.sleep(200); // so that the body comes in a later read than its head (pacing, not waiting for an outcome)
-      socket.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+      // the body in two later reads than its head (pacing, not waiting for an outcome)
+      for (String part : new String[] {body.substring(0, 10), body.substring(10)}) {
+        Thread.sleep(200);
+        socket.getOutputStream().write(part.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
       assertThat(readResponse(new BufferedInputStream(socket.getInputStream()))).startsWith("HTTP/1.1 200")
           .contains("Mock response from echo: late body...");
     }

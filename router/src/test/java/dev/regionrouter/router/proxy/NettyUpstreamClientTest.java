@@ -57,6 +57,35 @@ class NettyUpstreamClientTest {
     assertThat(connections.get()).as("no second try on a new connection").isEqualTo(1);
   }
 
+  @Test
+  void anAnswerArrivingInSeveralPartsIsReadWhole() throws Exception {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(() -> {
+      try (Socket socket = server.accept()) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        while (!in.readLine().isEmpty()) {
+          // the request's head; its body ("{}") is not needed
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        for (String part : new String[] {"{\"output\":", "\"in three", " parts\"}"}) {
+          out.write((Integer.toHexString(part.length()) + "\r\n" + part + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          Thread.sleep(50); // each part in its own read (pacing, not waiting for an outcome)
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        in.readLine(); // until the client closes
+      } catch (IOException | InterruptedException e) {
+        // the client went away
+      }
+    });
+    UpstreamClient.Buffered answer = call();
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{\"output\":\"in three parts\"}");
+  }
+
   private UpstreamClient.Buffered call() throws Exception {
     return client.exchange(new UpstreamClient.Request("POST",
         URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/inference"),
