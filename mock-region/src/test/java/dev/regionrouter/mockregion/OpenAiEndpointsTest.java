@@ -73,6 +73,27 @@ class OpenAiEndpointsTest {
     }
 
     @Test
+    void aStreamsHeadGoesAtOnceAndItsFirstChunkAfterTheInferenceDelay() throws Exception {
+        try (MockRegion slow = MockRegion.builder("slow").inferenceDelayMs(1500).streamChunks(2).streamIntervalMs(5)
+                .build()) {
+            slow.start();
+            TestHttp slowHttp = new TestHttp(slow);
+            HttpResponse<java.io.InputStream> response = slowHttp.client.send(slowHttp.postRequest("/v1/chat/completions",
+                    "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            // the head is here (as an OpenAI-compatible server sends it on taking the request); the
+            // first token is not: it comes after the inference delay
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            try (java.io.InputStream body = response.body()) {
+                assertThat(body.available()).isZero();
+                String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(text).startsWith("data: {").endsWith("data: [DONE]\n\n");
+            }
+        }
+    }
+
+    @Test
     void connectionIsReusableAfterAStream() throws Exception {
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> response = http.post("/v1/chat/completions",

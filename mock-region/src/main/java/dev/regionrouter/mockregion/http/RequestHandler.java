@@ -332,7 +332,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         finished();
     }
 
-    /** Server-Sent Events: {@code count} chunks, {@code intervalMs} apart, then {@code data: [DONE]}. */
+    /**
+     * Server-Sent Events: the head at once (as OpenAI-compatible servers send it when they take
+     * the request), then {@code count} chunks, the first after {@code firstDelayMs} (the time to
+     * the first token), the others {@code intervalMs} apart, then {@code data: [DONE]}.
+     */
     private void stream(Exchange exchange, CompletionRequest request, long firstDelayMs, long intervalMs, int count) {
         OpenAiApi openAi = services.openAi();
         String id = openAi.newId(request.kind());
@@ -355,11 +359,6 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 if (closing) {
                     return;
                 }
-                if (index == 0) {
-                    HttpResponse head = responses.eventStreamHead();
-                    HttpUtil.setKeepAlive(head.headers(), exchange.version(), exchange.keepAlive());
-                    ctx.write(head, ctx.voidPromise());
-                }
                 ctx.writeAndFlush(new DefaultHttpContent(chunk.apply(index)), ctx.voidPromise());
                 index++;
                 if (index < count) {
@@ -377,9 +376,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 finished();
             }
         };
+        HttpResponse head = responses.eventStreamHead();
+        HttpUtil.setKeepAlive(head.headers(), exchange.version(), exchange.keepAlive());
         if (firstDelayMs <= 0) {
+            ctx.write(head, ctx.voidPromise());
             step.run();
         } else {
+            ctx.writeAndFlush(head, ctx.voidPromise());
             ctx.executor().schedule(step, firstDelayMs, TimeUnit.MILLISECONDS);
         }
     }

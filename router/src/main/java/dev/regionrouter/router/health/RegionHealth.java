@@ -43,6 +43,8 @@ public final class RegionHealth {
   private boolean probeWindowFilled;
   private boolean probeFailedSinceEjection;
   private double trafficLatencySeconds = Double.NaN;
+  /** The smoothed latency when a stream head last moved the region in plans (see recordStreamHead). */
+  private double latencyAtLastHeadChange = Double.NaN;
   private int failures;
   private Instant lastFailureAt;
   private int ejections;
@@ -163,6 +165,26 @@ public final class RegionHealth {
     double sample = latency.toNanos() / 1e9;
     trafficLatencySeconds = Double.isNaN(trafficLatencySeconds)
         ? sample : smoothing * sample + (1 - smoothing) * trafficLatencySeconds;
+  }
+
+  /**
+   * Real traffic's part in the smoothed latency that the default policy scores (probes feed it
+   * too): the time until the head of a streamed answer (text/event-stream) arrived. An
+   * OpenAI-compatible server sends a stream's head as soon as it takes the request, before
+   * generating, so this is the region's round trip as real traffic meets it, comparable with a
+   * probe's. A non-streamed answer's time includes the whole generation (and the regions that get
+   * no traffic have none to compare): it feeds only the traffic latency (see recordSuccess).
+   *
+   * <p>Plans are told (the epoch moves) only when the latency moved by more than 2 % (at least
+   * 0.5 ms) since the last time: a steady stream of samples does not rebuild the ranking per request.
+   */
+  public synchronized void recordStreamHead(Duration elapsed) {
+    smoothLatency(elapsed);
+    double moved = Math.abs(latencySeconds - latencyAtLastHeadChange);
+    if (Double.isNaN(moved) || moved > Math.max(0.0005, 0.02 * latencyAtLastHeadChange)) {
+      latencyAtLastHeadChange = latencySeconds;
+      changed();
+    }
   }
 
   /** A real request's attempt failed (refused, reset, timeout, 5xx, malformed answer). */

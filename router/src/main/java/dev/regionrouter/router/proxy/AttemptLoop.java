@@ -77,9 +77,12 @@ public class AttemptLoop {
 
   /**
    * What one attempt on one region sees. answered: to call when the region's answer starts (the
-   * response headers of a stream), so a long stream is not taken for a hung region.
+   * response headers of a stream), so a long stream is not taken for a hung region. streamHead: to
+   * call with the time until the head of a streamed (text/event-stream) answer arrived: real
+   * traffic's sample of the region's latency (see RegionHealth.recordStreamHead).
    */
-  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered) {}
+  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered,
+      java.util.function.Consumer<Duration> streamHead) {}
 
   /**
    * One attempt on the wire, asynchronous. Its future fails with the client's exceptions, which are
@@ -281,7 +284,7 @@ public class AttemptLoop {
         CompletableFuture<Result<T>> call;
         try {
           call = attempt.call(new Try(region, attempts, tryTimeout, token,
-              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start))));
+              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
         } catch (RuntimeException e) {
           call = CompletableFuture.failedFuture(e);
         }

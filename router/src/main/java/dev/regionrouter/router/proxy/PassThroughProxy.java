@@ -51,6 +51,10 @@ public class PassThroughProxy {
     }
   }
 
+  private static boolean isEventStream(String contentType) {
+    return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+  }
+
   /** Served value: true when the whole answer was relayed (or the caller left), false when the region broke it. */
   public CompletableFuture<AttemptLoop.Served<Boolean>> relay(Inbound inbound, Caller caller, Deadline deadline,
       java.util.concurrent.ScheduledExecutorService timers) {
@@ -66,6 +70,9 @@ public class PassThroughProxy {
         Duration firstByte = Duration.ofNanos(System.nanoTime() - start);
         attempt.answered().run();
         int status = upstream.status();
+        if (status >= 200 && status < 300 && isEventStream(upstream.header("content-type"))) {
+          attempt.streamHead().accept(firstByte);
+        }
         if (status == 429) {
           upstream.close();
           return CompletableFuture.completedFuture(

@@ -2,6 +2,7 @@ package dev.regionrouter.router.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -194,6 +196,34 @@ class ProxyIT extends RouterIT {
       String rest = new String(body.readAllBytes(), StandardCharsets.UTF_8);
       assertThat(rest).isEqualTo("data: {\"token\":\"lo\"}\n\ndata: [DONE]\n\n");
     }
+  }
+
+  @Test
+  void theHeadOfAStreamFeedsTheScoredLatencyAndAWholeAnswerDoesNot() throws Exception {
+    region.onOther(ex -> {
+      Thread.sleep(300); // as real traffic meets this region: 300 ms until the head of its answer
+      boolean stream = ex.getRequestURI().getPath().equals("/v1/chat/completions");
+      TestRegion.send(ex, 200, stream ? "text/event-stream" : "application/json",
+          stream ? "data: {\"token\":\"x\"}\n\ndata: [DONE]\n\n" : "{\"data\":[]}");
+    });
+    String name = fresh("r");
+    useRegions(region(name, region.endpoint(), 1, 0.1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> json(get("/regions/status")).path(name).path("latency_cache").isNumber());
+    double probed = json(get("/regions/status")).path(name).path("latency_cache").asDouble(); // its probe answers at once
+
+    // a whole answer's time includes the region's work on it: not the region's round trip
+    assertThat(post("/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
+    assertThat(json(get("/regions/status")).path(name).path("latency_cache").asDouble()).isEqualTo(probed);
+
+    // a stream's head comes before any generation: real traffic's sample of the round trip
+    HttpResponse<String> streamed = post("/v1/chat/completions", "{\"stream\":true}");
+    assertThat(streamed.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    assertThat(json(get("/regions/status")).path(name).path("latency_cache").asDouble()).isGreaterThan(probed + 0.05);
+  }
+
+  private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

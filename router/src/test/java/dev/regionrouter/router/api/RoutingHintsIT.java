@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
 import java.net.http.HttpResponse;
@@ -21,7 +20,6 @@ import org.springframework.test.context.TestPropertySource;
     "router.routing.caller-header=X-Caller"})
 class RoutingHintsIT extends RouterIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BODY = "{\"prompt\":\"hello\",\"max_tokens\":100}";
 
   private final TestRegion us = new TestRegion("us", 0);
@@ -39,10 +37,6 @@ class RoutingHintsIT extends RouterIT {
     useRegions(region(usName, us.endpoint(), 1, 0.2, "labels: {geo: us}"),
         region(euName, eu.endpoint(), 2, 0.5, "labels: {geo: eu}"));
     return new String[] {usName, euName};
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
   }
 
   @Test

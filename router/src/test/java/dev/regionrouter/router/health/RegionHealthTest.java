@@ -69,6 +69,26 @@ class RegionHealthTest {
   }
 
   @Test
+  void streamHeadsFeedTheSmoothedLatencyAndMovePlansOnlyWhenItMoved() {
+    for (int i = 0; i < 3; i++) {
+      health.recordProbe(true, ms(50));
+    }
+    long version = health.version();
+    health.recordStreamHead(ms(150));
+    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(health.version()).as("a real change reaches the plans").isGreaterThan(version);
+    for (int i = 0; i < 30; i++) {
+      health.recordStreamHead(ms(80));
+    }
+    version = health.version();
+    health.recordStreamHead(ms(80)); // the latency stays where it is
+    assertThat(health.version()).as("a steady stream of samples does not rebuild the ranking").isEqualTo(version);
+    // real traffic's answers that are not streams (their time includes generation) do not feed it
+    health.recordSuccess(ms(2000));
+    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  @Test
   void regionThatReallyBecameSlowerIsFollowedWithinTheWindow() {
     for (int i = 0; i < 5; i++) {
       health.recordProbe(true, ms(50));

@@ -42,10 +42,6 @@ class FaultMatrixIT extends RouterIT {
     return new String[] {region(fresh("primary"), primaryEndpoint, 0, 0.1), region(fallbackName, fallback.endpoint(), 20, 0.2)};
   }
 
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
-  }
-
   private void assertServedByFallbackOnSecondAttempt(HttpResponse<String> response) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).hasValue("2");

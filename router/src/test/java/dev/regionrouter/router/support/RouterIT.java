@@ -2,6 +2,8 @@ package dev.regionrouter.router.support;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.table.TableHolder;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +46,8 @@ public abstract class RouterIT {
   protected static final Path TABLE = DIR.resolve("regions.yaml");
   protected static final Path CREDENTIALS = DIR.resolve("credentials");
   private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   protected static final HttpClient CALLER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -112,6 +116,11 @@ public abstract class RouterIT {
 
   protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The response's body as JSON. */
+  protected static JsonNode json(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body());
   }
 
   /** A port nothing listens on. */
