@@ -12,7 +12,25 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class RouterApplication {
 
+  /** The system property Reactor Netty reads for its number of event loops. */
+  static final String EVENT_LOOPS = "reactor.netty.ioWorkerCount";
+
   public static void main(String[] args) {
+    if (System.getProperty(EVENT_LOOPS) == null) {
+      eventLoops(Runtime.getRuntime().availableProcessors())
+          .ifPresent(loops -> System.setProperty(EVENT_LOOPS, Integer.toString(loops)));
+    }
     SpringApplication.run(RouterApplication.class, args);
+  }
+
+  /**
+   * The router's event loops on a machine of few cores: one more than its cores, where Reactor
+   * Netty would run at least 4. On 2 cores, 3 loops used ~5 µs less CPU per request than 4 at 16
+   * connections and the same at 64 and 256 (bench/hotpath, three runs): with fewer loops, each
+   * wake-up serves more events. From 4 cores on, Reactor Netty's default (one per core) stays.
+   * -Dreactor.netty.ioWorkerCount=N sets it explicitly.
+   */
+  static java.util.OptionalInt eventLoops(int cores) {
+    return cores < 4 ? java.util.OptionalInt.of(cores + 1) : java.util.OptionalInt.empty();
   }
 }
