@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class DataPlaneHandler extends ChannelDuplexHandler {
 
+  /** Messages held (pipelined requests, their bodies) beyond which the connection stops reading. */
+  private static final int HELD_LIMIT = 64;
+
   private final DataPlane plane;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   /** The data-plane request being read or answered. */
@@ -90,9 +93,6 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       readMore(ctx);
     }
   }
-
-  /** Messages held (pipelined requests, their bodies) beyond which the connection stops reading. */
-  private static final int HELD_LIMIT = 64;
 
   private static void readMore(ChannelHandlerContext ctx) {
     if (!ctx.channel().config().isAutoRead()) {

@@ -43,8 +43,8 @@ public final class RegionHealth {
   private boolean probeWindowFilled;
   private boolean probeFailedSinceEjection;
   private double trafficLatencySeconds = Double.NaN;
-  /** The smoothed latency when a stream head last moved the region in plans (see recordStreamHead). */
-  private double latencyAtLastHeadChange = Double.NaN;
+  /** The smoothed latency when plans were last told of a change (see latencyMovedForPlans). */
+  private double latencyAtLastChange = Double.NaN;
   private int failures;
   private Instant lastFailureAt;
   private int ejections;
@@ -56,8 +56,9 @@ public final class RegionHealth {
   private volatile int inFlight;
   /**
    * Bumped (under the monitor) by every change that can move the region in a plan, except the
-   * in-flight count and the traffic latency: the probes' verdict and latency, failures, ejection
-   * and its end, half-open, the cool-down. A cached ranking re-reads only the regions whose
+   * in-flight count and the traffic latency: the probes' verdict, the smoothed latency when it moved
+   * by more than 2 % (see latencyMovedForPlans), failures, ejection and its end, half-open, the
+   * cool-down. A cached ranking re-reads only the regions whose
    * version moved.
    */
   private volatile long version;
@@ -104,6 +105,18 @@ public final class RegionHealth {
   private void changed() {
     version++;
     epoch.bump();
+    latencyAtLastChange = latencySeconds;
+  }
+
+  /**
+   * Whether the smoothed latency moved by more than 2 % (at least 0.5 ms) since plans last saw it:
+   * a steady region's probes and stream heads move it by less on nearly every sample, and telling
+   * plans each time would rebuild the ranking per sample (~64-87 µs at 1,000 regions).
+   */
+  private boolean latencyMovedForPlans() {
+    double moved = Math.abs(latencySeconds - latencyAtLastChange);
+    return Double.isNaN(moved) ? !Double.isNaN(latencySeconds)
+        : moved > Math.max(0.0005, 0.02 * latencyAtLastChange);
   }
 
   /**
@@ -114,7 +127,21 @@ public final class RegionHealth {
    */
   public synchronized boolean recordProbe(boolean ok, Duration latency) {
     expire(clock.instant());
-    changed(); // a probe moves the latency or the counters toward a verdict
+    boolean healthyBefore = activeHealthy;
+    Instant ejectedBefore = ejectedUntil;
+    boolean halfOpenBefore = halfOpen;
+    int failuresBefore = failures;
+    boolean verdictChanged = applyProbe(ok, latency);
+    // the counters toward a verdict do not move the region in a plan; the verdict, an ejection's
+    // end and the latency (when it moved enough) do
+    if (activeHealthy != healthyBefore || !java.util.Objects.equals(ejectedUntil, ejectedBefore)
+        || halfOpen != halfOpenBefore || failures != failuresBefore || latencyMovedForPlans()) {
+      changed();
+    }
+    return verdictChanged;
+  }
+
+  private boolean applyProbe(boolean ok, Duration latency) {
     if (ok) {
       probeFailures = 0;
       probeSuccesses++;
@@ -175,14 +202,11 @@ public final class RegionHealth {
    * probe's. A non-streamed answer's time includes the whole generation (and the regions that get
    * no traffic have none to compare): it feeds only the traffic latency (see recordSuccess).
    *
-   * <p>Plans are told (the epoch moves) only when the latency moved by more than 2 % (at least
-   * 0.5 ms) since the last time: a steady stream of samples does not rebuild the ranking per request.
+   * <p>Plans are told only when the latency moved enough (see latencyMovedForPlans).
    */
   public synchronized void recordStreamHead(Duration elapsed) {
     smoothLatency(elapsed);
-    double moved = Math.abs(latencySeconds - latencyAtLastHeadChange);
-    if (Double.isNaN(moved) || moved > Math.max(0.0005, 0.02 * latencyAtLastHeadChange)) {
-      latencyAtLastHeadChange = latencySeconds;
+    if (latencyMovedForPlans()) {
       changed();
     }
   }

@@ -69,6 +69,28 @@ class RegionHealthTest {
   }
 
   @Test
+  void steadyProbesDoNotMoveTheRegionInPlansButARealChangeDoes() {
+    for (int i = 0; i < 5; i++) {
+      health.recordProbe(true, ms(50));
+    }
+    long version = health.version();
+    for (int i = 0; i < 20; i++) {
+      health.recordProbe(true, ms(50 + i % 3)); // a steady region: 50-52 ms
+    }
+    assertThat(health.version()).as("no ranking rebuild per probe").isEqualTo(version);
+    for (int i = 0; i < RegionHealth.PROBE_WINDOW; i++) {
+      health.recordProbe(true, ms(100));
+    }
+    assertThat(health.version()).as("a region that became slower").isGreaterThan(version);
+    version = health.version();
+    health.recordProbe(false, ms(1000));
+    health.recordProbe(false, ms(1000));
+    assertThat(health.version()).as("counting toward a verdict").isEqualTo(version);
+    assertThat(health.recordProbe(false, ms(1000))).isTrue();
+    assertThat(health.version()).as("the verdict").isGreaterThan(version);
+  }
+
+  @Test
   void streamHeadsFeedTheSmoothedLatencyAndMovePlansOnlyWhenItMoved() {
     for (int i = 0; i < 3; i++) {
       health.recordProbe(true, ms(50));
