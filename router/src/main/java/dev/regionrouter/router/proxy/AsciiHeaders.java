@@ -1,8 +1,10 @@
 package dev.regionrouter.router.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 import java.util.HashMap;
@@ -22,8 +24,18 @@ public final class AsciiHeaders {
    * from a decoder that already validated them, so they are not validated a second time.
    */
   public static final HttpHeadersFactory OUTGOING = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-  public static final HttpHeadersFactory OUTGOING_TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
-      .withValidation(false);
+  /** The router's own whole messages carry no trailers: one shared empty set instead of a map each. */
+  public static final HttpHeadersFactory OUTGOING_TRAILERS = new HttpHeadersFactory() {
+    @Override
+    public HttpHeaders newHeaders() {
+      return EmptyHttpHeaders.INSTANCE;
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return EmptyHttpHeaders.INSTANCE;
+    }
+  };
 
   private static final Map<String, AsciiString> KNOWN = new HashMap<>();
   /** Values seen again and again (region names, host headers); bounded, cleared when full. */

@@ -20,6 +20,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public class InferenceProxy {
 
+  /** What every inference request to a region carries (plus its authorization, when it has one). */
+  private static final Map<String, List<String>> JSON_HEADERS = Map.of(
+      "content-type", List.of("application/json"), "accept", List.of("application/json"));
+
   private final AttemptLoop loop;
   private final UpstreamClient client;
   private final ObjectMapper json;
@@ -56,16 +60,13 @@ public class InferenceProxy {
       Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
     return loop.run(deadline, timers, attempt -> {
       RegionEntry region = attempt.region();
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      headers.put("content-type", List.of("application/json"));
-      headers.put("accept", List.of("application/json"));
-      attempt.token().ifPresentOrElse(
-          token -> headers.put("authorization", List.of("Bearer " + token)),
-          () -> {
-            if (forwardAuthorization && callerAuthorization != null) {
-              headers.put("authorization", List.of(callerAuthorization));
-            }
-          });
+      String authorization = attempt.token().map(token -> "Bearer " + token)
+          .orElse(forwardAuthorization ? callerAuthorization : null);
+      Map<String, List<String>> headers = JSON_HEADERS;
+      if (authorization != null) {
+        headers = new LinkedHashMap<>(JSON_HEADERS);
+        headers.put("authorization", List.of(authorization));
+      }
       if (uris.size() > 10_000) {
         uris.clear(); // a long life of table changes: start over rather than grow
       }
