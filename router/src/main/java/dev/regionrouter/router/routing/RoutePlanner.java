@@ -35,6 +35,8 @@ public class RoutePlanner {
 
   private final HealthRegistry health;
   private final RoutingProperties routing;
+  /** The router's default policy, built once (a request without policy hints plans under it). */
+  private final RoutingPolicy defaultPolicy;
   private final RouteContext context;
   private final TokenMeter tokens;
   private final LatencyWindow latencies;
@@ -57,6 +59,7 @@ public class RoutePlanner {
     this.clock = clock;
     this.retryAfter = retryAfter;
     routing.callers().forEach((caller, defaults) -> callerDefaults.put(caller, RouteHints.of(defaults)));
+    this.defaultPolicy = routing.policy();
     this.rankings = new Rankings(health, tokens, latencies, routing.budgetQuantile(), clock);
   }
 
@@ -70,7 +73,7 @@ public class RoutePlanner {
 
   /** The policy a request runs under: its hints over the router's default. */
   public RoutingPolicy policy(RouteHints hints) {
-    RoutingPolicy policy = routing.policy();
+    RoutingPolicy policy = defaultPolicy;
     if (hints.policy() != null) {
       policy = policy.withKind(hints.policy());
     }
@@ -167,7 +170,7 @@ public class RoutePlanner {
       latencies.record(served.name(), latency.toNanos() / 1e9);
     }
     if (tokensUsed != null && served.costPer1kTokens() != null) {
-      String policy = request.plan() == null ? routing.policy().name() : request.plan().policy();
+      String policy = request.plan() == null ? defaultPolicy.name() : request.plan().policy();
       metrics.cost(served.name(), policy, tokensUsed * served.costPer1kTokens() / 1000.0);
     }
   }
