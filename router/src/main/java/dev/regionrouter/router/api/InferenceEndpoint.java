@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.config.RouterConfiguration;
@@ -64,9 +63,8 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     }
     requireJson(exchange.header("Content-Type"));
     InferenceRequest.Parsed request = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
-    ObjectNode parsed = request.node();
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
-    RouteRequest route = planner.request(exchange::header, estimatedTokens(parsed));
+    RouteRequest route = planner.request(exchange::header, request.estimatedTokens());
     String authorization = exchange.header("Authorization");
     RegionCalls.serve(exchange, planner, route,
         () -> hedging.run(route, () -> proxy.infer(request.forward(), authorization, deadline, exchange.loop()),
@@ -180,12 +178,6 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   }
 
   private record RegionFields(RegionEntry region, SerializableString json) {}
-
-  /** The tokens a request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
-  static long estimatedTokens(ObjectNode parsed) {
-    long maxTokens = parsed.path("max_tokens").canConvertToLong() ? parsed.path("max_tokens").asLong() : 100;
-    return Math.max(0, maxTokens) + parsed.path("prompt").asText("").length() / 4;
-  }
 
   /** Rounded half up to the given places (3 or 8: far inside a double's precision). */
   static double round(double value, int places) {

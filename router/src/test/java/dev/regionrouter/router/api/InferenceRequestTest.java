@@ -35,7 +35,8 @@ class InferenceRequestTest {
     assertThat(forwarded.path("user").path("id").asInt()).isEqualTo(7);
     assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(100);
     assertThat(forwarded.path("temperature").asDouble()).isEqualTo(0.7);
-    assertThat(parsed.node().path("max_tokens").asInt()).isEqualTo(100);
+    assertThat(parsed.maxTokens()).isEqualTo(100);
+    assertThat(parsed.estimatedTokens()).isEqualTo(100);
   }
 
   @Test
@@ -59,7 +60,26 @@ class InferenceRequestTest {
         .hasMessageContaining("prompt: is required")
         .hasMessageContaining("max_tokens: must be >= 1")
         .hasMessageContaining("temperature: must be a number");
-    assertThatThrownBy(() -> parse("[1]")).isInstanceOf(RouterException.class);
-    assertThatThrownBy(() -> parse("{\"prompt\":")).isInstanceOf(RouterException.class);
+    assertThatThrownBy(() -> parse("[1]")).isInstanceOf(RouterException.class)
+        .hasMessageContaining("must be a JSON object");
+    assertThatThrownBy(() -> parse("")).isInstanceOf(RouterException.class)
+        .hasMessageContaining("must be a JSON object");
+    assertThatThrownBy(() -> parse("{\"prompt\":")).isInstanceOf(RouterException.class)
+        .extracting(e -> ((RouterException) e).code()).isEqualTo("malformed_json");
+    assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"extra\":[1,{\"a\":}]}")).isInstanceOf(RouterException.class)
+        .extracting(e -> ((RouterException) e).code()).isEqualTo("malformed_json");
+    assertThatThrownBy(() -> parse("{\"prompt\":{\"text\":\"x\"},\"max_tokens\":3000000000,\"temperature\":2.5}"))
+        .hasMessageContaining("prompt: must be a string")
+        .hasMessageContaining("max_tokens: must be an integer")
+        .hasMessageContaining("temperature: must be between 0 and 2");
+    assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"max_tokens\":1.5}")).hasMessageContaining("must be an integer");
+  }
+
+  @Test
+  void aFieldGivenTwiceCountsByItsLastValueAndUnknownOnesAreSkippedWhole() {
+    InferenceRequest.Parsed parsed = parse(
+        "{\"max_tokens\":-4,\"tools\":[{\"max_tokens\":\"x\"}],\"prompt\":\"12345678\",\"max_tokens\":8}");
+    assertThat(parsed.maxTokens()).isEqualTo(8);
+    assertThat(parsed.estimatedTokens()).isEqualTo(8 + 2); // ~4 characters a prompt token
   }
 }
