@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -536,7 +537,7 @@ public class NettyUpstreamClient implements UpstreamClient {
               body.readBytes(bytes, 0, received);
             }
             part.getBytes(part.readerIndex(), bytes, received, part.readableBytes());
-            Buffered answer = new Buffered(head.status().code(), headersOf(head), bytes);
+            Buffered answer = new Buffered(head.status().code(), new LazyHeaders(head.headers()), bytes);
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             release();
             current.recycle(keepAlive);
@@ -633,7 +634,7 @@ public class NettyUpstreamClient implements UpstreamClient {
     Relay(Call<?> call, HttpResponse head) {
       this.call = call;
       this.head = head;
-      this.headers = headersOf(head);
+      this.headers = new LazyHeaders(head.headers());
     }
 
     @Override
@@ -759,12 +760,30 @@ public class NettyUpstreamClient implements UpstreamClient {
     }
   }
 
-  private static Map<String, List<String>> headersOf(HttpResponse response) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (String name : response.headers().names()) {
-      headers.put(name.toLowerCase(Locale.ROOT), response.headers().getAll(name));
+  /**
+   * An answer's headers as the interface's map (names in lower case), built on first use: a good
+   * inference answer is read without looking at its headers, and building the map for every
+   * answer showed in allocation profiles.
+   */
+  private static final class LazyHeaders extends java.util.AbstractMap<String, List<String>> {
+    private final HttpHeaders headers;
+    private Map<String, List<String>> built;
+
+    LazyHeaders(HttpHeaders headers) {
+      this.headers = headers;
     }
-    return headers;
+
+    @Override
+    public java.util.Set<Map.Entry<String, List<String>>> entrySet() {
+      if (built == null) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (String name : headers.names()) {
+          map.put(name.toLowerCase(Locale.ROOT), headers.getAll(name));
+        }
+        built = java.util.Collections.unmodifiableMap(map);
+      }
+      return built.entrySet();
+    }
   }
 
   @Override
