@@ -278,7 +278,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (injectFailure(settings)) {
             later(exchange, delayMs, () -> failure(settings));
         } else if (completion != null && completion.stream()) {
-            stream(exchange, completion, delayMs, settings.streamIntervalMs(), settings.streamChunks());
+            stream(exchange, completion, Math.min(settings.latencyMs(), delayMs), delayMs, settings.streamIntervalMs(),
+                    settings.streamChunks());
         } else {
             later(exchange, delayMs, answer);
         }
@@ -333,11 +334,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
-     * Server-Sent Events: the head at once (as OpenAI-compatible servers send it when they take
-     * the request), then {@code count} chunks, the first after {@code firstDelayMs} (the time to
-     * the first token), the others {@code intervalMs} apart, then {@code data: [DONE]}.
+     * Server-Sent Events: the head after {@code headDelayMs} (the region's distance, as /health
+     * answers after it: OpenAI-compatible servers send a stream's head when they take the request),
+     * then {@code count} chunks, the first after {@code firstDelayMs} (the time to the first token),
+     * the others {@code intervalMs} apart, then {@code data: [DONE]}.
      */
-    private void stream(Exchange exchange, CompletionRequest request, long firstDelayMs, long intervalMs, int count) {
+    private void stream(Exchange exchange, CompletionRequest request, long headDelayMs, long firstDelayMs, long intervalMs,
+            int count) {
         OpenAiApi openAi = services.openAi();
         String id = openAi.newId(request.kind());
         long created = nowSeconds();
@@ -351,6 +354,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        HttpResponse head = responses.eventStreamHead();
+        HttpUtil.setKeepAlive(head.headers(), exchange.version(), exchange.keepAlive());
+        boolean[] headSent = new boolean[1];
+        Runnable sendHead = () -> {
+            if (!closing && !headSent[0]) {
+                headSent[0] = true;
+                ctx.write(head, ctx.voidPromise());
+            }
+        };
         Runnable step = new Runnable() {
             private int index;
 
@@ -359,6 +371,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 if (closing) {
                     return;
                 }
+                sendHead.run(); // when the head was not due before the first chunk
                 ctx.writeAndFlush(new DefaultHttpContent(chunk.apply(index)), ctx.voidPromise());
                 index++;
                 if (index < count) {
@@ -376,15 +389,22 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 finished();
             }
         };
-        HttpResponse head = responses.eventStreamHead();
-        HttpUtil.setKeepAlive(head.headers(), exchange.version(), exchange.keepAlive());
         if (firstDelayMs <= 0) {
-            ctx.write(head, ctx.voidPromise());
             step.run();
-        } else {
-            ctx.writeAndFlush(head, ctx.voidPromise());
-            ctx.executor().schedule(step, firstDelayMs, TimeUnit.MILLISECONDS);
+            return;
         }
+        if (headDelayMs < firstDelayMs) {
+            Runnable headNow = () -> {
+                sendHead.run();
+                ctx.flush();
+            };
+            if (headDelayMs <= 0) {
+                headNow.run();
+            } else {
+                ctx.executor().schedule(headNow, headDelayMs, TimeUnit.MILLISECONDS);
+            }
+        }
+        ctx.executor().schedule(step, firstDelayMs, TimeUnit.MILLISECONDS);
     }
 
     /** Drops the connection with a TCP RST (SO_LINGER 0), as a crashed or firewalled upstream would. */
