@@ -58,8 +58,7 @@ public final class RegionHealth {
    * Bumped (under the monitor) by every change that can move the region in a plan, except the
    * in-flight count and the traffic latency: the probes' verdict, the smoothed latency when it moved
    * by more than 2 % (see latencyMovedForPlans), failures, ejection and its end, half-open, the
-   * cool-down. A cached ranking re-reads only the regions whose
-   * version moved.
+   * cool-down. A cached ranking re-reads only the regions whose version moved.
    */
   private volatile long version;
   /** When probes last confirmed the region back from down: attempts that timed out on the outage are stale after it. */
