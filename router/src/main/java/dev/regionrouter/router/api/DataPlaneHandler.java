@@ -1,7 +1,7 @@
 package dev.regionrouter.router.api;
 
+import dev.regionrouter.router.proxy.BodyParts;
 import dev.regionrouter.router.proxy.RouterException;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -178,8 +178,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     final HttpRequest request;
     final String path;
     final String query;
-    /** The body so far; null until a part of it arrives that is not its end. */
-    CompositeByteBuf body;
+    final BodyParts body = new BodyParts();
     /** The body-read timeout: armed only when the body did not come whole with its request. */
     ScheduledFuture<?> timer;
 
@@ -187,17 +186,6 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       this.request = request;
       this.path = path;
       this.query = query;
-    }
-
-    int received() {
-      return body == null ? 0 : body.readableBytes();
-    }
-
-    void release() {
-      if (body != null) {
-        body.release();
-        body = null;
-      }
     }
 
     void armTimer(ChannelHandlerContext ctx) {
@@ -218,7 +206,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     }
 
     void content(ChannelHandlerContext ctx, HttpContent content) {
-      if (received() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
+      if (body.size() + (long) content.content().readableBytes() > plane.maxBodyBytes()) {
         fail(ctx, tooLarge());
         if (content instanceof LastHttpContent) {
           discarding = false;
@@ -227,27 +215,18 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
         return;
       }
       if (!(content instanceof LastHttpContent)) {
-        if (body == null) {
-          body = ctx.alloc().compositeBuffer(64);
-        }
-        body.addComponent(true, content.content().retain());
+        body.add(ctx.alloc(), content.content());
         return;
       }
       cancelTimer();
-      byte[] bytes = new byte[received() + content.content().readableBytes()];
-      if (body != null) {
-        body.readBytes(bytes, 0, body.readableBytes());
-      }
-      content.content().getBytes(content.content().readerIndex(), bytes, bytes.length - content.content().readableBytes(),
-          content.content().readableBytes());
-      release();
+      byte[] bytes = body.finish(content.content());
       reading = null;
       serve(ctx, this, bytes);
     }
 
     void fail(ChannelHandlerContext ctx, RouterException error) {
       cancelTimer();
-      release();
+      body.release();
       reading = null;
       refuse(ctx, request, error);
       if (error.status() == 408) {
@@ -335,7 +314,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (reading != null) {
       reading.cancelTimer();
-      reading.release();
+      reading.body.release();
       reading = null;
     }
     DataPlaneExchange exchange = answering;

@@ -2,7 +2,6 @@ package dev.regionrouter.router.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -485,9 +484,9 @@ public class NettyUpstreamClient implements UpstreamClient {
   /** Reads one answer of the call in progress on its connection. */
   private final class ResponseHandler extends ChannelInboundHandlerAdapter {
     Call<?> call;
-    /** Buffered: the answer so far (body: null until a part arrives that is not the last). */
+    /** Buffered: the answer so far. */
     HttpResponse head;
-    CompositeByteBuf body;
+    final BodyParts body = new BodyParts();
     /** Streaming: the relay, once the headers are out. */
     Relay relay;
 
@@ -521,22 +520,14 @@ public class NettyUpstreamClient implements UpstreamClient {
         }
         if (msg instanceof HttpContent content && head != null) {
           ByteBuf part = content.content();
-          int received = body == null ? 0 : body.readableBytes();
-          if (received + (long) part.readableBytes() > current.maxBodyBytes) {
+          if (body.size() + (long) part.readableBytes() > current.maxBodyBytes) {
             current.fail(new ResponseTooLargeException(current.maxBodyBytes));
             return;
           }
           if (!(content instanceof LastHttpContent)) {
-            if (body == null) {
-              body = ctx.alloc().compositeBuffer(64); // only for an answer in several parts
-            }
-            body.addComponent(true, part.retain());
+            body.add(ctx.alloc(), part);
           } else {
-            byte[] bytes = new byte[received + part.readableBytes()];
-            if (body != null) {
-              body.readBytes(bytes, 0, received);
-            }
-            part.getBytes(part.readerIndex(), bytes, received, part.readableBytes());
+            byte[] bytes = body.finish(part);
             Buffered answer = new Buffered(head.status().code(), new LazyHeaders(head.headers()), bytes);
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             release();
@@ -607,10 +598,7 @@ public class NettyUpstreamClient implements UpstreamClient {
     }
 
     void release() {
-      if (body != null) {
-        body.release();
-        body = null;
-      }
+      body.release();
       head = null;
       if (relay != null) {
         relay.dropPending();
