@@ -356,13 +356,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         });
         HttpResponse head = responses.eventStreamHead();
         HttpUtil.setKeepAlive(head.headers(), exchange.version(), exchange.keepAlive());
-        boolean[] headSent = new boolean[1];
-        Runnable sendHead = () -> {
-            if (!closing && !headSent[0]) {
-                headSent[0] = true;
-                ctx.write(head, ctx.voidPromise());
-            }
-        };
+        // the head on its own when it is due before the first chunk (scheduled earlier, so it runs first)
+        boolean headFirst = firstDelayMs > 0 && headDelayMs < firstDelayMs;
         Runnable step = new Runnable() {
             private int index;
 
@@ -371,7 +366,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 if (closing) {
                     return;
                 }
-                sendHead.run(); // when the head was not due before the first chunk
+                if (index == 0 && !headFirst) {
+                    ctx.write(head, ctx.voidPromise());
+                }
                 ctx.writeAndFlush(new DefaultHttpContent(chunk.apply(index)), ctx.voidPromise());
                 index++;
                 if (index < count) {
@@ -393,16 +390,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             step.run();
             return;
         }
-        if (headDelayMs < firstDelayMs) {
-            Runnable headNow = () -> {
-                sendHead.run();
-                ctx.flush();
-            };
-            if (headDelayMs <= 0) {
-                headNow.run();
-            } else {
-                ctx.executor().schedule(headNow, headDelayMs, TimeUnit.MILLISECONDS);
-            }
+        if (headFirst) {
+            ctx.executor().schedule(() -> {
+                if (!closing) {
+                    ctx.writeAndFlush(head, ctx.voidPromise());
+                }
+            }, headDelayMs, TimeUnit.MILLISECONDS);
         }
         ctx.executor().schedule(step, firstDelayMs, TimeUnit.MILLISECONDS);
     }

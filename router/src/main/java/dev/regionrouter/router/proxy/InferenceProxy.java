@@ -40,7 +40,6 @@ public class InferenceProxy {
     this.json = json;
     this.forwardAuthorization = forwardAuthorization;
     this.maxResponseBytes = maxResponseBytes;
-
   }
 
   /** What the region answered. */
