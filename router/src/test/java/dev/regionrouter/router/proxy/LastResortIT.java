@@ -38,19 +38,17 @@ class LastResortIT extends RouterIT {
 
   @Test
   void anEjectedRegionIsTriedLastWhenEveryAvailableOneFailed() throws Exception {
-    String primaryName = fresh("primary");
-    String fallbackName = fresh("fallback");
-    useRegions(region(primaryName, primary.endpoint(), 1, 0.1), region(fallbackName, fallback.endpoint(), 2, 0.1));
+    PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
     for (int i = 0; i < 3; i++) {
       assertThat(inference(PROMPT).statusCode()).isEqualTo(200); // served by the fallback
     }
-    assertThat(health.get(primaryName).view().ejectedUntil()).as("three 500s in a row").isNotNull();
+    assertThat(health.get(names.primary()).view().ejectedUntil()).as("three 500s in a row").isNotNull();
 
     primaryStatus.set(200); // the primary's outage is over, its ejection is not
     fallbackStatus.set(503); // and now the fallback fails
     HttpResponse<String> response = inference(PROMPT);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).contains("2");
   }
 }

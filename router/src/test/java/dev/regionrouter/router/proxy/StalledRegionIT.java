@@ -59,62 +59,58 @@ class StalledRegionIT extends RouterIT {
 
   @Test
   void aHangingRegionStopsTakingNewRequestsAndWinsThemBackWhenItAnswers() throws Exception {
-    String primaryName = fresh("primary");
-    String fallbackName = fresh("fallback");
-    useRegions(region(primaryName, primary.endpoint(), 1, 0.1), region(fallbackName, fallback.endpoint(), 2, 0.1));
+    PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
     // held by the hanging primary
     CompletableFuture<HttpResponse<String>> held = CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
         HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(primaryName).view().inFlight() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().inFlight() == 1);
 
     // once the primary has been quiet for the stall time, new requests go to the fallback at once
-    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(primaryName).stalled());
-    assertThat(JSON.readTree(get("/regions/status").body()).path(primaryName).path("stalled").asBoolean())
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).stalled());
+    assertThat(JSON.readTree(get("/regions/status").body()).path(names.primary()).path("stalled").asBoolean())
         .as("shown in /regions/status").isTrue();
     long before = System.nanoTime();
     HttpResponse<String> diverted = inference(PROMPT);
     assertThat(diverted.statusCode()).isEqualTo(200);
-    assertThat(diverted.headers().firstValue("X-Region-Router-Region")).contains(fallbackName);
+    assertThat(diverted.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertThat(Duration.ofNanos(System.nanoTime() - before)).as("not after the 3 s per-try timeout")
         .isLessThan(Duration.ofSeconds(2));
 
     // the primary answers again: a trial request (one a second) finds it and traffic comes back
     hanging.set(false);
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inference(PROMPT).headers()
-        .firstValue("X-Region-Router-Region")).contains(primaryName));
+        .firstValue("X-Region-Router-Region")).contains(names.primary()));
 
     // the held request times out on the primary and fails over; its timeout is stale
     HttpResponse<String> late = held.get(10, TimeUnit.SECONDS);
     assertThat(late.statusCode()).isEqualTo(200);
     assertThat(late.headers().firstValue("X-Region-Router-Attempts")).contains("2");
-    assertThat(health.get(primaryName).view().ejectedUntil()).isNull();
-    assertThat(health.get(primaryName).view().failureCount()).isZero();
-    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+    assertThat(health.get(names.primary()).view().ejectedUntil()).isNull();
+    assertThat(health.get(names.primary()).view().failureCount()).isZero();
+    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(names.primary());
   }
 
   @Test
   void requestsHeldByARegionThatStopsAnsweringMoveOnAtItsHoldLimit() throws Exception {
-    String primaryName = fresh("primary");
-    String fallbackName = fresh("fallback");
-    useRegions(region(primaryName, primary.endpoint(), 1, 0.1), region(fallbackName, fallback.endpoint(), 2, 0.1));
+    PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
     hanging.set(false);
-    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(primaryName);
+    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(names.primary());
 
     hanging.set(true); // answers take a few ms, so the hold limit is stall-after: 300 ms
     long before = System.nanoTime();
     HttpResponse<String> moved = inference(PROMPT);
     assertThat(moved.statusCode()).isEqualTo(200);
-    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(fallbackName);
+    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
     assertThat(Duration.ofNanos(System.nanoTime() - before)).as("at the hold limit, not the 3 s per-try timeout")
         .isLessThan(Duration.ofMillis(2_500));
-    assertThat(health.get(primaryName).view().failureCount()).as("moving on is not a failure").isZero();
+    assertThat(health.get(names.primary()).view().failureCount()).as("moving on is not a failure").isZero();
 
     hanging.set(false);
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inference(PROMPT).headers()
-        .firstValue("X-Region-Router-Region")).contains(primaryName));
-    assertThat(health.get(primaryName).view().ejectedUntil()).isNull();
+        .firstValue("X-Region-Router-Region")).contains(names.primary()));
+    assertThat(health.get(names.primary()).view().ejectedUntil()).isNull();
   }
 }

@@ -89,6 +89,17 @@ public abstract class RouterIT {
     return yaml.toString();
   }
 
+  /** The names of a primary region (priority 1) and its fallback (priority 2). */
+  protected record PrimaryAndFallback(String primary, String fallback) {}
+
+  /** A primary region (priority 1) and its fallback (priority 2) in use, under fresh names. */
+  protected PrimaryAndFallback usePrimaryAndFallback(TestRegion primary, TestRegion fallback) throws IOException {
+    PrimaryAndFallback names = new PrimaryAndFallback(fresh("primary"), fresh("fallback"));
+    useRegions(region(names.primary(), primary.endpoint(), 1, 0.1),
+        region(names.fallback(), fallback.endpoint(), 2, 0.1));
+    return names;
+  }
+
   /** Writes the table (replacing the file by rename, as editors and kubelet do) and waits until it is in use. */
   protected void useRegions(String... regions) throws IOException {
     Path next = DIR.resolve("next.yaml");
