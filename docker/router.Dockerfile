@@ -25,9 +25,11 @@ COPY --from=layers /build/extracted/spring-boot-loader/ ./
 COPY --from=layers /build/extracted/snapshot-dependencies/ ./
 COPY --from=layers /build/extracted/application/ ./
 USER 10001:10001
-# Heap from the container's memory limit; exit (and be restarted) rather than limp on after an
-# OutOfMemoryError. The chart sets the same through JAVA_TOOL_OPTIONS, which overrides this.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseParallelGC -XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
+# Heap from the container's memory limit, young generation fixed at half of it, Netty allowed to
+# use sun.misc.Unsafe, exit (and be restarted) rather than limp on after an OutOfMemoryError: the
+# chart's router.javaOpts (values.yaml says why each), which the chart sets through
+# JAVA_TOOL_OPTIONS, overriding this.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=5000 --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8000
 # args (--router.config-map=..., --router.regions-file=...) are appended by the chart or `docker run`
 ENTRYPOINT ["java", "-jar", "/app/router.jar"]

@@ -101,9 +101,21 @@ mock_admin() { # PORT JSON
   curl -fsS -o /dev/null --max-time 2 -XPOST "http://127.0.0.1:$1/admin/config" -H 'Content-Type: application/json' -d "$2"
 }
 
-# ROUTER_JAVA_OPTS: the JVM sized as the Helm chart's router pod (768Mi limit) with the flags bench/hotpath
-# measured for it (ParallelGC, heap 20 % of the limit: less CPU per request than SerialGC and G1, RSS under 300 MiB).
-ROUTER_JAVA_OPTS="${BENCH_ROUTER_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=20 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError}"
+# ROUTER_JAVA_OPTS: the JVM of the Helm chart's router pod (its router.javaOpts, values.yaml says why each),
+# sized for its 768Mi limit. Those flags need Java 25 (the image's); an older JVM runs with the heap flags only.
+ROUTER_CHART_JAVA_OPTS="-XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=5000 --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError"
+router_java_opts() { # JAVA
+  if [ "$(java_major "$1")" -ge 25 ] 2>/dev/null; then
+    echo "-XX:MaxRAM=768m $ROUTER_CHART_JAVA_OPTS"
+  else
+    echo "-XX:MaxRAM=768m -XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:+ExitOnOutOfMemoryError"
+  fi
+}
+# bench_java: JAVA (a 21+ JDK, as bin/demo finds it) and ROUTER_JAVA_OPTS for it.
+bench_java() {
+  JAVA=$(find_java)
+  ROUTER_JAVA_OPTS="${BENCH_ROUTER_JAVA_OPTS:-$(router_java_opts "$JAVA")}"
+}
 ROUTER_ARGS="${BENCH_ROUTER_ARGS:-}"
 start_router() { # NAME PORT REGIONS_FILE
   # shellcheck disable=SC2086

@@ -52,7 +52,7 @@ def machine_block(work):
         ("java", m.get("java", "")),
         ("wrk / nginx", f"{m.get('wrk', '')} / nginx {m.get('nginx', '')}"),
         ("code", f"commit {m.get('commit', '?')}, router.jar built {m.get('router_jar', '?')}"),
-        ("router JVM", f"`{m.get('router_java_opts', '')}` (as the Helm chart's router pod: 768Mi limit, ParallelGC, heap 20 %)"),
+        ("router JVM", f"`{m.get('router_java_opts', '')}` (the Helm chart's router.javaOpts, sized for its 768Mi limit)"),
         ("router arguments", f"`{m.get('router_args') or '(defaults)'}`"),
         ("wrk", f"1 thread, {'pinned to CPU ' + m['wrk_cpus'] if m.get('wrk_cpus', 'unpinned') != 'unpinned' else 'not pinned'}"),
     ]

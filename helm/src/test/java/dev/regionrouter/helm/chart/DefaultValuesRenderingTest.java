@@ -156,7 +156,7 @@ class DefaultValuesRenderingTest {
   @ParameterizedTest
   @CsvSource({
     "rr-operator, -XX:+UseSerialGC -XX:MaxRAMPercentage=35 -XX:+ExitOnOutOfMemoryError",
-    "rr-router, -XX:+UseParallelGC -XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
+    "rr-router, -XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=5000 --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError"
   })
   void jvmSizesItsHeapFromTheContainerAndExitsOnOutOfMemory(String deployment, String javaOpts) {
     assertThat(Tree.list(container(deployment), "env"))

@@ -115,6 +115,18 @@ class DockerfilesTest {
         .contains("-XX:+ExitOnOutOfMemoryError");
   }
 
+  /** The image alone (docker run) runs with the JVM the chart's default values give it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"operator", "router"})
+  void imageJvmOptionsAreTheChartDefaults(String component) throws IOException {
+    Map<String, Object> values =
+        new ObjectMapper(new YAMLFactory()).readerForMapOf(Object.class).readValue(Charts.chartDir().resolve("values.yaml").toFile());
+    @SuppressWarnings("unchecked")
+    Object javaOpts = ((Map<String, Object>) values.get(component)).get("javaOpts");
+    assertThat(String.join(" ", dockerfile(component).last("ENV").args()))
+        .isEqualTo("JAVA_TOOL_OPTIONS=\"" + javaOpts + "\"");
+  }
+
   @Test
   void exposesThePortsTheChartProbes() throws IOException {
     assertThat(dockerfile("router").last("EXPOSE").args()).containsExactly("8000");
