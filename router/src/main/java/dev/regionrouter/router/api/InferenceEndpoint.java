@@ -86,7 +86,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         answered ? served.latency() : null);
     Map<CharSequence, List<CharSequence>> headers = Map.of(
         REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
-        ATTEMPTS_HEADER, List.of(AsciiHeaders.known(Integer.toString(served.attempts()))));
+        ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
       exchange.sendFull(rejected.status(), headers,
           rejected.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType(),

@@ -41,6 +41,8 @@ public final class AsciiHeaders {
   /** Values seen again and again (region names, host headers); bounded, cleared when full. */
   private static final int MAX_REPEATED = 4096;
   private static final Map<String, AsciiString> REPEATED = new ConcurrentHashMap<>();
+  /** Small counts (attempts), by value. */
+  private static final AsciiString[] COUNTS = new AsciiString[17];
 
   static {
     for (AsciiString name : new AsciiString[] {HttpHeaderNames.ACCEPT, HttpHeaderNames.AUTHORIZATION,
@@ -50,8 +52,9 @@ public final class AsciiHeaders {
         AsciiString.cached(HeaderPolicy.REGION_HEADER), AsciiString.cached(HeaderPolicy.ATTEMPTS_HEADER)}) {
       KNOWN.put(name.toString(), name);
     }
-    for (int i = 0; i <= 16; i++) {
-      KNOWN.put(Integer.toString(i), AsciiString.cached(Integer.toString(i)));
+    for (int i = 0; i < COUNTS.length; i++) {
+      COUNTS[i] = AsciiString.cached(Integer.toString(i));
+      KNOWN.put(Integer.toString(i), COUNTS[i]);
     }
   }
 
@@ -61,6 +64,11 @@ public final class AsciiHeaders {
   public static CharSequence known(String value) {
     AsciiString ascii = KNOWN.get(value);
     return ascii != null ? ascii : value;
+  }
+
+  /** A count as a header value: no new string for a small one (attempts). */
+  public static CharSequence count(int value) {
+    return value >= 0 && value < COUNTS.length ? COUNTS[value] : Integer.toString(value);
   }
 
   /** A value that repeats (a region's name, a host header): cached as an AsciiString. */

@@ -168,7 +168,8 @@ public class AttemptLoop {
     TableSnapshot snapshot;
     /** The request's hard filters, for the unavailable regions tried last; null: none are tried. */
     RouteFilters lastResorts;
-    final java.util.Set<String> tried = new java.util.HashSet<>();
+    /** Regions tried in this request: at most max-attempts, so a list (allocated on the first add). */
+    final List<String> tried = new ArrayList<>();
     boolean stopped;
     int attempts;
     Duration throttledFor;

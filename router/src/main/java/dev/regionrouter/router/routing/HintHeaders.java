@@ -29,9 +29,9 @@ public final class HintHeaders {
 
   private HintHeaders() {}
 
-  /** Reads the hints from a header lookup (null when absent). */
+  /** Reads the hints from a header lookup (null when absent); {@link RouteHints#NONE} when there are none. */
   public static RouteHints parse(Function<String, String> header) {
-    return new RouteHints(
+    RouteHints hints = new RouteHints(
         optional(header, POLICY, HintHeaders::policy),
         optional(header, LATENCY_BUDGET_MS, HintHeaders::budget),
         optional(header, MAX_COST_PER_1K, HintHeaders::cost),
@@ -40,6 +40,8 @@ public final class HintHeaders {
         optional(header, REGION_SELECTOR, LabelSelector::parse),
         optional(header, HEDGE, HintHeaders::flag),
         optional(header, DEBUG, HintHeaders::flag));
+    // most requests carry no hint: they share one instance, and its filters (nothing per request)
+    return hints.equals(RouteHints.NONE) ? RouteHints.NONE : hints;
   }
 
   private static <T> T optional(Function<String, String> header, String name, Function<String, T> parser) {

@@ -29,6 +29,9 @@ public record RouteHints(PolicyKind policy, Duration latencyBudget, Double maxCo
 
   /** These hints, with the unset fields taken from {@code defaults}. */
   public RouteHints over(RouteHints defaults) {
+    if (this == NONE) {
+      return defaults;
+    }
     return new RouteHints(
         policy != null ? policy : defaults.policy,
         latencyBudget != null ? latencyBudget : defaults.latencyBudget,
@@ -54,6 +57,9 @@ public record RouteHints(PolicyKind policy, Duration latencyBudget, Double maxCo
   }
 
   public RouteFilters filters() {
+    if (allowedRegions == null && allowedProviders == null && regionSelector == null && maxCostPer1k == null) {
+      return RouteFilters.NONE;
+    }
     return new RouteFilters(allowedRegions, allowedProviders, regionSelector, maxCostPer1k);
   }
 

@@ -42,7 +42,7 @@ class HintHeadersTest {
 
   @Test
   void noHeadersMeansNoHints() {
-    assertThat(parse(Map.of())).isEqualTo(RouteHints.NONE);
+    assertThat(parse(Map.of())).isSameAs(RouteHints.NONE);
   }
 
   @ParameterizedTest(name = "{0}: {1}")
