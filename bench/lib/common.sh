@@ -102,13 +102,14 @@ mock_admin() { # PORT JSON
 }
 
 # ROUTER_JAVA_OPTS: the JVM of the Helm chart's router pod (its router.javaOpts, values.yaml says why each),
-# sized for its 768Mi limit. Those flags need Java 25 (the image's); an older JVM runs with the heap flags only.
+# sized for its 768Mi limit. --sun-misc-unsafe-memory-access needs Java 23+: an older JVM runs without it
+# (Netty uses Unsafe there anyway).
 ROUTER_CHART_JAVA_OPTS="-XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=5000 --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError"
 router_java_opts() { # JAVA
-  if [ "$(java_major "$1")" -ge 25 ] 2>/dev/null; then
+  if [ "$(java_major "$1")" -ge 23 ] 2>/dev/null; then
     echo "-XX:MaxRAM=768m $ROUTER_CHART_JAVA_OPTS"
   else
-    echo "-XX:MaxRAM=768m -XX:+UseParallelGC -XX:MaxRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:+ExitOnOutOfMemoryError"
+    echo "-XX:MaxRAM=768m ${ROUTER_CHART_JAVA_OPTS/ --sun-misc-unsafe-memory-access=allow/}"
   fi
 }
 # bench_java: JAVA (a 21+ JDK, as bin/demo finds it) and ROUTER_JAVA_OPTS for it.
