@@ -400,10 +400,14 @@ def soak_report(work):
     sock = int(bench.get("connect", 0) + bench.get("read", 0) + bench.get("write", 0))
     slow = int(bench.get("timeout", 0))
     out.append(f"Seed {p.get('seed', '?')} (`bench/soak --seed {p.get('seed', '?')}` replays the fault schedule). "
-               f"Traffic: wrk, {p.get('conns', '?')} connections, POST /v1/inference through the router, three mock regions "
+               f"Traffic: wrk, {p.get('conns', '?')} connections through the router (75 % POST /v1/inference, 10 % chat "
+               "completions, 10 % streamed chat completions, 5 % embeddings), three mock regions "
                f"(inference delay {p.get('delay', '?')} ms); every 30 s one random region gets a random fault "
                "(killed, hang, 503, 429, 50 % 500s) and the previous one recovers. "
-               f"Socket errors over the whole soak: {sock}; answers slower than {p.get('timeout', '?')}: {slow}.\n")
+               f"Socket errors over the whole soak: {sock}; answers slower than {p.get('timeout', '?')}: {slow}. "
+               "A stream that a killed region breaks after its first bytes reached the caller cannot move to another "
+               "region: the router cuts the caller's connection (logging \"broke the stream\"), and wrk counts a read "
+               "error, outside the table below.\n")
     out.append("| fault in force | faults | responses | non-2xx | lost % | target |")
     out.append("|---|---:|---:|---:|---:|---|")
     counts = defaultdict(int)
