@@ -40,7 +40,7 @@ public final class HintHeaders {
         optional(header, REGION_SELECTOR, LabelSelector::parse),
         optional(header, HEDGE, HintHeaders::flag),
         optional(header, DEBUG, HintHeaders::flag));
-    // most requests carry no hint: they share one instance, and its filters (nothing per request)
+    // most requests carry no hint: they go on with one shared instance and its shared filter set
     return hints.equals(RouteHints.NONE) ? RouteHints.NONE : hints;
   }
 
