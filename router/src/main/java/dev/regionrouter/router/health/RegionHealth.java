@@ -318,9 +318,17 @@ public final class RegionHealth {
     return usual.compareTo(settings.stallAfter()) > 0 ? usual : settings.stallAfter();
   }
 
-  /** Whether the region answered nothing (no request at all) during the last `elapsed`. */
-  public synchronized boolean answeredNothingFor(Duration elapsed) {
-    return lastAnswerAt == null || lastAnswerAt.isBefore(clock.instant().minus(elapsed));
+  /**
+   * How long the region has answered nothing (no request at all), counted from at most `since`
+   * ago: an attempt asks with the time since it started.
+   */
+  public synchronized Duration quietFor(Duration since) {
+    Instant now = clock.instant();
+    Instant from = now.minus(since);
+    if (lastAnswerAt != null && lastAnswerAt.isAfter(from)) {
+      from = lastAnswerAt;
+    }
+    return Duration.between(from, now);
   }
 
   /** For a stalled region: one trial request a second may go (the first to ask gets it). */

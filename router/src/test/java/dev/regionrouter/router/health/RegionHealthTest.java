@@ -307,9 +307,12 @@ class RegionHealthTest {
     assertThat(health.holdLimit()).as("a first long answer must not be cut").isNull();
     health.recordSuccess(ms(10));
     assertThat(health.holdLimit()).as("stallAfter, when longer than 4 x usual").isEqualTo(ms(1_000));
-    assertThat(health.answeredNothingFor(ms(500))).isTrue();
+    assertThat(health.quietFor(ms(500))).as("no answer yet: quiet since the attempt started").isEqualTo(ms(500));
     health.recordAnswer(ms(10));
-    assertThat(health.answeredNothingFor(ms(500))).isFalse();
+    assertThat(health.quietFor(ms(500))).as("quiet since its last answer").isZero();
+    clock.advance(ms(200));
+    assertThat(health.quietFor(ms(500))).isEqualTo(ms(200));
+    assertThat(health.quietFor(ms(100))).as("an attempt younger than the quiet").isEqualTo(ms(100));
   }
 
   @Test

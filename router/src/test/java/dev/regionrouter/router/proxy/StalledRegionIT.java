@@ -40,9 +40,13 @@ class StalledRegionIT extends RouterIT {
   HealthRegistry health;
 
   private final AtomicBoolean hanging = new AtomicBoolean(true);
+  /** The next request is one the primary took before it began to hang: answered 150 ms later. */
+  private final AtomicBoolean finishNext = new AtomicBoolean();
   private final CountDownLatch end = new CountDownLatch(1);
   private final TestRegion primary = new TestRegion("primary", 0).onInference(exchange -> {
-    if (hanging.get()) {
+    if (finishNext.compareAndSet(true, false)) {
+      Thread.sleep(150); // simulated generation time, not a wait for an outcome
+    } else if (hanging.get()) {
       end.await(20, TimeUnit.SECONDS); // held: the router gives up on it at its per-try timeout
       return;
     }
@@ -112,5 +116,32 @@ class StalledRegionIT extends RouterIT {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inference(PROMPT).headers()
         .firstValue("X-Region-Router-Region")).contains(names.primary()));
     assertThat(health.get(names.primary()).view().ejectedUntil()).isNull();
+  }
+
+  @Test
+  void requestsHeldWhileTheRegionFinishesEarlierOnesMoveOnAtTheHoldLimitAfterItsLastAnswer() throws Exception {
+    PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
+    hanging.set(false);
+    assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(names.primary());
+
+    hanging.set(true); // the hold limit is stall-after: 300 ms
+    finishNext.set(true);
+    CompletableFuture<HttpResponse<String>> finishing = CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().inFlight() == 1);
+
+    // held by the primary, which answers the earlier request ~150 ms later and nothing after it:
+    // the request moves on at the hold limit after that answer, not at the 3 s per-try timeout
+    long before = System.nanoTime();
+    HttpResponse<String> moved = inference(PROMPT);
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("300 ms after the primary's last answer")
+        .isLessThan(Duration.ofMillis(2_500));
+    HttpResponse<String> earlier = finishing.get(5, TimeUnit.SECONDS);
+    assertThat(earlier.statusCode()).isEqualTo(200);
+    assertThat(earlier.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
   }
 }
