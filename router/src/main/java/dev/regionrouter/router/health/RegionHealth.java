@@ -70,6 +70,8 @@ public final class RegionHealth {
   private Instant busySince;
   private Instant lastTrialAt;
   private boolean stallLogged;
+  /** A request was moved on from this region because it answered nothing: stalled until it answers. */
+  private boolean heldOut;
 
   public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
       double smoothing, Clock clock) {
@@ -284,14 +286,19 @@ public final class RegionHealth {
       lastAnsweredStart = started;
     }
     stallLogged = false;
+    heldOut = false;
   }
 
   /**
    * Whether the region holds requests it has not answered for stallAfter (or 4 x its usual answer
-   * time, when longer): it may hang. Time-based, so the attempt loop asks per request (a stalled
-   * region is skipped there like a full one, not ranked differently).
+   * time, when longer), or had a held request moved on since it last answered: it may hang.
+   * Time-based, so the attempt loop asks per request (a stalled region is skipped there like a full
+   * one, not ranked differently).
    */
   public synchronized boolean stalled() {
+    if (heldOut) {
+      return true;
+    }
     if (inFlight == 0) {
       return false;
     }
@@ -329,6 +336,17 @@ public final class RegionHealth {
       from = lastAnswerAt;
     }
     return Duration.between(from, now);
+  }
+
+  /**
+   * A request held by this region was moved on at its hold limit: the region stays stalled until
+   * it answers anything. Without this, the region looked fresh again as soon as the requests it
+   * held had moved on (nothing in flight), took the next requests as the best region and held
+   * them for another hold limit, and so on: traffic came and went in waves for as long as the
+   * hang lasted.
+   */
+  public synchronized void recordHeldOut() {
+    heldOut = true;
   }
 
   /** For a stalled region: one trial request a second may go (the first to ask gets it). */

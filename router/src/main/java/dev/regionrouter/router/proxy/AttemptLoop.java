@@ -379,6 +379,7 @@ public class AttemptLoop {
         Duration quiet = regionHealth.quietFor(Duration.ofNanos(System.nanoTime() - start));
         if (quiet.compareTo(limit) >= 0) {
           heldOut = true;
+          regionHealth.recordHeldOut();
           call.cancel(false);
         } else {
           arm(limit.minus(quiet));

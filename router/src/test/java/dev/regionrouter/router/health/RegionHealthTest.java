@@ -303,6 +303,19 @@ class RegionHealthTest {
   }
 
   @Test
+  void aRegionARequestWasMovedOnFromStaysStalledUntilItAnswers() {
+    health.recordSuccess(ms(10));
+    assertThat(health.stalled()).isFalse();
+    health.recordHeldOut();
+    assertThat(health.view().inFlight()).isZero();
+    assertThat(health.stalled()).as("nothing in flight any more, still stalled").isTrue();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(health.stalled()).isTrue();
+    health.recordAnswer(ms(10));
+    assertThat(health.stalled()).as("any answer ends it").isFalse();
+  }
+
+  @Test
   void noHoldLimitUntilTheUsualAnswerTimeIsKnown() {
     assertThat(health.holdLimit()).as("a first long answer must not be cut").isNull();
     health.recordSuccess(ms(10));

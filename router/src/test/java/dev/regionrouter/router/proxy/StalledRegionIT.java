@@ -143,5 +143,14 @@ class StalledRegionIT extends RouterIT {
     HttpResponse<String> earlier = finishing.get(5, TimeUnit.SECONDS);
     assertThat(earlier.statusCode()).isEqualTo(200);
     assertThat(earlier.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
+
+    // it holds nothing now, but it answered nothing since: still stalled, so new requests go to
+    // the fallback at once (but for one trial a second), rather than being held for another limit
+    assertThat(health.get(names.primary()).view().inFlight()).isZero();
+    assertThat(health.get(names.primary()).stalled()).isTrue();
+    inference(PROMPT); // may be the second's trial on the primary
+    HttpResponse<String> next = inference(PROMPT);
+    assertThat(next.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(next.headers().firstValue("X-Region-Router-Attempts")).as("not held by the primary first").contains("1");
   }
 }
