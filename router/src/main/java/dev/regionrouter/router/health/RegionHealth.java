@@ -302,14 +302,8 @@ public final class RegionHealth {
     if (inFlight == 0) {
       return false;
     }
-    Instant now = clock.instant();
-    Instant quietSince = lastAnswerAt != null && lastAnswerAt.isAfter(busySince) ? lastAnswerAt : busySince;
-    Duration limit = settings.stallAfter();
-    if (!Double.isNaN(trafficLatencySeconds)) {
-      Duration usual = Duration.ofNanos((long) (4 * trafficLatencySeconds * 1e9));
-      limit = usual.compareTo(limit) > 0 ? usual : limit;
-    }
-    return Duration.between(quietSince, now).compareTo(limit) > 0;
+    Duration limit = holdLimit();
+    return quietSince(busySince, clock.instant()).compareTo(limit == null ? settings.stallAfter() : limit) > 0;
   }
 
   /**
@@ -331,11 +325,12 @@ public final class RegionHealth {
    */
   public synchronized Duration quietFor(Duration since) {
     Instant now = clock.instant();
-    Instant from = now.minus(since);
-    if (lastAnswerAt != null && lastAnswerAt.isAfter(from)) {
-      from = lastAnswerAt;
-    }
-    return Duration.between(from, now);
+    return quietSince(now.minus(since), now);
+  }
+
+  /** How long the region has answered nothing, counted from `from` at the earliest. */
+  private Duration quietSince(Instant from, Instant now) {
+    return Duration.between(lastAnswerAt != null && lastAnswerAt.isAfter(from) ? lastAnswerAt : from, now);
   }
 
   /**
