@@ -54,6 +54,22 @@ class StalledRegionIT extends RouterIT {
   });
   private final TestRegion fallback = new TestRegion("fallback", 0);
 
+  private CompletableFuture<HttpResponse<String>> inferenceAsync() {
+    return CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A request held by the hanging primary is answered by the fallback, well before its per-try timeout. */
+  private void movesOnToTheFallback(PrimaryAndFallback names, String when) throws Exception {
+    long before = System.nanoTime();
+    HttpResponse<String> moved = inference(PROMPT);
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).as(when).isLessThan(Duration.ofMillis(2_500));
+  }
+
   @AfterEach
   void stop() {
     end.countDown();
@@ -66,9 +82,7 @@ class StalledRegionIT extends RouterIT {
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
     // held by the hanging primary
-    CompletableFuture<HttpResponse<String>> held = CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> held = inferenceAsync();
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().inFlight() == 1);
 
     // once the primary has been quiet for the stall time, new requests go to the fallback at once
@@ -103,13 +117,7 @@ class StalledRegionIT extends RouterIT {
     assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Region")).contains(names.primary());
 
     hanging.set(true); // answers take a few ms, so the hold limit is stall-after: 300 ms
-    long before = System.nanoTime();
-    HttpResponse<String> moved = inference(PROMPT);
-    assertThat(moved.statusCode()).isEqualTo(200);
-    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
-    assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
-    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("at the hold limit, not the 3 s per-try timeout")
-        .isLessThan(Duration.ofMillis(2_500));
+    movesOnToTheFallback(names, "at the hold limit, not the 3 s per-try timeout");
     assertThat(health.get(names.primary()).view().failureCount()).as("moving on is not a failure").isZero();
 
     hanging.set(false);
@@ -126,20 +134,12 @@ class StalledRegionIT extends RouterIT {
 
     hanging.set(true); // the hold limit is stall-after: 300 ms
     finishNext.set(true);
-    CompletableFuture<HttpResponse<String>> finishing = CALLER.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PROMPT)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> finishing = inferenceAsync();
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().inFlight() == 1);
 
     // held by the primary, which answers the earlier request ~150 ms later and nothing after it:
     // the request moves on at the hold limit after that answer, not at the 3 s per-try timeout
-    long before = System.nanoTime();
-    HttpResponse<String> moved = inference(PROMPT);
-    assertThat(moved.statusCode()).isEqualTo(200);
-    assertThat(moved.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
-    assertThat(moved.headers().firstValue("X-Region-Router-Attempts")).contains("2");
-    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("300 ms after the primary's last answer")
-        .isLessThan(Duration.ofMillis(2_500));
+    movesOnToTheFallback(names, "300 ms after the primary's last answer");
     HttpResponse<String> earlier = finishing.get(5, TimeUnit.SECONDS);
     assertThat(earlier.statusCode()).isEqualTo(200);
     assertThat(earlier.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
