@@ -383,6 +383,9 @@ def soak_report(work):
         start = int(f[0])
         end = int(faults[i + 1][0]) if i + 1 < len(faults) else 10**15
         windows.append((start, end, f[2], f[3]))  # start, end, region, fault ("none" when all are fine)
+    def kind_at(ts):  # the fault in force at a time (ms)
+        return next((w[3] for w in windows if w[0] <= ts < w[1]), "none")
+
     # responses per fault window
     per = defaultdict(lambda: defaultdict(int))
     t0 = int(p.get("t0", 0))
@@ -393,8 +396,7 @@ def soak_report(work):
         ts, status, n = t0 + int(b), int(status), int(n)
         total += n
         per_second[int(b) // 1000] += n
-        w = next((w for w in windows if w[0] <= ts < w[1]), None)
-        kind = w[3] if w else "none"
+        kind = kind_at(ts)
         per[kind]["all"] += n
         if not 200 <= status < 300:
             per[kind][str(status)] += n
@@ -413,13 +415,11 @@ def soak_report(work):
     # seconds under half the usual throughput, per fault class: a fault that loses nothing can
     # still hold the traffic back (a hang did, for 15 s, before the router's hold check was fixed)
     last = max(per_second) if per_second else 0
-    seconds = range(1, last)  # the first and the last second are partial
-    quiet = [per_second[x] for x in seconds
-             if next((w[3] for w in windows if w[0] <= t0 + x * 1000 < w[1]), "none") == "none"]
+    seconds = {x: kind_at(t0 + x * 1000) for x in range(1, last)}  # the first and the last second are partial
+    quiet = [per_second[x] for x, kind in seconds.items() if kind == "none"]
     usual = statistics.median(quiet) if quiet else 0
     under = defaultdict(int)
-    for x in seconds:
-        kind = next((w[3] for w in windows if w[0] <= t0 + x * 1000 < w[1]), "none")
+    for x, kind in seconds.items():
         if per_second[x] < usual / 2:
             under[kind] += 1
     out.append(f"Usual throughput (median of the seconds with no fault in force): {usual:,.0f} answers/s.\n")
