@@ -14,6 +14,7 @@ import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Deadline;
 import dev.regionrouter.router.proxy.HeaderPolicy;
 import dev.regionrouter.router.proxy.InferenceProxy;
+import dev.regionrouter.router.proxy.RegionAnswer;
 import dev.regionrouter.router.proxy.RouterException;
 import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.HedgingAttempt;
@@ -39,6 +40,9 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private static final CharSequence REGION_HEADER = AsciiHeaders.known(HeaderPolicy.REGION_HEADER);
   private static final CharSequence ATTEMPTS_HEADER = AsciiHeaders.known(HeaderPolicy.ATTEMPTS_HEADER);
+  /** The answer is {"result": the region's output as it came, "metadata": {...}}. */
+  private static final byte[] RESULT_FIELD = "{\"result\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] METADATA_FIELD = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
 
   private final InferenceProxy proxy;
   private final ProxyProperties settings;
@@ -80,9 +84,9 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private void respond(DataPlaneExchange exchange, RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served)
       throws java.io.IOException {
-    boolean answered = served.value() instanceof InferenceProxy.Answer.Inference;
+    boolean answered = served.value() instanceof RegionAnswer;
     planner.settle(route, served.region(),
-        served.value() instanceof InferenceProxy.Answer.Inference i ? i.tokensUsed() : null,
+        served.value() instanceof RegionAnswer i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
     Map<CharSequence, List<CharSequence>> headers = Map.of(
         REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
@@ -93,10 +97,12 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
           rejected.body());
       return;
     }
-    InferenceProxy.Answer.Inference answer = (InferenceProxy.Answer.Inference) served.value();
-    ByteBuf body = exchange.alloc().ioBuffer(512);
+    RegionAnswer answer = (RegionAnswer) served.value();
+    ByteBuf body = exchange.alloc().ioBuffer(answer.length() + 512);
     try {
-      body(route, served, answer, new ByteBufOutputStream(body));
+      body.writeBytes(RESULT_FIELD).writeBytes(answer.json(), answer.offset(), answer.length()).writeBytes(METADATA_FIELD);
+      metadata(route, served, answer, new ByteBufOutputStream(body));
+      body.writeByte('}');
     } catch (RuntimeException | java.io.IOException e) {
       body.release();
       throw e;
@@ -105,23 +111,16 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   }
 
   /**
-   * {"result": ..., "metadata": {...}}, written straight to bytes (no tree, no serializer provider
-   * per request: the answer is built once per request on the hot path), into the buffer that goes
-   * to the socket.
+   * The answer's metadata object, written straight to bytes (no tree, no serializer provider per
+   * request: it is built once per request on the hot path), into the buffer that goes to the
+   * socket.
    */
-  private void body(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served,
-      InferenceProxy.Answer.Inference answer, java.io.OutputStream bytes) throws java.io.IOException {
+  private void metadata(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served, RegionAnswer answer,
+      java.io.OutputStream bytes) throws java.io.IOException {
     ObjectMapper json = RouterConfiguration.json();
     RegionEntry region = served.region();
     try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
       out.writeStartObject();
-      out.writeFieldName("result");
-      if (answer.output().isTextual()) {
-        out.writeString(answer.output().textValue());
-      } else {
-        json.writeTree(out, answer.output());
-      }
-      out.writeObjectFieldStart("metadata");
       // the region's own fields, then a comma: to the generator, "attempts" is the object's first field
       out.writeRaw(regionFields(region));
       out.writeNumberField("attempts", served.attempts());
@@ -143,7 +142,6 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         out.writeNumberField("estimated_cost_usd", round(usd, 8));
         metrics.cost(region.name(), region.provider(), usd);
       }
-      out.writeEndObject();
       out.writeEndObject();
     }
   }

@@ -1,10 +1,6 @@
 package dev.regionrouter.router.proxy;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.regionrouter.api.table.RegionEntry;
 import java.net.URI;
 import java.time.Duration;
@@ -43,9 +39,7 @@ public class InferenceProxy {
   }
 
   /** What the region answered. */
-  public sealed interface Answer permits Answer.Inference, Answer.Rejected {
-    /** A good answer: the region's output and the tokens it reports (null when absent). */
-    record Inference(JsonNode output, Long tokensUsed) implements Answer {}
+  public sealed interface Answer permits RegionAnswer, Answer.Rejected {
 
     /** A 4xx other than 429 (the caller's fault): relayed as is. */
     record Rejected(int status, byte[] body, String contentType) implements Answer {}
@@ -105,49 +99,13 @@ public class InferenceProxy {
       return AttemptLoop.Failed.region("http_" + status);
     }
     if (status >= 200 && status < 300) {
-      Answer.Inference answer = parse(response.body());
+      RegionAnswer answer = RegionAnswer.parse(response.body(), json);
       return answer == null
           ? AttemptLoop.Failed.region("malformed")
           : new AttemptLoop.Done<>(answer, latency, "success", false);
     }
     return new AttemptLoop.Done<>(new Answer.Rejected(status, response.body(), response.header("content-type")),
         latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
-  }
-
-  /**
-   * The region's answer, or null when it is not the contract's shape: a JSON object with a
-   * non-null "output" (any JSON value) and optionally "tokens_used" (an integer >= 0). Read with a
-   * streaming parser that keeps only those two (the rest is skipped, not built into a tree); a
-   * document that does not parse to its end is malformed.
-   */
-  private Answer.Inference parse(byte[] body) {
-    JsonNode output = null;
-    Long tokensUsed = null;
-    try (JsonParser parser = json.getFactory().createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (field.equals("output")) {
-          output = value == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText())
-              : value == JsonToken.VALUE_NULL ? null : json.readTree(parser);
-        } else if (field.equals("tokens_used")) {
-          tokensUsed = value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-              && parser.getLongValue() >= 0 ? parser.getLongValue() : null;
-        } else {
-          parser.skipChildren();
-        }
-      }
-      if (token != JsonToken.END_OBJECT) {
-        return null;
-      }
-    } catch (java.io.IOException e) {
-      return null;
-    }
-    return output == null ? null : new Answer.Inference(output, tokensUsed);
   }
 
   static String stripSlash(String endpoint) {

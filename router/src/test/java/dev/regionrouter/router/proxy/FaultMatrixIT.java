@@ -111,6 +111,35 @@ class FaultMatrixIT extends RouterIT {
     assertThat(fallback.inferenceCalls()).isZero();
   }
 
+  @Test
+  void anOutputThatIsAnObjectOrNonAsciiTextReachesTheCallerAsTheRegionWroteIt() throws Exception {
+    primary = new TestRegion("primary", 0).onInference(ex -> TestRegion.send(ex, 200, "application/json",
+        "{\"output\": {\"text\": \"r\u00e9sum\u00e9 \\u2713\", \"choices\": [1, 2]}, \"tokens_used\": 4}"));
+    useRegions(region(fresh("primary"), primary.endpoint(), 0, 0.5));
+    HttpResponse<String> response = inference(PROMPT);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).startsWith("{\"result\":{\"text\": \"r\u00e9sum\u00e9 \\u2713\", \"choices\": [1, 2]},");
+    JsonNode body = json(response);
+    assertThat(body.path("result").path("text").asText()).isEqualTo("r\u00e9sum\u00e9 \u2713");
+    assertThat(body.path("metadata").path("tokens_used").asInt()).isEqualTo(4);
+    assertThat(body.path("metadata").path("estimated_cost_usd").asDouble()).isEqualTo(0.002);
+  }
+
+  @Test
+  void failsOverWhenPrimaryAnswersInvalidUtf8() throws Exception {
+    primary = new TestRegion("primary", 0).onInference(ex -> {
+      byte[] bytes = "{\"output\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bytes[bytes.length - 3] = '('; // é's second byte: not UTF-8
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, bytes.length);
+      try (var out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    });
+    useRegions(withFallback(primary.endpoint()));
+    assertServedByFallbackOnSecondAttempt(inference(PROMPT));
+  }
+
   @ParameterizedTest(name = "HTTP {0}")
   @ValueSource(ints = {500, 502, 503, 504})
   void failsOverWhenPrimaryAnswersServerError(int status) throws Exception {
