@@ -1,5 +1,6 @@
 package dev.regionrouter.router.bench;
 
+import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.select.AttemptPlan;
 import dev.regionrouter.router.select.Candidate;
@@ -30,9 +31,9 @@ import org.openjdk.jmh.annotations.State;
  *       latency quantile per region), the plan, the decision log and the policy counter.
  *   <li>{@code candidates}: the gathering alone (does not depend on the policy; the planner no
  *       longer runs it for a request without filters: it keeps the table ranked).
- *   <li>{@code plannerAfterChange}: one region's probe result, then the plan: the worst case of the
- *       planner's cached ranking, rebuilt (only that region viewed again, re-sorted from the previous
- *       order) for every request.
+ *   <li>{@code plannerAfterChange}: one region's latency moved (by more than the 2 % plans ignore),
+ *       then the plan: the worst case of the planner's cached ranking, rebuilt (only that region
+ *       viewed again, re-sorted from the previous order) for every request.
  *   <li>{@code plannerWalked}: the plan, then its whole order read ({@code order().size()}), as a
  *       failover through every region, the explain output or a reader of size() would.
  * </ul>
@@ -94,27 +95,47 @@ public class SelectionBench {
     return policy.planner.plan(table.fleet.snapshot, policy.random);
   }
 
-  /** Which region the next {@code plannerAfterChange} call probes, and its round trip. */
+  /** Which region the next {@code plannerAfterChange} call changes, and the latencies it gives it in turn. */
   @State(Scope.Thread)
   public static class Change {
     int next;
-    List<String> healthy; // probes keep them healthy: the fleet's unhealthy regions stay so
-    List<java.time.Duration> roundTrips; // each its own latency: the fleet's ranking stays as seeded
+    List<String> healthy; // the fleet's unhealthy regions stay so
+    List<java.time.Duration> latencies; // each region's own: the fleet keeps its shape
+    boolean[] slower;
+    /** Calls after which the region's version had not moved: the benchmark would time no rebuild. */
+    long unchanged;
 
     @Setup
     public void setUp(Table table) {
       healthy = table.fleet.snapshot.table().regions().stream().map(r -> r.name())
           .filter(name -> table.fleet.health.get(name).view().activeHealthy()).toList();
-      roundTrips = healthy.stream().map(name -> java.time.Duration.ofNanos(
+      latencies = healthy.stream().map(name -> java.time.Duration.ofNanos(
           (long) (table.fleet.health.get(name).view().latencySeconds() * 1e9))).toList();
+      slower = new boolean[healthy.size()];
+    }
+
+    @org.openjdk.jmh.annotations.TearDown
+    public void check() {
+      if (unchanged > 0) {
+        throw new IllegalStateException(unchanged + " changes did not move their region's version: "
+            + "plannerAfterChange timed the steady ranking, not a rebuild");
+      }
     }
   }
 
   @Benchmark
   public AttemptPlan plannerAfterChange(Table table, Policy policy, Change change) {
     int k = change.next++ % change.healthy.size();
-    // the region's own latency: its state moves (a new version) while the fleet keeps its shape
-    table.fleet.health.get(change.healthy.get(k)).recordProbe(true, change.roundTrips.get(k));
+    RegionHealth region = table.fleet.health.get(change.healthy.get(k));
+    long version = region.version();
+    // the region's latency moves by far more than plans ignore (2 %), back and forth around its own:
+    // its version moves on every call while the fleet keeps its shape
+    change.slower[k] = !change.slower[k];
+    java.time.Duration latency = change.latencies.get(k);
+    region.recordStreamHead(change.slower[k] ? latency.multipliedBy(3).dividedBy(2) : latency);
+    if (region.version() == version) {
+      change.unchanged++;
+    }
     return policy.planner.plan(table.fleet.snapshot, policy.random);
   }
 
