@@ -166,18 +166,27 @@ final class InferenceRequest {
         throw RouterException.badRequest("cannot encode the request: " + e.getMessage());
       }
     }
-    String appended = (fields.maxTokensMissing() ? ",\"max_tokens\":" + DEFAULT_MAX_TOKENS : "")
-        + (fields.temperatureMissing() ? ",\"temperature\":" + DEFAULT_TEMPERATURE : "");
+    byte[] appended = fields.maxTokensMissing()
+        ? (fields.temperatureMissing() ? BOTH_DEFAULTS : MAX_TOKENS_DEFAULT) : TEMPERATURE_DEFAULT;
     return withFields(body, appended);
   }
 
+  /** What the missing defaults append (the same bytes for every request that leaves them out). */
+  private static final byte[] MAX_TOKENS_DEFAULT = ascii(",\"max_tokens\":" + DEFAULT_MAX_TOKENS);
+  private static final byte[] TEMPERATURE_DEFAULT = ascii(",\"temperature\":" + DEFAULT_TEMPERATURE);
+  private static final byte[] BOTH_DEFAULTS = ascii(",\"max_tokens\":" + DEFAULT_MAX_TOKENS
+      + ",\"temperature\":" + DEFAULT_TEMPERATURE);
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   /** The object's bytes with ",field:value..." inserted before its closing brace (the prompt makes it non-empty). */
-  private static byte[] withFields(byte[] object, String fields) {
+  private static byte[] withFields(byte[] object, byte[] extra) {
     int end = object.length - 1;
     while (end >= 0 && object[end] != '}') {
       end--; // trailing whitespace
     }
-    byte[] extra = fields.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] out = new byte[end + extra.length + 1];
     System.arraycopy(object, 0, out, 0, end);
     System.arraycopy(extra, 0, out, end, extra.length);

@@ -40,6 +40,16 @@ class InferenceRequestTest {
   }
 
   @Test
+  void onlyTheMissingDefaultIsAppended() throws Exception {
+    JsonNode noMaxTokens = STRICT.readTree(parse("{\"prompt\":\"hi\",\"temperature\":1.5}").forward());
+    assertThat(noMaxTokens.path("max_tokens").asInt()).isEqualTo(100);
+    assertThat(noMaxTokens.path("temperature").asDouble()).isEqualTo(1.5);
+    JsonNode noTemperature = STRICT.readTree(parse("{\"prompt\":\"hi\",\"max_tokens\":9}").forward());
+    assertThat(noTemperature.path("max_tokens").asInt()).isEqualTo(9);
+    assertThat(noTemperature.path("temperature").asDouble()).isEqualTo(0.7);
+  }
+
+  @Test
   void anExplicitNullIsReplacedNotRepeated() throws Exception {
     JsonNode forwarded = STRICT.readTree(parse("{\"prompt\":\"hi\",\"max_tokens\":null}").forward());
     assertThat(forwarded.path("max_tokens").asInt()).isEqualTo(100);
