@@ -38,9 +38,8 @@ public class InferenceProxy {
     this.maxResponseBytes = maxResponseBytes;
   }
 
-  /** What the region answered. */
+  /** What the region answered: its answer (see {@link RegionAnswer}), or its refusal. */
   public sealed interface Answer permits RegionAnswer, Answer.Rejected {
-
     /** A 4xx other than 429 (the caller's fault): relayed as is. */
     record Rejected(int status, byte[] body, String contentType) implements Answer {}
   }
