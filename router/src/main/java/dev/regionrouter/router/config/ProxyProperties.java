@@ -5,6 +5,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout the request's overall deadline across attempts (a caller may shorten it
  *     with the X-Region-Router-Timeout-Ms header)
  * @param connectTimeout TCP (and TLS) connect timeout
+ * @param upstreamIdleTimeout a pooled keep-alive connection to a region left unused this long is
+ *     closed (nginx's upstream keepalive_timeout is 60 s too): after a burst, the connections it
+ *     opened do not stay open for good, nor go stale behind a NAT or load balancer that drops idle
+ *     ones
  * @param streamIdleTimeout a relayed stream that sends nothing for this long is cut
  * @param maxBodySize request bodies above this get 413
  * @param bodyReadTimeout a caller must have sent its whole request body within this, else 408 (a
@@ -42,6 +47,7 @@ public record ProxyProperties(
     @NotNull @DefaultValue("15s") Duration tryTimeout,
     @NotNull @DefaultValue("30s") Duration requestTimeout,
     @NotNull @DefaultValue("2s") Duration connectTimeout,
+    @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration upstreamIdleTimeout,
     @NotNull @DefaultValue("60s") Duration streamIdleTimeout,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
     @NotNull @DefaultValue("10s") Duration bodyReadTimeout,

@@ -88,7 +88,7 @@ public class RouterConfiguration {
   @Bean(destroyMethod = "close")
   UpstreamClient upstreamClient(ProxyProperties proxy,
       @Value("${router.proxy.trusted-ca-file:#{null}}") java.io.File trustedCas) {
-    return new NettyUpstreamClient(proxy.connectTimeout(), 1, proxy.http2(), trustedCas);
+    return new NettyUpstreamClient(proxy.connectTimeout(), proxy.upstreamIdleTimeout(), 1, proxy.http2(), trustedCas);
   }
 
   @Bean(destroyMethod = "close")

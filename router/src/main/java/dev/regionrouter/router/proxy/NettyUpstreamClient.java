@@ -74,8 +74,9 @@ import javax.net.ssl.SSLException;
  * cost as much as the rest of the proxy). Calls from elsewhere (the prober) use the client's own
  * small event loop group.
  *
- * <p>Pools keep idle HTTP/1.1 keep-alive connections LIFO (the warmest first), and one HTTP/2
- * connection per region and event loop whose streams carry every call; a connection is reused only
+ * <p>Pools keep idle HTTP/1.1 keep-alive connections LIFO (the warmest first) and close those idle
+ * for the idle timeout, and keep one HTTP/2 connection per region and event loop whose streams
+ * carry every call; a connection is reused only
  * after a complete answer that allows keep-alive, and is closed on any timeout, error, cancellation
  * or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
  * (streaming). No retries, redirects or decompression: the attempt loop decides about retries and
@@ -92,24 +93,73 @@ public class NettyUpstreamClient implements UpstreamClient {
   private final EventLoopGroup ownGroup;
   private final boolean epoll;
   private final int connectTimeoutMillis;
+  private final long idleTimeoutNanos;
   private final boolean http2;
   private final SslContext ssl;
   private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
   private final Map<URI, Target> targets = new ConcurrentHashMap<>();
 
-  /** One event loop's connections: idle HTTP/1.1 ones, and one HTTP/2 connection per region for its streams. */
-  private static final class LoopPools {
+  /**
+   * One event loop's connections: idle HTTP/1.1 ones (newest first), and one HTTP/2 connection per
+   * region for its streams. Touched only on its loop.
+   */
+  private final class LoopPools {
+    final EventLoop loop;
     final Map<Origin, ArrayDeque<Channel>> idle = new HashMap<>();
     final Map<Origin, Channel> multiplexed = new HashMap<>();
+    /** Closes connections idle past the idle timeout; started with the first connection pooled. */
+    ScheduledFuture<?> sweeper;
+
+    LoopPools(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    void pool(Origin origin, Channel ch, ResponseHandler handler) {
+      ArrayDeque<Channel> connections = idle.computeIfAbsent(origin, o -> new ArrayDeque<>());
+      if (connections.size() >= MAX_IDLE_PER_ORIGIN) {
+        ch.close();
+        return;
+      }
+      handler.idleSince = System.nanoTime();
+      connections.addFirst(ch);
+      if (sweeper == null) {
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleTimeoutNanos / 2);
+        sweeper = loop.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    /**
+     * A burst opens as many connections as it has requests in flight; once it is over, those not
+     * needed again would stay open for good against a region that never closes idle ones (fds on
+     * both sides), or go stale behind a NAT or load balancer that drops them silently. Pooled
+     * newest first, so the ones idle longest are at the tail.
+     */
+    void closeIdle() {
+      long now = System.nanoTime();
+      for (java.util.Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
+        ArrayDeque<Channel> connections = it.next();
+        Channel oldest;
+        while ((oldest = connections.peekLast()) != null && (!oldest.isActive()
+            || now - oldest.pipeline().get(ResponseHandler.class).idleSince >= idleTimeoutNanos)) {
+          connections.pollLast().close();
+        }
+        if (connections.isEmpty()) {
+          it.remove();
+        }
+      }
+    }
   }
 
   /**
-   * http2: offer h2 to https regions (ALPN); those that take it get one connection per event loop
-   * carrying every request as a stream. trustedCas: a PEM file of the CAs that region
+   * idleTimeout: a pooled HTTP/1.1 connection left unused this long is closed (checked every half
+   * of it). http2: offer h2 to https regions (ALPN); those that take it get one connection per
+   * event loop carrying every request as a stream. trustedCas: a PEM file of the CAs that region
    * certificates must chain to, instead of the JDK's (private regions); null for the JDK's.
    */
-  public NettyUpstreamClient(Duration connectTimeout, int ownThreads, boolean http2, File trustedCas) {
+  public NettyUpstreamClient(Duration connectTimeout, Duration idleTimeout, int ownThreads, boolean http2,
+      File trustedCas) {
     this.http2 = http2;
+    this.idleTimeoutNanos = Math.max(1, idleTimeout.toNanos());
     this.epoll = Epoll.isAvailable();
     ThreadFactory threads = Thread.ofPlatform().daemon().name("upstream-", 0).factory();
     this.ownGroup = new MultiThreadIoEventLoopGroup(ownThreads, threads,
@@ -207,7 +257,7 @@ public class NettyUpstreamClient implements UpstreamClient {
   }
 
   private LoopPools pool(EventLoop loop) {
-    return pools.computeIfAbsent(loop, l -> new LoopPools());
+    return pools.computeIfAbsent(loop, LoopPools::new);
   }
 
   /** One exchange; every method runs on its event loop. */
@@ -426,7 +476,8 @@ public class NettyUpstreamClient implements UpstreamClient {
     void recycle(boolean keepAlive) {
       Channel ch = channel;
       channel = null;
-      ch.pipeline().get(ResponseHandler.class).call = null;
+      ResponseHandler handler = ch.pipeline().get(ResponseHandler.class);
+      handler.call = null;
       if (!keepAlive || !ch.isActive()) {
         ch.close();
         return;
@@ -435,12 +486,7 @@ public class NettyUpstreamClient implements UpstreamClient {
         ch.close(); // the stream is done; its connection stays shared
         return;
       }
-      ArrayDeque<Channel> idle = pool(loop).idle.computeIfAbsent(origin, o -> new ArrayDeque<>());
-      if (idle.size() >= MAX_IDLE_PER_ORIGIN) {
-        ch.close();
-      } else {
-        idle.addFirst(ch);
-      }
+      pool(loop).pool(origin, ch, handler);
     }
   }
 
@@ -484,6 +530,8 @@ public class NettyUpstreamClient implements UpstreamClient {
   /** Reads one answer of the call in progress on its connection. */
   private final class ResponseHandler extends ChannelInboundHandlerAdapter {
     Call<?> call;
+    /** When the connection went back to its pool (System.nanoTime). */
+    long idleSince;
     /** Buffered: the answer so far. */
     HttpResponse head;
     final BodyParts body = new BodyParts();

@@ -2,6 +2,7 @@ package dev.regionrouter.router.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,9 +29,15 @@ import org.junit.jupiter.api.Test;
  */
 class NettyUpstreamClientTest {
 
-  private final NettyUpstreamClient client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, false, null);
+  private NettyUpstreamClient client = client(Duration.ofSeconds(60));
   private ServerSocket server;
   private final AtomicInteger connections = new AtomicInteger();
+  /** Connections the client closed (the server read their end). */
+  private final AtomicInteger closedByClient = new AtomicInteger();
+
+  private static NettyUpstreamClient client(Duration idleTimeout) {
+    return new NettyUpstreamClient(Duration.ofSeconds(2), idleTimeout, 1, false, null);
+  }
 
   @AfterEach
   void stop() throws IOException {
@@ -48,6 +55,30 @@ class NettyUpstreamClientTest {
     assertThat(call().status()).isEqualTo(200);
     assertThat(call().status()).isEqualTo(200);
     assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aPooledConnectionLeftIdleForTheIdleTimeoutIsClosed() throws Exception {
+    client.close();
+    client = client(Duration.ofMillis(300));
+    start(Integer.MAX_VALUE);
+    assertThat(call().status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> closedByClient.get() == 1);
+    assertThat(call().status()).as("a new connection for the next call").isEqualTo(200);
+    assertThat(connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aPooledConnectionInUseIsKept() throws Exception {
+    client.close();
+    client = client(Duration.ofSeconds(1));
+    start(Integer.MAX_VALUE);
+    for (int i = 0; i < 25; i++) {
+      assertThat(call().status()).isEqualTo(200);
+      Thread.sleep(100); // pacing: a call every ~100 ms, far inside the idle timeout
+    }
+    assertThat(connections.get()).isEqualTo(1);
+    assertThat(closedByClient.get()).isZero();
   }
 
   @Test
@@ -109,7 +140,7 @@ class NettyUpstreamClientTest {
     });
   }
 
-  private static void serve(Socket socket, int answered) {
+  private void serve(Socket socket, int answered) {
     try (socket) {
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       OutputStream out = socket.getOutputStream();
@@ -117,6 +148,7 @@ class NettyUpstreamClientTest {
         int length = 0;
         String line = in.readLine();
         if (line == null) {
+          closedByClient.incrementAndGet();
           return;
         }
         while (!(line = in.readLine()).isEmpty()) {

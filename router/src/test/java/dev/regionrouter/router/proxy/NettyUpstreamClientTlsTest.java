@@ -72,7 +72,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void speaksHttp2ToARegionThatOffersItWithEveryCallAStreamOfOneConnection() throws Exception {
     int port = startRegion(true);
-    client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, true, certificate.certificate());
+    client = new NettyUpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, certificate.certificate());
     for (int i = 0; i < 3; i++) {
       UpstreamClient.Buffered answer = call(port);
       assertThat(answer.status()).isEqualTo(200);
@@ -85,7 +85,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void speaksHttp11ToARegionThatOffersOnlyThat() throws Exception {
     int port = startRegion(false);
-    client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, true, certificate.certificate());
+    client = new NettyUpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, certificate.certificate());
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(served).containsExactly("http/1.1", "http/1.1");
@@ -95,7 +95,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void doesNotOfferHttp2WhenItIsOff() throws Exception {
     int port = startRegion(true);
-    client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, false, certificate.certificate());
+    client = new NettyUpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(60), 1, false, certificate.certificate());
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(served).containsExactly("http/1.1");
   }
@@ -103,7 +103,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void failsTheCallWhenTheRegionsCertificateIsNotTrusted() throws Exception {
     int port = startRegion(true);
-    client = new NettyUpstreamClient(Duration.ofSeconds(2), 1, true, null); // the JDK's CAs only
+    client = new NettyUpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, null); // the JDK's CAs only
     assertThatThrownBy(() -> call(port)).isInstanceOf(ExecutionException.class).cause()
         .isInstanceOf(IOException.class);
     assertThat(served).isEmpty();
