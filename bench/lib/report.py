@@ -453,15 +453,20 @@ def soak_report(work):
         out.append("Router process, sampled every 10 s (warm-up: the first minute).\n")
         out.append("| figure | after warm-up, first half | second half | growth | flat? |")
         out.append("|---|---:|---:|---:|---|")
-        for name, idx, unit in (("VmRSS MiB (median)", 1, "MiB"), ("threads (max)", 3, ""), ("open fds (max)", 4, "")):
-            if idx == 1:
-                a, b = statistics.median(mib(r[1]) for r in first), statistics.median(mib(r[1]) for r in second)
-                flat = (b - a) <= max(20, 0.1 * a)
-                out.append(f"| {name} | {a:.0f} | {b:.0f} | {b - a:+.0f} | {'yes' if flat else '**no**'} |")
-            else:
-                a, b = max(r[idx] for r in first), max(r[idx] for r in second)
-                flat = b <= a * 1.1 + 5
-                out.append(f"| {name} | {a} | {b} | {b - a:+d} | {'yes' if flat else '**no**'} |")
+        a, b = statistics.median(mib(r[1]) for r in first), statistics.median(mib(r[1]) for r in second)
+        flat = (b - a) <= max(20, 0.1 * a)
+        out.append(f"| VmRSS MiB (median) | {a:.0f} | {b:.0f} | {b - a:+.0f} | {'yes' if flat else '**no**'} |")
+        a, b = max(r[3] for r in first), max(r[3] for r in second)
+        flat = b <= a * 1.1 + 5
+        out.append(f"| threads (max) | {a} | {b} | {b - a:+d} | {'yes' if flat else '**no**'} |")
+        # a leak raises the fds a router holds whatever the fault; the fault in force moves the peak
+        # (a region's idle pooled connections stay until the upstream idle timeout, its traffic
+        # opens more to the others), so the peak is shown but not judged
+        a, b = statistics.median(r[4] for r in first), statistics.median(r[4] for r in second)
+        flat = b <= a * 1.1 + 5
+        out.append(f"| open fds (median) | {a:.0f} | {b:.0f} | {b - a:+.0f} | {'yes' if flat else '**no**'} |")
+        a, b = max(r[4] for r in first), max(r[4] for r in second)
+        out.append(f"| open fds (max: follows the fault in force) | {a} | {b} | {b - a:+d} | |")
         out.append(f"| VmHWM MiB at the end | | {mib(res[-1][2]):.0f} | | |")
         out.append("")
         out.append("<details><summary>samples (s, VmRSS MiB, threads, fds)</summary>\n")
