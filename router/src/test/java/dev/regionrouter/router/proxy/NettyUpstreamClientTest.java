@@ -57,11 +57,16 @@ class NettyUpstreamClientTest {
     assertThat(connections.get()).isEqualTo(2);
   }
 
+  /** A client with this idle timeout, and a region that answers every request on a connection. */
+  private void keepAliveRegion(Duration idleTimeout) throws IOException {
+    client.close();
+    client = client(idleTimeout);
+    start(Integer.MAX_VALUE);
+  }
+
   @Test
   void aPooledConnectionLeftIdleForTheIdleTimeoutIsClosed() throws Exception {
-    client.close();
-    client = client(Duration.ofMillis(300));
-    start(Integer.MAX_VALUE);
+    keepAliveRegion(Duration.ofMillis(300));
     assertThat(call().status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> closedByClient.get() == 1);
     assertThat(call().status()).as("a new connection for the next call").isEqualTo(200);
@@ -70,9 +75,7 @@ class NettyUpstreamClientTest {
 
   @Test
   void aPooledConnectionInUseIsKept() throws Exception {
-    client.close();
-    client = client(Duration.ofSeconds(1));
-    start(Integer.MAX_VALUE);
+    keepAliveRegion(Duration.ofSeconds(1));
     for (int i = 0; i < 25; i++) {
       assertThat(call().status()).isEqualTo(200);
       Thread.sleep(100); // pacing: a call every ~100 ms, far inside the idle timeout
