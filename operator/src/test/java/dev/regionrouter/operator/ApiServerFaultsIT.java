@@ -120,11 +120,8 @@ class ApiServerFaultsIT {
     Fault statusConflicts = cluster.inject(MockCluster.statusWrites(ns), 409, "Conflict",
         "Operation cannot be fulfilled on inferenceregions: the object has been modified; "
             + "please apply your changes to the latest version and try again", 25,
-        request -> pool.submit(() -> cluster.client().resources(InferenceRegion.class).inNamespace(ns)
-            .withName(MockCluster.objectName(request)).edit(r -> {
-              r.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(touches.incrementAndGet())));
-              return r;
-            })));
+        request -> pool.submit(() -> cluster.edit(ns, MockCluster.objectName(request), r ->
+            r.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(touches.incrementAndGet()))))));
     Fault configMapConflicts = cluster.inject(r -> MockCluster.configMapWrites(ns).test(r) && "PUT".equals(r.getMethod()),
         409, "Conflict", "Operation cannot be fulfilled on configmaps 'inference-regions': the object has been "
             + "modified; please apply your changes to the latest version and try again", 2);
@@ -287,10 +284,7 @@ class ApiServerFaultsIT {
   }
 
   private void setPriority(String ns, String name, int priority) {
-    cluster.client().resources(InferenceRegion.class).inNamespace(ns).withName(name).edit(r -> {
-      r.getSpec().setPriority(priority);
-      return r;
-    });
+    cluster.edit(ns, name, r -> r.getSpec().setPriority(priority));
   }
 
   private void delete(String ns, String name) {

@@ -371,6 +371,27 @@ public final class MockCluster implements AutoCloseable {
     return client.resource(region).create();
   }
 
+  /**
+   * A read-modify-write of a test's own, as kubectl's: the edit is optimistic (resourceVersion), so
+   * a 409 (an operator's status write, or another write of the test to the same object, came
+   * between the read and the patch) means read again and redo the change.
+   */
+  public void edit(String namespace, String name, java.util.function.Consumer<InferenceRegion> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(InferenceRegion.class).inNamespace(namespace).withName(name).edit(r -> {
+          change.accept(r);
+          return r;
+        });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public Optional<InferenceRegion> get(String namespace, String name) {
     return Optional.ofNullable(client.resources(InferenceRegion.class).inNamespace(namespace).withName(name).get());
   }

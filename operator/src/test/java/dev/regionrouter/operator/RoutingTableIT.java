@@ -101,19 +101,11 @@ class RoutingTableIT {
       assertThat(entry.credentialsSecretRef()).isEqualTo(new RegionEntry.SecretRef("eu-token", "token"));
     });
 
-    client().resources(InferenceRegion.class).inNamespace(ns).withName("eu-west-1")
-        .edit(r -> {
-          r.getSpec().setPriority(7);
-          return r;
-        });
+    cluster.edit(ns, "eu-west-1", r -> r.getSpec().setPriority(7));
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
         assertThat(cluster.table(ns).orElseThrow().region("eu-west-1").priority()).isEqualTo(7));
 
-    client().resources(InferenceRegion.class).inNamespace(ns).withName("eu-west-1")
-        .edit(r -> {
-          r.getMetadata().setLabels(Map.of("geo", "emea"));
-          return r;
-        });
+    cluster.edit(ns, "eu-west-1", r -> r.getMetadata().setLabels(Map.of("geo", "emea")));
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
         assertThat(cluster.table(ns).orElseThrow().region("eu-west-1").labels()).containsEntry("geo", "emea"));
 
@@ -137,10 +129,7 @@ class RoutingTableIT {
       assertThat(published.getReason()).isEqualTo(Conditions.Reasons.DRAINED);
     });
 
-    client().resources(InferenceRegion.class).inNamespace(ns).withName("b").edit(r -> {
-      r.getSpec().setDrain(false);
-      return r;
-    });
+    cluster.edit(ns, "b", r -> r.getSpec().setDrain(false));
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       assertThat(cluster.table(ns).orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("a", "b");
       Condition published = cluster.get(ns, "b").orElseThrow().getStatus().condition(Conditions.PUBLISHED).orElseThrow();
@@ -179,11 +168,10 @@ class RoutingTableIT {
     });
 
     // fixing the spec clears Stalled and publishes it
-    client().resources(InferenceRegion.class).inNamespace(ns).withName("bad").edit(r -> {
+    cluster.edit(ns, "bad", r -> {
       r.getSpec().setEndpoint("http://127.0.0.1:9");
       r.getSpec().setCostPer1kTokens(0.3);
       r.getSpec().setProvider("aws");
-      return r;
     });
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       InferenceRegion fixed = cluster.get(ns, "bad").orElseThrow();
