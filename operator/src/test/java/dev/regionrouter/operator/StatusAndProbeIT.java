@@ -131,12 +131,8 @@ class StatusAndProbeIT {
 
     // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped). The
     // edit is optimistic (resourceVersion): a status write landing between its read and its patch
-    // gets a 409, and a client retries, as kubectl does
-    await().atMost(WAIT).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(() -> client().resources(InferenceRegion.class).inNamespace(ns).withName("ap-south-1").edit(r -> {
-          r.getSpec().setPriority(3);
-          return r;
-        }) != null);
+    // gets a 409, and the edit is redone, as kubectl does
+    cluster.edit(ns, "ap-south-1", r -> r.getSpec().setPriority(3));
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
       assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
