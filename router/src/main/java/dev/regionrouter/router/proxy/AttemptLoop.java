@@ -168,7 +168,7 @@ public class AttemptLoop {
     TableSnapshot snapshot;
     /** The request's hard filters, for the unavailable regions tried last; null: none are tried. */
     RouteFilters lastResorts;
-    /** Regions tried in this request: at most max-attempts, so a list (allocated on the first add). */
+    /** Regions tried in this request: at most max-attempts, so a list (its array allocated on the first add). */
     final List<String> tried = new ArrayList<>();
     boolean stopped;
     int attempts;

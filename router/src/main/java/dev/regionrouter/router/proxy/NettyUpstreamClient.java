@@ -76,9 +76,8 @@ import javax.net.ssl.SSLException;
  *
  * <p>Pools keep idle HTTP/1.1 keep-alive connections LIFO (the warmest first) and close those idle
  * for the idle timeout, and keep one HTTP/2 connection per region and event loop whose streams
- * carry every call; a connection is reused only
- * after a complete answer that allows keep-alive, and is closed on any timeout, error, cancellation
- * or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
+ * carry every call; a connection is reused only after a complete answer that allows keep-alive,
+ * and is closed on any timeout, error, cancellation or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
  * (streaming). No retries, redirects or decompression: the attempt loop decides about retries and
  * bodies cross unchanged.
  */
