@@ -79,10 +79,12 @@ public class AttemptLoop {
    * What one attempt on one region sees. answered: to call when the region's answer starts (the
    * response headers of a stream), so a long stream is not taken for a hung region. streamHead: to
    * call with the time until the head of a streamed (text/event-stream) answer arrived: real
-   * traffic's sample of the region's latency (see RegionHealth.recordStreamHead).
+   * traffic's sample of the region's latency (see RegionHealth.recordStreamHead). commit: to call
+   * before the attempt writes anything to the caller; from then on the request belongs to this
+   * attempt and is never moved to another region.
    */
   public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered,
-      java.util.function.Consumer<Duration> streamHead) {}
+      java.util.function.Consumer<Duration> streamHead, Runnable commit) {}
 
   /**
    * One attempt on the wire, asynchronous. Its future fails with the client's exceptions, which are
@@ -178,6 +180,8 @@ public class AttemptLoop {
     String stopReason;
     boolean lastReachedRegion = true;
     volatile CompletableFuture<Result<T>> inFlight;
+    /** An attempt wrote to the caller: the request is bound to it, the hold check stands down. */
+    volatile boolean committed;
 
     Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers) {
       this.plan = plan;
@@ -285,7 +289,8 @@ public class AttemptLoop {
         CompletableFuture<Result<T>> call;
         try {
           call = attempt.call(new Try(region, attempts, tryTimeout, token,
-              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
+              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead,
+              () -> committed = true));
         } catch (RuntimeException e) {
           call = CompletableFuture.failedFuture(e);
         }
@@ -293,13 +298,13 @@ public class AttemptLoop {
         if (served.isCancelled()) {
           call.cancel(false);
         }
-        HoldCheck holdCheck = holdCheck(call, regionHealth, tryTimeout, start);
+        HoldCheck hold = committed ? null : holdCheck(call, regionHealth, tryTimeout, start);
         call.whenComplete((result, error) -> {
           regionHealth.release();
-          if (holdCheck != null) {
-            holdCheck.cancel();
+          if (hold != null) {
+            hold.cancel();
           }
-          if (holdCheck != null && holdCheck.heldOut) {
+          if (hold != null && hold.heldOut) {
             // moved on from a region that answers nothing: not counted, so a hung region stays stalled (one
             // trial a second) rather than ejected, and is back within a second of answering again
             result = Failed.region("stalled");
@@ -373,8 +378,8 @@ public class AttemptLoop {
 
       @Override
       public void run() {
-        if (call.isDone()) {
-          return;
+        if (call.isDone() || committed) {
+          return; // a committed attempt is never cancelled for another region: its bytes are out
         }
         Duration quiet = regionHealth.quietFor(Duration.ofNanos(System.nanoTime() - start));
         if (quiet.compareTo(limit) >= 0) {

@@ -85,6 +85,7 @@ public class PassThroughProxy {
         Map<String, List<String>> out = new LinkedHashMap<>(HeaderPolicy.forClient(upstream.headers()));
         out.put(HeaderPolicy.REGION_HEADER, List.of(attempt.region().name()));
         out.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(attempt.number())));
+        attempt.commit().run();
         caller.start(status, out);
         String outcome = status < 400 ? "success" : status < 500 ? "client_error" : "http_5xx_other";
         CompletableFuture<Boolean> relayed = upstream.relay(caller.body(), idleTimeout);
