@@ -1,12 +1,15 @@
 package dev.regionrouter.router.api;
 
 import dev.regionrouter.router.config.ProxyProperties;
+import dev.regionrouter.router.proxy.AttemptLoop;
+import dev.regionrouter.router.proxy.CommittedStream;
 import dev.regionrouter.router.proxy.Deadline;
+import dev.regionrouter.router.proxy.HeaderPolicy;
 import dev.regionrouter.router.proxy.PassThroughProxy;
-import dev.regionrouter.router.proxy.UpstreamClient;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,31 +46,42 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
         exchange.query() == null ? path : path + "?" + exchange.query(), exchange.headers(), body);
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route = planner.request(exchange::header, estimatedTokens(body));
-    PassThroughProxy.Caller caller = new PassThroughProxy.Caller() {
-      @Override
-      public void start(int status, Map<String, List<String>> headers) {
-        exchange.startStream(status, headers);
-      }
-
-      @Override
-      public UpstreamClient.BodySink body() {
-        return exchange.sink();
-      }
-    };
     RegionCalls.serve(exchange, planner, route,
-        () -> planner.context().with(route, () -> proxy.relay(inbound, caller, deadline, exchange.loop())),
-        relayed -> {
+        () -> planner.context().with(route, () -> proxy.relay(inbound, deadline, exchange.loop())),
+        served -> {
           // a relayed answer is not parsed: the estimate stands for the tokens used
-          planner.settle(route, relayed.region(), null, relayed.value() ? relayed.latency() : null);
-          if (relayed.value()) {
-            exchange.endStream();
-          } else {
-            // the region broke the stream after the caller got bytes: cut the caller's connection
-            // so it sees a truncated response, not a complete-looking short one
-            log.warn("region {} broke the stream; cutting the caller's connection", relayed.region().name());
-            exchange.abort();
-          }
+          planner.settle(route, served.region(), null, served.latency());
+          respond(exchange, served);
         });
+  }
+
+  /**
+   * Takes the committed stream: its head names the region whose bytes follow, then its bytes as
+   * they come. A stream the region breaks ends with an error event (event streams) and a cut
+   * connection: the caller sees a failed answer, never a short one that looks complete.
+   */
+  private static void respond(DataPlaneExchange exchange, AttemptLoop.Served<CommittedStream> served) {
+    CommittedStream stream = served.value();
+    exchange.onCallerGone(stream::abandon);
+    Map<String, List<String>> headers = new LinkedHashMap<>(stream.headers());
+    headers.put(HeaderPolicy.REGION_HEADER, List.of(served.region().name()));
+    headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(served.attempts())));
+    exchange.startStream(stream.status(), headers);
+    stream.attach(exchange.sink()).whenComplete((whole, error) -> {
+      if (error == null && whole) {
+        exchange.endStream();
+        return;
+      }
+      String region = served.region().name();
+      log.warn("region {} broke the stream after its first bytes; ending the caller's stream with an error", region);
+      if (!stream.eventStream()) {
+        exchange.abort();
+        return;
+      }
+      exchange.writeChunk(CommittedStream.errorEvent("upstream_stream_broken",
+          "region " + region + " stopped sending this stream before it was complete"))
+          .whenComplete((written, gone) -> exchange.abort());
+    });
   }
 
   /** max_tokens (or max_completion_tokens, default 100) plus ~4 body bytes a prompt token. */

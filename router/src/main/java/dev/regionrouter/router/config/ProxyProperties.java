@@ -24,7 +24,12 @@ import org.springframework.validation.annotation.Validated;
  *     closed (nginx's upstream keepalive_timeout is 60 s too): after a burst, the connections it
  *     opened do not stay open for good, nor go stale behind a NAT or load balancer that drops idle
  *     ones
- * @param streamIdleTimeout a relayed stream that sends nothing for this long is cut
+ * @param firstByteTimeout a pass-through attempt whose region has not sent its first bytes (for
+ *     server-sent events: its first whole event) this long after the attempt started moves to the
+ *     next region; the caller has seen nothing of it
+ * @param streamIdleTimeout a relayed stream that sends nothing for this long after its first bytes
+ *     is cut: the caller gets an error event and a closed connection, and it counts as a failure
+ *     of its region
  * @param maxBodySize request bodies above this get 413
  * @param bodyReadTimeout a caller must have sent its whole request body within this, else 408 (a
  *     body trickled in byte by byte would otherwise hold the request open without end; a caller
@@ -48,6 +53,7 @@ public record ProxyProperties(
     @NotNull @DefaultValue("30s") Duration requestTimeout,
     @NotNull @DefaultValue("2s") Duration connectTimeout,
     @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration upstreamIdleTimeout,
+    @NotNull @DurationMin(millis = 1) @DefaultValue("15s") Duration firstByteTimeout,
     @NotNull @DefaultValue("60s") Duration streamIdleTimeout,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
     @NotNull @DefaultValue("10s") Duration bodyReadTimeout,

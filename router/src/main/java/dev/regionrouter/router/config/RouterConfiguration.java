@@ -154,7 +154,8 @@ public class RouterConfiguration {
 
   @Bean
   PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
-    return new PassThroughProxy(loop, client, proxy.streamIdleTimeout(), proxy.forwardAuthorization());
+    return new PassThroughProxy(loop, client, proxy.firstByteTimeout(), proxy.streamIdleTimeout(),
+        proxy.forwardAuthorization());
   }
 
   @Bean

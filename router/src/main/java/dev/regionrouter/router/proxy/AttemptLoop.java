@@ -79,12 +79,10 @@ public class AttemptLoop {
    * What one attempt on one region sees. answered: to call when the region's answer starts (the
    * response headers of a stream), so a long stream is not taken for a hung region. streamHead: to
    * call with the time until the head of a streamed (text/event-stream) answer arrived: real
-   * traffic's sample of the region's latency (see RegionHealth.recordStreamHead). commit: to call
-   * before the attempt writes anything to the caller; from then on the request belongs to this
-   * attempt and is never moved to another region.
+   * traffic's sample of the region's latency (see RegionHealth.recordStreamHead).
    */
   public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered,
-      java.util.function.Consumer<Duration> streamHead, Runnable commit) {}
+      java.util.function.Consumer<Duration> streamHead) {}
 
   /**
    * One attempt on the wire, asynchronous. Its future fails with the client's exceptions, which are
@@ -98,10 +96,19 @@ public class AttemptLoop {
   public sealed interface Result<T> permits Done, Failed {}
 
   /**
-   * The answer went (or goes) to the caller: success, a 4xx that is the caller's fault, or a
-   * stream that broke after its first byte (regionFailed).
+   * The attempt reached its commit point: its answer goes to the caller (success, or a 4xx that is
+   * the caller's fault), and the request is bound to this region. The attempt is over for the
+   * loop: nothing it runs (the hold check, the next region) can touch the request any more.
+   * tail: for a streamed answer, the rest of the stream, completing with true when it ended whole
+   * (or the caller left) and false when the region broke it; the region keeps its in-flight slot
+   * until then, and a broken tail counts as its failure. null when the answer was whole.
    */
-  public record Done<T>(T value, Duration latency, String outcome, boolean regionFailed) implements Result<T> {}
+  public record Done<T>(T value, Duration latency, String outcome, boolean regionFailed,
+      CompletableFuture<Boolean> tail) implements Result<T> {
+    public Done(T value, Duration latency, String outcome, boolean regionFailed) {
+      this(value, latency, outcome, regionFailed, null);
+    }
+  }
 
   /** Nothing reached the caller; try the next region. throttled: a 429, with its Retry-After or null. */
   public record Failed<T>(String outcome, boolean throttled, Duration retryAfter) implements Result<T> {
@@ -180,8 +187,6 @@ public class AttemptLoop {
     String stopReason;
     boolean lastReachedRegion = true;
     volatile CompletableFuture<Result<T>> inFlight;
-    /** An attempt wrote to the caller: the request is bound to it, the hold check stands down. */
-    volatile boolean committed;
 
     Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers) {
       this.plan = plan;
@@ -289,8 +294,7 @@ public class AttemptLoop {
         CompletableFuture<Result<T>> call;
         try {
           call = attempt.call(new Try(region, attempts, tryTimeout, token,
-              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead,
-              () -> committed = true));
+              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
         } catch (RuntimeException e) {
           call = CompletableFuture.failedFuture(e);
         }
@@ -298,9 +302,11 @@ public class AttemptLoop {
         if (served.isCancelled()) {
           call.cancel(false);
         }
-        HoldCheck hold = committed ? null : holdCheck(call, regionHealth, tryTimeout, start);
+        HoldCheck hold = holdCheck(call, regionHealth, tryTimeout, start);
         call.whenComplete((result, error) -> {
-          regionHealth.release();
+          if (!(result instanceof Done<T> done && done.tail() != null)) {
+            regionHealth.release(); // a committed stream keeps its slot until its tail ends
+          }
           if (hold != null) {
             hold.cancel();
           }
@@ -378,8 +384,8 @@ public class AttemptLoop {
 
       @Override
       public void run() {
-        if (call.isDone() || committed) {
-          return; // a committed attempt is never cancelled for another region: its bytes are out
+        if (call.isDone()) {
+          return; // committed or failed: nothing to hold any more
         }
         Duration quiet = regionHealth.quietFor(Duration.ofNanos(System.nanoTime() - start));
         if (quiet.compareTo(limit) >= 0) {
@@ -431,6 +437,15 @@ public class AttemptLoop {
           recordFailure(region, regionHealth, null);
         } else {
           regionHealth.recordSuccess(done.latency());
+        }
+        if (done.tail() != null) {
+          done.tail().whenComplete((whole, error) -> {
+            regionHealth.release();
+            if (error != null || !whole) {
+              metrics.attempt(region.name(), "stream_broken");
+              recordFailure(region, regionHealth, null);
+            }
+          });
         }
         metrics.request(region.name(), done.outcome());
         served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));

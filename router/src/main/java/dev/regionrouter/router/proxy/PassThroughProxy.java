@@ -1,12 +1,14 @@
 package dev.regionrouter.router.proxy;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * OpenAI-compatible pass-through ({@code /v1/**}): the request goes to the chosen region unchanged
@@ -14,20 +16,27 @@ import java.util.concurrent.CompletableFuture;
  * arrives, chunk by chunk with a flush each, never buffered whole, so server-sent events reach the
  * caller token by token; the next chunk is read from the region only once the previous one is
  * written to the caller (a slow caller slows the region's connection, not the router's memory).
- * Failover happens only before the response is committed (status and headers); a region that
- * breaks the stream after that is counted as failed and the caller's connection is cut, so the
- * caller sees a truncated stream, never a silently short one.
+ *
+ * <p>The commit point is the region's first bytes (for server-sent events, its first whole event):
+ * until then a failure (connect, reset, 5xx, 429, no first byte within the first-byte timeout)
+ * moves the request to the next region and the caller has seen nothing; at it, the attempt ends
+ * with the {@link CommittedStream}, which only the caller's side can take. A region that breaks
+ * the stream after that is counted as failed, and the caller gets an in-band error event (for
+ * event streams) and a cut connection, never a short answer that looks complete.
  */
 public class PassThroughProxy {
 
   private final AttemptLoop loop;
   private final UpstreamClient client;
+  private final Duration firstByteTimeout;
   private final Duration idleTimeout;
   private final boolean forwardAuthorization;
 
-  public PassThroughProxy(AttemptLoop loop, UpstreamClient client, Duration idleTimeout, boolean forwardAuthorization) {
+  public PassThroughProxy(AttemptLoop loop, UpstreamClient client, Duration firstByteTimeout, Duration idleTimeout,
+      boolean forwardAuthorization) {
     this.loop = loop;
     this.client = client;
+    this.firstByteTimeout = firstByteTimeout;
     this.idleTimeout = idleTimeout;
     this.forwardAuthorization = forwardAuthorization;
   }
@@ -35,29 +44,17 @@ public class PassThroughProxy {
   /** The caller's request as the proxy forwards it. pathAndQuery starts with /v1/. */
   public record Inbound(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {}
 
-  /** The caller's side of a relayed answer. */
-  public interface Caller {
-    /** Commits the response: status and headers go out now, even if the first chunk is slow. */
-    void start(int status, Map<String, List<String>> headers);
-
-    /** Where the body goes, after start. */
-    UpstreamClient.BodySink body();
-  }
-
-  /** The upstream stream broke after bytes reached the caller; the caller's connection must be cut. */
-  public static class StreamBrokenException extends IOException {
-    public StreamBrokenException(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
   private static boolean isEventStream(String contentType) {
     return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
   }
 
-  /** Served value: true when the whole answer was relayed (or the caller left), false when the region broke it. */
-  public CompletableFuture<AttemptLoop.Served<Boolean>> relay(Inbound inbound, Caller caller, Deadline deadline,
-      java.util.concurrent.ScheduledExecutorService timers) {
+  /**
+   * Runs the request's attempts up to a commit point. The served value is the committed stream:
+   * its status, headers and first bytes are in hand, and {@link CommittedStream#attach} relays it.
+   * timers: the request's event loop (hold checks, first-byte timeouts).
+   */
+  public CompletableFuture<AttemptLoop.Served<CommittedStream>> relay(Inbound inbound, Deadline deadline,
+      ScheduledExecutorService timers) {
     Map<String, List<String>> baseHeaders = HeaderPolicy.forUpstream(inbound.headers(), forwardAuthorization);
     return loop.run(deadline, timers, attempt -> {
       Map<String, List<String>> headers = new LinkedHashMap<>(baseHeaders);
@@ -66,39 +63,61 @@ public class PassThroughProxy {
       long start = System.nanoTime();
       CompletableFuture<UpstreamClient.Streaming> opened = client.open(
           new UpstreamClient.Request(inbound.method(), uri, headers, inbound.body()), attempt.timeout());
-      CompletableFuture<AttemptLoop.Result<Boolean>> result = opened.thenCompose(upstream -> {
-        Duration firstByte = Duration.ofNanos(System.nanoTime() - start);
-        attempt.answered().run();
-        int status = upstream.status();
-        if (status >= 200 && status < 300 && isEventStream(upstream.header("content-type"))) {
-          attempt.streamHead().accept(firstByte);
-        }
-        if (status == 429) {
-          upstream.close();
-          return CompletableFuture.completedFuture(
-              AttemptLoop.Failed.throttled(RegionStatus.retryAfter(upstream.header("retry-after"))));
-        }
-        if (RegionStatus.retryable5xx(status)) {
-          upstream.close();
-          return CompletableFuture.completedFuture(AttemptLoop.Failed.region("http_" + status));
-        }
-        Map<String, List<String>> out = new LinkedHashMap<>(HeaderPolicy.forClient(upstream.headers()));
-        out.put(HeaderPolicy.REGION_HEADER, List.of(attempt.region().name()));
-        out.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(attempt.number())));
-        attempt.commit().run();
-        caller.start(status, out);
-        String outcome = status < 400 ? "success" : status < 500 ? "client_error" : "http_5xx_other";
-        CompletableFuture<Boolean> relayed = upstream.relay(caller.body(), idleTimeout);
-        return relayed.thenApply(complete -> (AttemptLoop.Result<Boolean>) new AttemptLoop.Done<>(complete, firstByte,
-            complete ? outcome : "stream_broken", !complete || status >= 500))
-            .whenComplete((r, e) -> upstream.close());
+      CompletableFuture<AttemptLoop.Result<CommittedStream>> result = new CancellableFuture<>(() -> {
+        // the caller left, the request was abandoned or the region held it too long: drop its call
+        opened.cancel(false);
+        opened.thenAccept(UpstreamClient.Streaming::close);
       });
-      result.whenComplete((r, e) -> {
-        if (result.isCancelled()) {
-          // the caller left or the request was abandoned: drop the region's call or stream
+      Duration remaining = deadline.remaining();
+      boolean deadlineBound = remaining.compareTo(firstByteTimeout) < 0;
+      ScheduledFuture<?> firstByteCheck = timers.schedule(() -> {
+        if (result.complete(AttemptLoop.Failed.region(deadlineBound ? "deadline" : "first_byte_timeout"))) {
           opened.cancel(false);
           opened.thenAccept(UpstreamClient.Streaming::close);
         }
+      }, (deadlineBound ? remaining : firstByteTimeout).toNanos(), TimeUnit.NANOSECONDS);
+      result.whenComplete((r, e) -> firstByteCheck.cancel(false));
+      opened.whenComplete((upstream, error) -> {
+        if (error != null) {
+          result.completeExceptionally(AttemptLoop.unwrap(error));
+          return;
+        }
+        if (result.isDone()) {
+          upstream.close(); // given up on meanwhile
+          return;
+        }
+        attempt.answered().run();
+        int status = upstream.status();
+        boolean eventStream = status >= 200 && status < 300 && isEventStream(upstream.header("content-type"));
+        if (eventStream) {
+          attempt.streamHead().accept(Duration.ofNanos(System.nanoTime() - start));
+        }
+        if (status == 429) {
+          upstream.close();
+          result.complete(AttemptLoop.Failed.throttled(RegionStatus.retryAfter(upstream.header("retry-after"))));
+          return;
+        }
+        if (RegionStatus.retryable5xx(status)) {
+          upstream.close();
+          result.complete(AttemptLoop.Failed.region("http_" + status));
+          return;
+        }
+        CommittedStream stream = new CommittedStream(status, HeaderPolicy.forClient(upstream.headers()), eventStream,
+            attempt.answered());
+        stream.start(upstream, idleTimeout).whenComplete((committed, broken) -> {
+          if (broken != null) {
+            upstream.close();
+            result.completeExceptionally(AttemptLoop.unwrap(broken));
+            return;
+          }
+          String outcome = status < 400 ? "success" : status < 500 ? "client_error" : "http_5xx_other";
+          AttemptLoop.Done<CommittedStream> done = new AttemptLoop.Done<>(stream,
+              Duration.ofNanos(System.nanoTime() - start), outcome, status >= 500,
+              stream.tail().whenComplete((whole, e) -> upstream.close()));
+          if (!result.complete(done)) {
+            stream.abandon(); // given up on just before its first bytes came
+          }
+        });
       });
       return result;
     });

@@ -56,7 +56,7 @@ class HedgingAttemptTest {
   /** Retries may be as many as the requests, no free ones: what it grants shows how many requests it counted. */
   private final RetryBudget retries = new RetryBudget(1.0, 0);
   private final ProxyProperties proxy = new ProxyProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5), DataSize.ofKilobytes(64), Duration.ofSeconds(1),
+      Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5), DataSize.ofKilobytes(64), Duration.ofSeconds(1),
       DataSize.ofMegabytes(1), 0.2, 10, Duration.ofSeconds(1), false, false);
   private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
       new Random(7), planner);
