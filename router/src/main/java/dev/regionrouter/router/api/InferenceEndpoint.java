@@ -71,7 +71,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     RouteRequest route = planner.request(exchange::header, request.estimatedTokens());
     String authorization = exchange.header("Authorization");
     RegionCalls.serve(exchange, planner, route,
-        () -> hedging.run(route, () -> proxy.infer(request.forward(), authorization, deadline, exchange.loop()),
+        () -> hedging.run(route, leg -> proxy.infer(leg, request.forward(), authorization, deadline, exchange.loop()),
             exchange.loop()),
         served -> {
           try {

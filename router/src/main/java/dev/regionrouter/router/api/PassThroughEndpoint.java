@@ -47,7 +47,7 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route = planner.request(exchange::header, estimatedTokens(body));
     RegionCalls.serve(exchange, planner, route,
-        () -> planner.context().with(route, () -> proxy.relay(inbound, deadline, exchange.loop())),
+        () -> proxy.relay(route, inbound, deadline, exchange.loop()),
         served -> {
           // a relayed answer is not parsed: the estimate stands for the tokens used
           planner.settle(route, served.region(), null, served.latency());

@@ -53,13 +53,8 @@ public class AttemptLoop {
   /** When a 503 was last logged: one line a second says why requests fail, without flooding the log. */
   private final java.util.concurrent.atomic.AtomicLong lastNoRegionLog = new java.util.concurrent.atomic.AtomicLong(
       System.nanoTime() - 2_000_000_000L);
-  /** Plans with the request's hints, filters and routing state; null: the router's default policy only. */
+  /** Plans with the request's hints, filters and routing state. */
   private final RoutePlanner planner;
-
-  public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
-      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random) {
-    this(tables, health, routing, proxy, budget, credentials, metrics, random, null);
-  }
 
   public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
       RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random,
@@ -125,38 +120,30 @@ public class AttemptLoop {
   public record Served<T>(T value, RegionEntry region, int attempts, Duration latency, boolean panic, String policy) {}
 
   /**
-   * Plans the request now (on the caller's thread: the planner reads the request's hints from it)
-   * and runs its attempts. The future completes with the served answer, or fails with a
-   * {@link RouterException} (503, 504). Cancelling it aborts the attempt in flight and stops.
+   * Plans the request (or hedge leg) now and runs its attempts. The future completes with the
+   * served answer, or fails with a {@link RouterException} (503, 504). Cancelling it aborts the
+   * attempt in flight and stops. timers: where the request's hold checks run (its event loop;
+   * null: none); with them, a request that a region holds past its hold limit while the region
+   * answers nothing at all is moved on at once (a hung region) instead of at the per-try timeout.
    */
-  public <T> CompletableFuture<Served<T>> run(Deadline deadline, Attempt<T> attempt) {
-    return run(deadline, null, attempt);
-  }
-
-  /**
-   * timers: where the request's hold checks run (its event loop); with them, a request that a
-   * region holds past its hold limit while the region answers nothing at all is moved on at once
-   * (a hung region) instead of at the per-try timeout.
-   */
-  public <T> CompletableFuture<Served<T>> run(Deadline deadline, ScheduledExecutorService timers, Attempt<T> attempt) {
+  public <T> CompletableFuture<Served<T>> run(RouteRequest route, Deadline deadline, ScheduledExecutorService timers,
+      Attempt<T> attempt) {
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
       metrics.request(null, "no_table");
       return CompletableFuture.failedFuture(
           new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
     }
-    if (planner == null || !planner.hedgeLeg()) {
+    if (route.pinnedRegion() == null) {
       // a hedged request is one request: its second leg is paid for by the hedging budget and
       // must not also raise the retry budget (which would let it allow more retries than it should)
       budget.requestStarted();
     }
-    AttemptPlan plan = planner != null ? planner.plan(snapshot, random)
-        : Selector.plan(health.candidates(snapshot), routing.policy(), random);
-    RouteRequest route = planner == null ? null : planner.context().current();
+    AttemptPlan plan = planner.plan(snapshot, route, random);
     Run<T> run = new Run<>(plan, deadline, attempt, timers);
     run.snapshot = snapshot;
     // a hedge leg is pinned to one region: it never reaches for others
-    run.lastResorts = route == null ? RouteFilters.NONE : route.pinnedRegion() != null ? null : route.hints().filters();
+    run.lastResorts = route.pinnedRegion() != null ? null : route.hints().filters();
     run.next();
     return run.served;
   }

@@ -2,6 +2,7 @@ package dev.regionrouter.router.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.api.table.RegionEntry;
+import dev.regionrouter.router.routing.RouteRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,9 +49,9 @@ public class InferenceProxy {
    * body: the validated request as it goes to regions (JSON, defaults filled in). timers: the
    * request's event loop, for the hold checks of its attempts (null: none).
    */
-  public CompletableFuture<AttemptLoop.Served<Answer>> infer(byte[] body, String callerAuthorization,
-      Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
-    return loop.run(deadline, timers, attempt -> {
+  public CompletableFuture<AttemptLoop.Served<Answer>> infer(RouteRequest route, byte[] body,
+      String callerAuthorization, Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
+    return loop.run(route, deadline, timers, attempt -> {
       RegionEntry region = attempt.region();
       String authorization = attempt.token().map(token -> "Bearer " + token)
           .orElse(forwardAuthorization ? callerAuthorization : null);

@@ -1,5 +1,6 @@
 package dev.regionrouter.router.proxy;
 
+import dev.regionrouter.router.routing.RouteRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,10 +54,10 @@ public class PassThroughProxy {
    * its status, headers and first bytes are in hand, and {@link CommittedStream#attach} relays it.
    * timers: the request's event loop (hold checks, first-byte timeouts).
    */
-  public CompletableFuture<AttemptLoop.Served<CommittedStream>> relay(Inbound inbound, Deadline deadline,
-      ScheduledExecutorService timers) {
+  public CompletableFuture<AttemptLoop.Served<CommittedStream>> relay(RouteRequest route, Inbound inbound,
+      Deadline deadline, ScheduledExecutorService timers) {
     Map<String, List<String>> baseHeaders = HeaderPolicy.forUpstream(inbound.headers(), forwardAuthorization);
-    return loop.run(deadline, timers, attempt -> {
+    return loop.run(route, deadline, timers, attempt -> {
       Map<String, List<String>> headers = new LinkedHashMap<>(baseHeaders);
       attempt.token().ifPresent(token -> headers.put("authorization", List.of("Bearer " + token)));
       URI uri = URI.create(InferenceProxy.stripSlash(attempt.region().endpoint()) + inbound.pathAndQuery());

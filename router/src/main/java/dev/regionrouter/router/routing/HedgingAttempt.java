@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Hedged requests (opt-in, for requests marked safe to repeat, buffered answers only): the request
@@ -27,7 +27,6 @@ import java.util.function.Supplier;
  */
 public class HedgingAttempt {
 
-  private final RouteContext context;
   private final HealthRegistry health;
   private final LatencyWindow latencies;
   private final RoutingProperties.Hedging settings;
@@ -37,9 +36,8 @@ public class HedgingAttempt {
   /** The delay when nothing is known of the first region's latency. */
   private final Duration unknownLatencyDelay;
 
-  public HedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
+  public HedgingAttempt(HealthRegistry health, LatencyWindow latencies,
       RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, Duration unknownLatencyDelay) {
-    this.context = context;
     this.health = health;
     this.latencies = latencies;
     this.settings = settings;
@@ -50,17 +48,17 @@ public class HedgingAttempt {
   }
 
   /**
-   * Runs the request (call starts its attempt loop, which plans at once), hedging it when asked.
-   * timer: where the hedge's delay runs (the request's event loop).
+   * Runs the request (call starts an attempt loop for the request or leg it is given, which plans
+   * at once), hedging it when asked. timer: where the hedge's delay runs (the request's event loop).
    */
   public <T> CompletableFuture<AttemptLoop.Served<T>> run(RouteRequest request,
-      Supplier<CompletableFuture<AttemptLoop.Served<T>>> call, ScheduledExecutorService timer) {
+      Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call, ScheduledExecutorService timer) {
     if (!settings.enabled() || !request.hints().hedging()) {
-      return context.with(request, call);
+      return call.apply(request);
     }
     budget.requestStarted();
     long start = System.nanoTime();
-    CompletableFuture<AttemptLoop.Served<T>> primary = context.with(request, call);
+    CompletableFuture<AttemptLoop.Served<T>> primary = call.apply(request);
     AttemptPlan plan = request.plan();
     if (plan == null || primary.isDone()) {
       return primary; // failed before planning (no table, no match): its error
@@ -102,7 +100,7 @@ public class HedgingAttempt {
       });
     }
 
-    synchronized void hedge(String target, Supplier<CompletableFuture<AttemptLoop.Served<T>>> call) {
+    synchronized void hedge(String target, Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call) {
       if (result.isDone()) {
         return;
       }
@@ -115,7 +113,7 @@ public class HedgingAttempt {
       RouteRequest leg = request.pinnedTo(target);
       CompletableFuture<AttemptLoop.Served<T>> started;
       try {
-        started = context.with(leg, call);
+        started = call.apply(leg);
       } catch (RuntimeException e) {
         started = CompletableFuture.failedFuture(e);
       }

@@ -37,7 +37,6 @@ public class RoutePlanner {
   private final RoutingProperties routing;
   /** The router's default policy, built once (a request without policy hints plans under it). */
   private final RoutingPolicy defaultPolicy;
-  private final RouteContext context;
   private final TokenMeter tokens;
   private final LatencyWindow latencies;
   private final DecisionLog decisions;
@@ -47,11 +46,10 @@ public class RoutePlanner {
   private final Map<String, RouteHints> callerDefaults = new HashMap<>();
   private final Rankings rankings;
 
-  public RoutePlanner(HealthRegistry health, RoutingProperties routing, RouteContext context, TokenMeter tokens,
+  public RoutePlanner(HealthRegistry health, RoutingProperties routing, TokenMeter tokens,
       LatencyWindow latencies, DecisionLog decisions, RoutingMetrics metrics, Clock clock, Duration retryAfter) {
     this.health = health;
     this.routing = routing;
-    this.context = context;
     this.tokens = tokens;
     this.latencies = latencies;
     this.decisions = decisions;
@@ -106,9 +104,8 @@ public class RoutePlanner {
     return out;
   }
 
-  /** Plans the current request (from the {@link RouteContext}, or the router's defaults). */
-  public AttemptPlan plan(TableSnapshot snapshot, RandomGenerator random) {
-    RouteRequest request = context.current();
+  /** Plans the request (null: with the router's defaults only, as benchmarks and tests plan). */
+  public AttemptPlan plan(TableSnapshot snapshot, RouteRequest request, RandomGenerator random) {
     RouteHints hints = request == null ? RouteHints.NONE : request.hints();
     RoutingPolicy policy = policy(hints);
     RouteFilters filters = hints.filters();
@@ -173,19 +170,6 @@ public class RoutePlanner {
       String policy = request.plan() == null ? defaultPolicy.name() : request.plan().policy();
       metrics.cost(served.name(), policy, tokensUsed * served.costPer1kTokens() / 1000.0);
     }
-  }
-
-  /**
-   * Whether this thread runs the second leg of a hedged request: the request was already counted
-   * (once) in the retry budget by its first leg.
-   */
-  public boolean hedgeLeg() {
-    RouteRequest request = context.current();
-    return request != null && request.pinnedRegion() != null;
-  }
-
-  public RouteContext context() {
-    return context;
   }
 
   public LatencyWindow latencies() {

@@ -17,11 +17,6 @@ import org.springframework.context.annotation.Configuration;
 public class RoutingConfiguration {
 
   @Bean
-  RouteContext routeContext() {
-    return new RouteContext();
-  }
-
-  @Bean
   TokenMeter tokenMeter(Clock clock, TableHolder tables) {
     TokenMeter meter = new TokenMeter(clock::millis);
     tables.addListener(snapshot -> meter.retain(names(snapshot.table().regions())));
@@ -47,15 +42,15 @@ public class RoutingConfiguration {
   }
 
   @Bean
-  RoutePlanner routePlanner(HealthRegistry health, RoutingProperties routing, RouteContext context, TokenMeter tokens,
+  RoutePlanner routePlanner(HealthRegistry health, RoutingProperties routing, TokenMeter tokens,
       LatencyWindow latencies, DecisionLog decisions, RoutingMetrics metrics, Clock clock, ProxyProperties proxy) {
-    return new RoutePlanner(health, routing, context, tokens, latencies, decisions, metrics, clock, proxy.retryAfter());
+    return new RoutePlanner(health, routing, tokens, latencies, decisions, metrics, clock, proxy.retryAfter());
   }
 
   @Bean
-  HedgingAttempt hedgingAttempt(RouteContext context, HealthRegistry health, LatencyWindow latencies,
+  HedgingAttempt hedgingAttempt(HealthRegistry health, LatencyWindow latencies,
       RoutingProperties routing, RoutingMetrics metrics, TokenMeter tokens, ProxyProperties proxy) {
-    return new HedgingAttempt(context, health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
+    return new HedgingAttempt(health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
   }
 
   private static Set<String> names(java.util.List<RegionEntry> regions) {

@@ -10,7 +10,6 @@ import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.metrics.RouterMetrics;
 import dev.regionrouter.router.routing.DecisionLog;
 import dev.regionrouter.router.routing.LatencyWindow;
-import dev.regionrouter.router.routing.RouteContext;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RoutingMetrics;
 import dev.regionrouter.router.routing.TokenMeter;
@@ -127,7 +126,7 @@ final class Fleet {
 
   /** The router's planner over this fleet, with the given default policy and the production defaults otherwise. */
   RoutePlanner planner(String policy) {
-    return new RoutePlanner(health, routing(policy), new RouteContext(), tokens, latencies, new DecisionLog(),
+    return new RoutePlanner(health, routing(policy), tokens, latencies, new DecisionLog(),
         new RoutingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), clock, Duration.ofSeconds(1));
   }
 

@@ -92,7 +92,7 @@ public class SelectionBench {
 
   @Benchmark
   public AttemptPlan planner(Table table, Policy policy) {
-    return policy.planner.plan(table.fleet.snapshot, policy.random);
+    return policy.planner.plan(table.fleet.snapshot, null, policy.random);
   }
 
   /** Which region the next {@code plannerAfterChange} call changes, and the latencies it gives it in turn. */
@@ -136,12 +136,12 @@ public class SelectionBench {
     if (region.version() == version) {
       change.unchanged++;
     }
-    return policy.planner.plan(table.fleet.snapshot, policy.random);
+    return policy.planner.plan(table.fleet.snapshot, null, policy.random);
   }
 
   @Benchmark
   public int plannerWalked(Table table, Policy policy) {
-    return policy.planner.plan(table.fleet.snapshot, policy.random).order().size();
+    return policy.planner.plan(table.fleet.snapshot, null, policy.random).order().size();
   }
 
   @Benchmark

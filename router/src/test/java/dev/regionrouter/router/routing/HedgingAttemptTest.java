@@ -48,10 +48,9 @@ class HedgingAttemptTest {
           Duration.ofSeconds(1), Duration.ofSeconds(300)),
       new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2), routing, clock, metrics);
   private final TableHolder tables = new TableHolder("test", clock, metrics);
-  private final RouteContext context = new RouteContext();
   private final TokenMeter tokens = new TokenMeter(clock::millis);
   private final LatencyWindow latencies = new LatencyWindow(512, 8, 60_000, clock::millis);
-  private final RoutePlanner planner = new RoutePlanner(health, routing, context, tokens, latencies, new DecisionLog(),
+  private final RoutePlanner planner = new RoutePlanner(health, routing, tokens, latencies, new DecisionLog(),
       new RoutingMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(1));
   /** Retries may be as many as the requests, no free ones: what it grants shows how many requests it counted. */
   private final RetryBudget retries = new RetryBudget(1.0, 0);
@@ -60,7 +59,7 @@ class HedgingAttemptTest {
       DataSize.ofMegabytes(1), 0.2, 10, Duration.ofSeconds(1), false, false);
   private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
       new Random(7), planner);
-  private final HedgingAttempt hedging = new HedgingAttempt(context, health, latencies, RoutingProperties.Hedging.DEFAULTS,
+  private final HedgingAttempt hedging = new HedgingAttempt(health, latencies, RoutingProperties.Hedging.DEFAULTS,
       new RoutingMetrics(new SimpleMeterRegistry()), tokens, Duration.ofSeconds(5));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   /** The attempts on the region named "slow" answer when the test completes this. */
@@ -96,7 +95,7 @@ class HedgingAttemptTest {
   }
 
   private AttemptLoop.Served<String> run(RouteRequest request) throws Exception {
-    return hedging.run(request, () -> loop.run(Deadline.in(Duration.ofSeconds(10)), this::attempt), timer)
+    return hedging.run(request, leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, this::attempt), timer)
         .get(5, TimeUnit.SECONDS);
   }
 
@@ -118,7 +117,7 @@ class HedgingAttemptTest {
     CountDownLatch quickCalled = new CountDownLatch(1);
     RouteRequest request = hedgeable();
     CompletableFuture<AttemptLoop.Served<String>> result = hedging.run(request,
-        () -> loop.run(Deadline.in(Duration.ofSeconds(10)), t -> {
+        leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, t -> {
           if (t.region().name().equals("quick")) {
             quickCalled.countDown();
             return quickHangs; // until the leg is cancelled

@@ -46,7 +46,7 @@ class RoutePlannerTest {
   private void start(String policy, RegionEntry... regions) {
     RoutingProperties routing = routing(policy);
     health = new HealthRegistry(HEALTH, PROBE, routing, clock, new RouterMetrics(new SimpleMeterRegistry()));
-    planner = new RoutePlanner(health, routing, new RouteContext(), tokens, latencies, new DecisionLog(),
+    planner = new RoutePlanner(health, routing, tokens, latencies, new DecisionLog(),
         new RoutingMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(1));
     table(regions);
   }
@@ -77,7 +77,7 @@ class RoutePlannerTest {
 
   /** Plans with a fixed seed and checks it is what scoring every region afresh plans; returns the order's names. */
   private List<String> plan() {
-    AttemptPlan plan = planner.plan(snapshot, new Random(5));
+    AttemptPlan plan = planner.plan(snapshot, null, new Random(5));
     AttemptPlan fresh = Selector.plan(planner.candidates(snapshot), planner.policy(RouteHints.NONE),
         RouteFilters.NONE, 0, new Random(5));
     List<String> names = names(plan);
@@ -196,12 +196,12 @@ class RoutePlannerTest {
     probe("b", 10);
     health.get("a").tryAcquire(null);
     for (int seed = 0; seed < 20; seed++) {
-      assertThat(names(planner.plan(snapshot, new Random(seed))).get(0)).isEqualTo("b");
+      assertThat(names(planner.plan(snapshot, null, new Random(seed))).get(0)).isEqualTo("b");
     }
     health.get("a").release();
     health.get("b").tryAcquire(null);
     for (int seed = 0; seed < 20; seed++) {
-      assertThat(names(planner.plan(snapshot, new Random(seed))).get(0)).isEqualTo("a");
+      assertThat(names(planner.plan(snapshot, null, new Random(seed))).get(0)).isEqualTo("a");
     }
   }
 
