@@ -5,6 +5,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,6 +40,19 @@ import org.springframework.validation.annotation.Validated;
  *     region is tried. Pass-through answers are relayed as they arrive and have no such limit
  * @param retryBudgetRatio over the last 10 s, retries may be at most this fraction of requests ...
  * @param retryBudgetMinPerSecond ... plus this many retries per second, so a quiet router can retry
+ * @param sameRegionRetries after a transient fault (500, 502, 504, a reset before the answer's
+ *     head) the same region is tried again this many times in one request, after a jittered
+ *     backoff, before the request moves on (within the deadline and the retry budget)
+ * @param retryBackoff the pause before the first retry on the same region (doubling after that),
+ *     jittered to 50-150 %; also the wait before asking a region that answered 429 without
+ *     Retry-After again
+ * @param maxRetryAfterWait a region that answered 429 with a Retry-After up to this long is asked
+ *     again after it when no other region could serve the request (and the deadline leaves room);
+ *     a longer Retry-After is not waited for
+ * @param regionSpecificErrorCodes provider error codes ({@code error.code} of a 4xx answer) that
+ *     mean another region may serve the request (a model with a longer context, say): the request
+ *     moves on, with no penalty for the region, and the last such answer is relayed when no region
+ *     serves. {@code content_policy_violation} is refused: a policy verdict is not shopped around
  * @param retryAfter Retry-After sent with a 503 when no region could serve
  * @param forwardAuthorization forward the caller's Authorization header to regions that have no
  *     credentials of their own
@@ -60,6 +74,24 @@ public record ProxyProperties(
     @NotNull @DefaultValue("10MB") DataSize maxResponseSize,
     @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.2") double retryBudgetRatio,
     @Min(0) @DefaultValue("10") int retryBudgetMinPerSecond,
+    @Min(0) @DefaultValue("1") int sameRegionRetries,
+    @NotNull @DefaultValue("100ms") Duration retryBackoff,
+    @NotNull @DefaultValue("5s") Duration maxRetryAfterWait,
+    @NotNull @DefaultValue("context_length_exceeded") List<String> regionSpecificErrorCodes,
     @NotNull @DefaultValue("1s") Duration retryAfter,
     @DefaultValue("false") boolean forwardAuthorization,
-    @DefaultValue("true") boolean http2) {}
+    @DefaultValue("true") boolean http2) {
+
+  /** The codes a policy decides: the same on every region, so never a reason to try another one. */
+  static final java.util.Set<String> POLICY_CODES = java.util.Set.of("content_policy_violation", "content_filter");
+
+  public ProxyProperties {
+    for (String code : regionSpecificErrorCodes) {
+      if (POLICY_CODES.contains(code)) {
+        throw new IllegalArgumentException("router.proxy.region-specific-error-codes must not contain " + code
+            + ": a content policy verdict is the same on every region, so it is never a reason to try another one");
+      }
+    }
+    regionSpecificErrorCodes = List.copyOf(regionSpecificErrorCodes);
+  }
+}

@@ -13,6 +13,7 @@ import dev.regionrouter.router.proxy.InferenceProxy;
 import dev.regionrouter.router.proxy.MountedCredentials;
 import dev.regionrouter.router.proxy.NettyUpstreamClient;
 import dev.regionrouter.router.proxy.PassThroughProxy;
+import dev.regionrouter.router.proxy.ProviderError;
 import dev.regionrouter.router.proxy.RetryBudget;
 import dev.regionrouter.router.proxy.SecretCredentials;
 import dev.regionrouter.router.proxy.UpstreamClient;
@@ -149,13 +150,14 @@ public class RouterConfiguration {
 
   @Bean
   InferenceProxy inferenceProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
-    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization(), proxy.maxResponseSize().toBytes());
+    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization(), proxy.maxResponseSize().toBytes(),
+        new ProviderError(proxy.regionSpecificErrorCodes()));
   }
 
   @Bean
   PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
     return new PassThroughProxy(loop, client, proxy.firstByteTimeout(), proxy.streamIdleTimeout(),
-        proxy.forwardAuthorization());
+        proxy.forwardAuthorization(), new ProviderError(proxy.regionSpecificErrorCodes()));
   }
 
   @Bean

@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param activeHealthy the background probes' verdict (true until probes say otherwise)
  * @param ejectedUntil end of the current passive ejection, or null when not ejected
  * @param coolingUntil end of the 429 cool-down, or null when not cooling
- * @param latencySeconds smoothed latency used for scoring (probes, and per-try timeouts of real
- *     traffic), NaN until measured
+ * @param latencySeconds smoothed latency used for scoring (probes, and the heads of streamed
+ *     answers), NaN until measured
  * @param trafficLatencySeconds smoothed latency of real requests (time to first byte for streams),
  *     NaN until measured
  * @param failureCount consecutive failed attempts that have not expired

@@ -230,8 +230,11 @@ public final class RegionHealth {
   }
 
   /**
-   * An attempt timed out: a failure, and its timeout is a latency sample (the region is slow). An
-   * attempt that started before probes confirmed the region's recovery hung on the outage that is
+   * An attempt timed out: a failure, not a latency sample (a timeout says the region did not
+   * answer, not how fast it answers: fed to the average, one 15 s timeout outweighs every real
+   * sample and keeps the region's traffic away long after it answers again; the failure count and
+   * ejection deal with a region that keeps timing out). An attempt that started before probes
+   * confirmed the region's recovery hung on the outage that is
    * over: it is {@link FailureEffect#STALE} and changes nothing. Otherwise the requests pinned on a
    * hung region would time out after it recovered and eject it again, keeping its traffic away
    * for another ejection period.
@@ -245,7 +248,6 @@ public final class RegionHealth {
       // a request sent after this one was answered: the region works again (a hang is over)
       return FailureEffect.STALE;
     }
-    smoothLatency(timeout); // recordFailure below marks the change
     return recordFailure();
   }
 

@@ -98,21 +98,30 @@ public class AttemptLoop {
    * (or the caller left) and false when the region broke it; the region keeps its in-flight slot
    * until then, and a broken tail counts as its failure. null when the answer was whole.
    */
-  public record Done<T>(T value, Duration latency, String outcome, boolean regionFailed,
-      CompletableFuture<Boolean> tail) implements Result<T> {
-    public Done(T value, Duration latency, String outcome, boolean regionFailed) {
-      this(value, latency, outcome, regionFailed, null);
+  public record Done<T>(T value, Duration latency, Outcome outcome, CompletableFuture<Boolean> tail)
+      implements Result<T> {
+    public Done(T value, Duration latency, Outcome outcome) {
+      this(value, latency, outcome, null);
     }
   }
 
-  /** Nothing reached the caller; try the next region. throttled: a 429, with its Retry-After or null. */
-  public record Failed<T>(String outcome, boolean throttled, Duration retryAfter) implements Result<T> {
-    public static <T> Failed<T> region(String outcome) {
-      return new Failed<>(outcome, false, null);
+  /**
+   * Nothing reached the caller; the request moves on (or tries the region again, see
+   * {@link Outcome#transientFault()}). retryAfter: a 429's Retry-After, or null. declined: for
+   * {@link Outcome#DECLINED}, the region's answer, relayed when no other region serves.
+   */
+  public record Failed<T>(Outcome outcome, Duration retryAfter, Done<T> declined) implements Result<T> {
+    public static <T> Failed<T> of(Outcome outcome) {
+      return new Failed<>(outcome, null, null);
     }
 
     public static <T> Failed<T> throttled(Duration retryAfter) {
-      return new Failed<>("throttled", true, retryAfter);
+      return new Failed<>(Outcome.THROTTLED, retryAfter, null);
+    }
+
+    /** A region declined what another region may serve (such as a context too long for its model). */
+    public static <T> Failed<T> declined(Done<T> answer) {
+      return new Failed<>(Outcome.DECLINED, null, answer);
     }
   }
 
@@ -122,9 +131,10 @@ public class AttemptLoop {
   /**
    * Plans the request (or hedge leg) now and runs its attempts. The future completes with the
    * served answer, or fails with a {@link RouterException} (503, 504). Cancelling it aborts the
-   * attempt in flight and stops. timers: where the request's hold checks run (its event loop;
-   * null: none); with them, a request that a region holds past its hold limit while the region
-   * answers nothing at all is moved on at once (a hung region) instead of at the per-try timeout.
+   * attempt in flight and stops. timers: where the request's hold checks, first-byte limits and
+   * retry backoffs run (its event loop; null: no hold checks, retries without a pause); with them,
+   * a request that a region holds past its hold limit while the region answers nothing at all is
+   * moved on at once (a hung region) instead of at the per-try timeout.
    */
   public <T> CompletableFuture<Served<T>> run(RouteRequest route, Deadline deadline, ScheduledExecutorService timers,
       Attempt<T> attempt) {
@@ -148,7 +158,11 @@ public class AttemptLoop {
     return run.served;
   }
 
-  /** One request's walk down its plan; next() starts the next attempt, its completion calls next() again. */
+  /**
+   * One request's walk down its plan: next() starts an attempt on the next region, and an
+   * attempt's completion decides what comes after it (done, the same region again after a pause,
+   * or the next region).
+   */
   private final class Run<T> {
     final AttemptPlan plan;
     final Deadline deadline;
@@ -156,7 +170,7 @@ public class AttemptLoop {
     final ScheduledExecutorService timers;
     final CompletableFuture<Served<T>> served = new CompletableFuture<>();
     final List<String> failures = new ArrayList<>();
-    /** Walked lazily: a plan builds its order only as far as it is read (1,000 regions: 1.6 µs vs 20). */
+    /** Walked lazily: a plan builds its order only as far as it is read. */
     java.util.Iterator<AttemptPlan.Scored> order;
     /** The best region skipped as stalled: tried when no other region could take the request. */
     AttemptPlan.Scored deferred;
@@ -168,8 +182,16 @@ public class AttemptLoop {
     final List<String> tried = new ArrayList<>();
     boolean stopped;
     int attempts;
+    /** Tries of the current region after a transient fault. */
+    int sameRegionRetries;
+    /** The throttled region whose Retry-After (or backoff) is shortest: tried again when no other region serves. */
+    Throttled throttled;
+    boolean throttledRetried;
     Duration throttledFor;
     boolean onlyThrottled = true;
+    /** A region's answer that declined the request (DECLINED): relayed when no other region serves. */
+    Done<T> declined;
+    RegionEntry declinedBy;
     String previous;
     String stopReason;
     boolean lastReachedRegion = true;
@@ -192,24 +214,14 @@ public class AttemptLoop {
       });
     }
 
+    /** Starts an attempt on the next region that can take the request, or ends the request. */
     void next() {
       while (!served.isDone()) {
-        if (!order.hasNext() && !stopped && deferred == null && lastResorts != null && attempts > 0) {
-          order = unavailableRegions();
-          lastResorts = null;
-          lastResort = true;
+        AttemptPlan.Scored scored = nextInOrder();
+        if (scored == null) {
+          break;
         }
-        if (!order.hasNext()) {
-          if (deferred == null || stopped) {
-            break;
-          }
-          // every other region is gone, full or failed: the stalled one is better than a 503
-          order = List.of(deferred).iterator();
-          deferred = null;
-          lastResort = true;
-        }
-        AttemptPlan.Scored scored = order.next();
-        if (attempts >= proxy.maxAttempts() || deadline.passed()) {
+        if (tried.size() >= proxy.maxAttempts() || deadline.passed()) {
           stopped = true;
           break;
         }
@@ -221,16 +233,9 @@ public class AttemptLoop {
         if (regionHealth == null) {
           continue; // left the table since the plan was made
         }
-        Optional<String> token = Optional.empty();
-        if (region.credentialsSecretRef() != null) {
-          token = credentials.token(region.credentialsSecretRef());
-          if (token.isEmpty()) {
-            metrics.attempt(region.name(), "no_credentials");
-            failures.add(region.name() + ": credentials not available");
-            log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
-                region.credentialsSecretRef().name());
-            continue;
-          }
+        Optional<String> token = token(region);
+        if (token == null) {
+          continue;
         }
         boolean trial = false;
         if (!lastResort && regionHealth.stalled()) {
@@ -247,89 +252,218 @@ public class AttemptLoop {
           }
           trial = true; // this one finds out whether the region answers again
         }
-        Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
-        if (!regionHealth.tryAcquire(maxInFlight)) {
-          metrics.attempt(region.name(), "over_capacity");
+        if (!acquire(region, regionHealth)) {
+          if (stopped) {
+            break;
+          }
           continue; // spill over to the next region
         }
-        // a retry after a connection that was never made (refused, connect timeout) is free: the
-        // region never saw the request, so it adds no load (gRPC's transparent retries); this is
-        // what lets a burst in flight when a region dies fail over whole
-        if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
-          regionHealth.release();
-          stopReason = "retry budget exhausted";
-          stopped = true;
-          break;
-        }
-        attempts++;
         tried.add(region.name());
+        sameRegionRetries = 0;
         if (previous != null) {
           metrics.failover(previous);
         }
         previous = region.name();
-        Duration remaining = deadline.remaining();
-        boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
-        Duration timeout = clamped ? remaining : proxy.tryTimeout();
-        if (trial && regionHealth.trialTimeout().compareTo(timeout) < 0) {
-          timeout = regionHealth.trialTimeout();
-          clamped = false;
-        }
-        boolean isTrial = trial;
-        boolean deadlineBound = clamped;
-        Duration tryTimeout = timeout;
-        long start = System.nanoTime();
-        CompletableFuture<Result<T>> call;
-        try {
-          call = attempt.call(new Try(region, attempts, tryTimeout, token,
-              () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
-        } catch (RuntimeException e) {
-          call = CompletableFuture.failedFuture(e);
-        }
-        inFlight = call;
-        if (served.isCancelled()) {
-          call.cancel(false);
-        }
-        HoldCheck hold = holdCheck(call, regionHealth, tryTimeout, start);
-        call.whenComplete((result, error) -> {
-          if (!(result instanceof Done<T> done && done.tail() != null)) {
-            regionHealth.release(); // a committed stream keeps its slot until its tail ends
-          }
-          if (hold != null) {
-            hold.cancel();
-          }
-          if (hold != null && hold.heldOut) {
-            // moved on from a region that answers nothing: not counted, so a hung region stays stalled (one
-            // trial a second) rather than ejected, and is back within a second of answering again
-            result = Failed.region("stalled");
-            error = null;
-          }
-          if (served.isDone()) {
-            return; // cancelled meanwhile
-          }
-          if (error != null) {
-            Throwable cause = unwrap(error);
-            if (!(cause instanceof IOException)) {
-              served.completeExceptionally(cause); // a bug, or the caller's own failure: not the region's
-              return;
-            }
-            String outcome = classify(cause, deadlineBound);
-            // a trial that met the hang again: expected while stalled, the held requests decide about ejection
-            result = Failed.region(isTrial && outcome.equals("timeout") ? "trial_timeout" : outcome);
-          }
-          if (settle(region, regionHealth, result, tryTimeout, start)) {
-            next();
-          }
-        });
+        start(region, regionHealth, token, trial);
         return;
       }
-      if (!served.isDone()) {
-        served.completeExceptionally(giveUp());
+      if (served.isDone()) {
+        return;
+      }
+      if (throttled != null && !throttledRetried && waitOutThrottle()) {
+        return;
+      }
+      if (declined != null) {
+        settleServed(declinedBy, declined); // every region that could serve declined: the caller gets why
+        return;
+      }
+      served.completeExceptionally(giveUp());
+    }
+
+    /** The next region of the plan, then the unavailable ones, then the stalled one; null when none is left. */
+    private AttemptPlan.Scored nextInOrder() {
+      if (!order.hasNext() && !stopped && deferred == null && lastResorts != null && attempts > 0) {
+        order = unavailableRegions();
+        lastResorts = null;
+        lastResort = true;
+      }
+      if (!order.hasNext()) {
+        if (deferred == null || stopped) {
+          return null;
+        }
+        // every other region is gone, full or failed: the stalled one is better than a 503
+        order = List.of(deferred).iterator();
+        deferred = null;
+        lastResort = true;
+      }
+      return order.next();
+    }
+
+    /** The region's token (empty when it needs none); null when it needs one that is not available. */
+    private Optional<String> token(RegionEntry region) {
+      if (region.credentialsSecretRef() == null) {
+        return Optional.empty();
+      }
+      Optional<String> token = credentials.token(region.credentialsSecretRef());
+      if (token.isEmpty()) {
+        metrics.attempt(region.name(), "no_credentials");
+        failures.add(region.name() + ": credentials not available");
+        log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
+            region.credentialsSecretRef().name());
+        return null;
+      }
+      return token;
+    }
+
+    /**
+     * Takes an in-flight slot on the region and, for any attempt after the first that reaches a
+     * region, a retry from the budget; false when either is refused (stopped: the budget).
+     */
+    private boolean acquire(RegionEntry region, RegionHealth regionHealth) {
+      Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
+      if (!regionHealth.tryAcquire(maxInFlight)) {
+        metrics.attempt(region.name(), "over_capacity");
+        return false;
+      }
+      // a retry after a connection that was never made (refused, connect timeout) is free: the
+      // region never saw the request, so it adds no load (gRPC's transparent retries); this is
+      // what lets a burst in flight when a region dies fail over whole
+      if (attempts > 0 && lastReachedRegion && !budget.tryStartRetry()) {
+        regionHealth.release();
+        stopReason = "retry budget exhausted";
+        stopped = true;
+        return false;
+      }
+      return true;
+    }
+
+    /** One attempt on the region; its completion settles it and decides what comes next. */
+    private void start(RegionEntry region, RegionHealth regionHealth, Optional<String> token, boolean trial) {
+      attempts++;
+      Duration remaining = deadline.remaining();
+      boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
+      Duration timeout = clamped ? remaining : proxy.tryTimeout();
+      if (trial && regionHealth.trialTimeout().compareTo(timeout) < 0) {
+        timeout = regionHealth.trialTimeout();
+        clamped = false;
+      }
+      boolean deadlineBound = clamped;
+      Duration tryTimeout = timeout;
+      long start = System.nanoTime();
+      CompletableFuture<Result<T>> call;
+      try {
+        call = attempt.call(new Try(region, attempts, tryTimeout, token,
+            () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
+      }
+      inFlight = call;
+      if (served.isCancelled()) {
+        call.cancel(false);
+      }
+      HoldCheck hold = holdCheck(call, regionHealth, tryTimeout, start);
+      call.whenComplete((result, error) -> {
+        if (!(result instanceof Done<T> done && done.tail() != null)) {
+          regionHealth.release(); // a committed stream keeps its slot until its tail ends
+        }
+        if (hold != null) {
+          hold.cancel();
+        }
+        if (hold != null && hold.heldOut) {
+          // moved on from a region that answers nothing: not counted, so a hung region stays stalled (one
+          // trial a second) rather than ejected, and is back within a second of answering again
+          result = Failed.of(Outcome.STALLED);
+          error = null;
+        }
+        if (served.isDone()) {
+          return; // cancelled meanwhile
+        }
+        if (error != null) {
+          Throwable cause = unwrap(error);
+          if (!(cause instanceof IOException)) {
+            served.completeExceptionally(cause); // a bug, or the caller's own failure: not the region's
+            return;
+          }
+          Outcome outcome = classify(cause, deadlineBound);
+          // a trial that met the hang again: expected while stalled, the held requests decide about ejection
+          result = Failed.of(trial && outcome == Outcome.TIMEOUT ? Outcome.TRIAL_TIMEOUT : outcome);
+        }
+        settle(region, regionHealth, result, start, tryTimeout);
+        if (result instanceof Done<T> done) {
+          settleServed(region, done);
+        } else if (!retrySameRegion(region, regionHealth, token, (Failed<T>) result)) {
+          next();
+        }
+      });
+    }
+
+    /**
+     * After a transient fault (500, 502, 504, a reset before the head), the same region once more
+     * (router.proxy.same-region-retries) after a jittered backoff, when the deadline leaves room and
+     * the retry budget allows; true when the retry is under way.
+     */
+    private boolean retrySameRegion(RegionEntry region, RegionHealth regionHealth, Optional<String> token,
+        Failed<T> failed) {
+      if (!failed.outcome().transientFault() || sameRegionRetries >= proxy.sameRegionRetries()) {
+        return false;
+      }
+      Duration pause = backoff(sameRegionRetries);
+      if (deadline.remaining().compareTo(pause.multipliedBy(2)) <= 0 || regionHealth.view().ejectedUntil() != null) {
+        return false;
+      }
+      if (!acquire(region, regionHealth)) {
+        return false;
+      }
+      sameRegionRetries++;
+      later(pause, () -> start(region, regionHealth, token, false));
+      return true;
+    }
+
+    /**
+     * No other region served: the throttled region with the shortest wait gets the request again
+     * once its Retry-After (or, without one, a jittered backoff) has passed, when that is within
+     * router.proxy.max-retry-after-wait and the deadline; true when that retry is under way.
+     */
+    private boolean waitOutThrottle() {
+      throttledRetried = true;
+      Throttled candidate = throttled;
+      if (candidate.pause().compareTo(proxy.maxRetryAfterWait()) > 0
+          || deadline.remaining().compareTo(candidate.pause().plus(Duration.ofMillis(100))) <= 0) {
+        return false;
+      }
+      RegionHealth regionHealth = health.get(candidate.region().name());
+      if (regionHealth == null) {
+        return false;
+      }
+      Optional<String> token = token(candidate.region());
+      if (token == null || !acquire(candidate.region(), regionHealth)) {
+        return false;
+      }
+      later(candidate.pause(), () -> start(candidate.region(), regionHealth, token, false));
+      return true;
+    }
+
+    /** Runs the task after the pause on the request's timers (at once without them), unless the request is done. */
+    private void later(Duration pause, Runnable task) {
+      Runnable guarded = () -> {
+        if (served.isDone()) {
+          return;
+        }
+        task.run();
+      };
+      if (timers == null || pause.isZero()) {
+        guarded.run();
+      } else {
+        timers.schedule(guarded, pause.toNanos(), TimeUnit.NANOSECONDS);
       }
     }
 
     /**
-     * The attempt's check at the region's hold limit; null when there is no limit (usual answer
-     * time unknown) or no timers.
+     * If the attempt is still waiting and the region has answered nothing at all for the hold
+     * limit, counted from the attempt's start or from the region's last answer, whichever is later,
+     * the region hangs: the attempt is cancelled and the request moves on. An answer in between
+     * re-arms the check for the limit after that answer, so the requests a region had taken before
+     * it began to hang still finish while the later ones move on.
      */
     private HoldCheck holdCheck(CompletableFuture<Result<T>> call, RegionHealth regionHealth, Duration tryTimeout,
         long start) {
@@ -342,14 +476,7 @@ public class AttemptLoop {
       return check;
     }
 
-    /**
-     * If the attempt is still waiting and the region has answered nothing at all for the hold
-     * limit, counted from the attempt's start or from the region's last answer, whichever is later,
-     * the region hangs: the attempt is cancelled and the request moves on. An answer in between
-     * re-arms the check for the limit after that answer: the requests a region had taken before it
-     * began to hang still finish, and a one-shot check that saw them gave up on the later requests,
-     * which then waited for the whole per-try timeout (a soak: 15 s at ~3 % of the throughput).
-     */
+    /** The hold limit's check of one attempt (see {@link #holdCheck}). */
     private final class HoldCheck implements Runnable {
       final CompletableFuture<Result<T>> call;
       final RegionHealth regionHealth;
@@ -409,18 +536,19 @@ public class AttemptLoop {
           : Selector.plan(rest, routing.policy(), lastResorts, 0, random).order().iterator();
     }
 
-    /** Records one attempt's result; true when the next region should be tried. */
-    boolean settle(RegionEntry region, RegionHealth regionHealth, Result<T> result, Duration timeout, long start) {
-      metrics.attempt(region.name(), switch (result) {
+    /** Records one attempt's result in the region's health and the metrics. */
+    void settle(RegionEntry region, RegionHealth regionHealth, Result<T> result, long start, Duration timeout) {
+      Outcome outcome = switch (result) {
         case Done<T> done -> done.outcome();
         case Failed<T> failed -> failed.outcome();
-      });
-      if (answered(result)) {
+      };
+      metrics.attempt(region.name(), outcome.tag());
+      if (outcome.regionAnswered()) {
         regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start));
       }
       if (result instanceof Done<T> done) {
         metrics.upstreamLatency(region.name(), done.latency());
-        if (done.regionFailed()) {
+        if (outcome.countsAsFailure()) {
           recordFailure(region, regionHealth, null);
         } else {
           regionHealth.recordSuccess(done.latency());
@@ -429,34 +557,42 @@ public class AttemptLoop {
           done.tail().whenComplete((whole, error) -> {
             regionHealth.release();
             if (error != null || !whole) {
-              metrics.attempt(region.name(), "stream_broken");
+              metrics.attempt(region.name(), Outcome.STREAM_BROKEN.tag());
               recordFailure(region, regionHealth, null);
             }
           });
         }
-        metrics.request(region.name(), done.outcome());
-        served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
-        return false;
+        return;
       }
       Failed<T> failed = (Failed<T>) result;
-      failures.add(region.name() + ": " + failed.outcome());
-      lastReachedRegion = !failed.outcome().equals("refused") && !failed.outcome().equals("connect_timeout");
-      if (failed.throttled()) {
+      failures.add(region.name() + ": " + outcome.tag());
+      lastReachedRegion = !outcome.unreached();
+      if (outcome == Outcome.THROTTLED) {
         regionHealth.recordThrottled(failed.retryAfter());
         Duration cool = failed.retryAfter() == null ? proxy.retryAfter() : failed.retryAfter();
         throttledFor = throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
+        Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(0);
+        if (throttled == null || wait.compareTo(throttled.pause()) < 0) {
+          throttled = new Throttled(region, wait);
+        }
       } else {
         onlyThrottled = false;
-        if (failed.outcome().equals("timeout")) {
-          recordFailure(region, regionHealth, timeout);
-        } else if (!failed.outcome().equals("deadline") && !failed.outcome().equals("trial_timeout")
-            && !failed.outcome().equals("stalled")) {
-          recordFailure(region, regionHealth, null);
+        if (outcome == Outcome.DECLINED) {
+          declined = failed.declined();
+          declinedBy = region;
+        }
+        if (outcome.countsAsFailure()) {
+          recordFailure(region, regionHealth, outcome == Outcome.TIMEOUT ? timeout : null);
         }
       }
       log.debug("attempt {} on {} failed after {} ms: {}", attempts, region.name(),
-          (System.nanoTime() - start) / 1_000_000, failed.outcome());
-      return true;
+          (System.nanoTime() - start) / 1_000_000, outcome);
+    }
+
+    /** The request is served by this region's answer. */
+    void settleServed(RegionEntry region, Done<T> done) {
+      metrics.request(region.name(), done.outcome().tag());
+      served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
     }
 
     RouterException giveUp() {
@@ -481,27 +617,26 @@ public class AttemptLoop {
     }
   }
 
-  /** Whether the region answered (any HTTP answer, even a bad one): it is not hung. */
-  private static boolean answered(Result<?> result) {
-    if (result instanceof Done<?>) {
-      return true;
-    }
-    String outcome = ((Failed<?>) result).outcome();
-    return outcome.startsWith("http_") || outcome.equals("throttled") || outcome.equals("malformed")
-        || outcome.equals("response_too_large");
+  /** A region that answered 429, and how long the request would wait before asking it again. */
+  private record Throttled(RegionEntry region, Duration pause) {}
+
+  /** The pause before the n-th (from 0) retry on one region: retry-backoff x 2^n, jittered to 50-150 %. */
+  private Duration backoff(int n) {
+    long base = proxy.retryBackoff().toNanos() << Math.min(n, 10);
+    return Duration.ofNanos(base / 2 + (long) (random.nextDouble() * base));
   }
 
-  private static String classify(Throwable cause, boolean clamped) {
+  private static Outcome classify(Throwable cause, boolean clamped) {
     if (cause instanceof HttpConnectTimeoutException) {
-      return "connect_timeout";
+      return Outcome.CONNECT_TIMEOUT;
     }
     if (cause instanceof HttpTimeoutException) {
-      return clamped ? "deadline" : "timeout";
+      return clamped ? Outcome.DEADLINE : Outcome.TIMEOUT;
     }
     if (cause instanceof ConnectException) {
-      return "refused";
+      return Outcome.REFUSED;
     }
-    return "reset";
+    return Outcome.RESET;
   }
 
   /** The cause inside a CompletionException. */
@@ -514,6 +649,7 @@ public class AttemptLoop {
     return cause;
   }
 
+  /** timeout: the per-try timeout when the attempt timed out (a timeout may be stale, see RegionHealth.recordTimeout). */
   private void recordFailure(RegionEntry region, RegionHealth regionHealth, Duration timeout) {
     RegionHealth.FailureEffect effect = timeout == null ? regionHealth.recordFailure() : regionHealth.recordTimeout(timeout);
     if (effect == RegionHealth.FailureEffect.EJECTED) {

@@ -31,6 +31,8 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   private final int status;
   private final Map<String, List<String>> headers;
   private final boolean eventStream;
+  /** Held until the body ends (up to MAX_HELD_BYTES), so it can be read before the commit point. */
+  private final boolean holdWhole;
   private final Runnable onBytes;
   /** Completes when the commit point is reached: the first bytes (or the whole, possibly empty, body) are in hand. */
   private final CompletableFuture<CommittedStream> committed = new CompletableFuture<>();
@@ -42,7 +44,9 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   private volatile UpstreamClient.Streaming upstream;
 
   /** onBytes: runs for every chunk the region sends (the region is answering, not hung). */
-  CommittedStream(int status, Map<String, List<String>> headers, boolean eventStream, Runnable onBytes) {
+  CommittedStream(int status, Map<String, List<String>> headers, boolean eventStream, boolean holdWhole,
+      Runnable onBytes) {
+    this.holdWhole = holdWhole;
     this.status = status;
     this.headers = headers;
     this.eventStream = eventStream;
@@ -119,8 +123,8 @@ public final class CommittedStream implements UpstreamClient.BodySink {
       held = Unpooled.compositeBuffer(Integer.MAX_VALUE);
     }
     held.addComponent(true, chunk);
-    if (eventStream && !holdsWholeEvent() && held.readableBytes() < MAX_HELD_BYTES) {
-      return CompletableFuture.completedFuture(null); // read on: the first event is not whole yet
+    if ((holdWhole || eventStream && !holdsWholeEvent()) && held.readableBytes() < MAX_HELD_BYTES) {
+      return CompletableFuture.completedFuture(null); // read on: the first event (or the body) is not whole yet
     }
     ByteBuf first = held;
     held = null;
@@ -145,6 +149,21 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   /** The rest of the stream: true when it ended whole (or the caller left), false when the region broke it. */
   CompletableFuture<Boolean> tail() {
     return relayed;
+  }
+
+  /**
+   * The body held at the commit point, when the whole of it came before (see {@link #ended}); it
+   * moves from the connection's buffers to the heap, so an answer that is never attached (declined,
+   * and another region served) holds nothing that needs releasing.
+   */
+  byte[] wholeBody() {
+    if (held == null) {
+      return new byte[0];
+    }
+    byte[] bytes = ByteBufUtil.getBytes(held);
+    held.release();
+    held = Unpooled.compositeBuffer().addComponent(true, Unpooled.wrappedBuffer(bytes));
+    return bytes;
   }
 
   /** Whether the region's whole body came before the commit point (then the stream ends as soon as it is attached). */

@@ -26,12 +26,14 @@ public class InferenceProxy {
   private final ObjectMapper json;
   private final boolean forwardAuthorization;
   private final long maxResponseBytes;
+  private final ProviderError providerError;
   /** Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in profiles). */
   private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails the attempt. */
   public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization,
-      long maxResponseBytes) {
+      long maxResponseBytes, ProviderError providerError) {
+    this.providerError = providerError;
     this.loop = loop;
     this.client = client;
     this.json = json;
@@ -74,7 +76,7 @@ public class InferenceProxy {
           Throwable cause = AttemptLoop.unwrap(error);
           if (cause instanceof UpstreamClient.ResponseTooLargeException) {
             // an answer this big is not an inference result the router may buffer: the region failed
-            result.complete(AttemptLoop.Failed.region("response_too_large"));
+            result.complete(AttemptLoop.Failed.of(Outcome.RESPONSE_TOO_LARGE));
           } else {
             result.completeExceptionally(cause);
           }
@@ -95,17 +97,20 @@ public class InferenceProxy {
     if (status == 429) {
       return AttemptLoop.Failed.throttled(RegionStatus.retryAfter(response.header("retry-after")));
     }
-    if (RegionStatus.retryable5xx(status)) {
-      return AttemptLoop.Failed.region("http_" + status);
+    Outcome retryable = Outcome.ofRetryableStatus(status);
+    if (retryable != null) {
+      return AttemptLoop.Failed.of(retryable);
     }
     if (status >= 200 && status < 300) {
       RegionAnswer answer = RegionAnswer.parse(response.body(), json);
       return answer == null
-          ? AttemptLoop.Failed.region("malformed")
-          : new AttemptLoop.Done<>(answer, latency, "success", false);
+          ? AttemptLoop.Failed.of(Outcome.MALFORMED)
+          : new AttemptLoop.Done<>(answer, latency, Outcome.SUCCESS);
     }
-    return new AttemptLoop.Done<>(new Answer.Rejected(status, response.body(), response.header("content-type")),
-        latency, status >= 500 ? "http_5xx_other" : "client_error", status >= 500);
+    AttemptLoop.Done<Answer> relayed = new AttemptLoop.Done<>(
+        new Answer.Rejected(status, response.body(), response.header("content-type")), latency,
+        Outcome.ofRelayedStatus(status));
+    return providerError.regionSpecific(status, response.body()) ? AttemptLoop.Failed.declined(relayed) : relayed;
   }
 
   static String stripSlash(String endpoint) {

@@ -32,9 +32,11 @@ public class PassThroughProxy {
   private final Duration firstByteTimeout;
   private final Duration idleTimeout;
   private final boolean forwardAuthorization;
+  private final ProviderError providerError;
 
   public PassThroughProxy(AttemptLoop loop, UpstreamClient client, Duration firstByteTimeout, Duration idleTimeout,
-      boolean forwardAuthorization) {
+      boolean forwardAuthorization, ProviderError providerError) {
+    this.providerError = providerError;
     this.loop = loop;
     this.client = client;
     this.firstByteTimeout = firstByteTimeout;
@@ -72,7 +74,7 @@ public class PassThroughProxy {
       Duration remaining = deadline.remaining();
       boolean deadlineBound = remaining.compareTo(firstByteTimeout) < 0;
       ScheduledFuture<?> firstByteCheck = timers.schedule(() -> {
-        if (result.complete(AttemptLoop.Failed.region(deadlineBound ? "deadline" : "first_byte_timeout"))) {
+        if (result.complete(AttemptLoop.Failed.of(deadlineBound ? Outcome.DEADLINE : Outcome.FIRST_BYTE_TIMEOUT))) {
           opened.cancel(false);
           opened.thenAccept(UpstreamClient.Streaming::close);
         }
@@ -98,24 +100,28 @@ public class PassThroughProxy {
           result.complete(AttemptLoop.Failed.throttled(RegionStatus.retryAfter(upstream.header("retry-after"))));
           return;
         }
-        if (RegionStatus.retryable5xx(status)) {
+        Outcome retryable = Outcome.ofRetryableStatus(status);
+        if (retryable != null) {
           upstream.close();
-          result.complete(AttemptLoop.Failed.region("http_" + status));
+          result.complete(AttemptLoop.Failed.of(retryable));
           return;
         }
+        // a 4xx is read whole before it commits: its error code may say another region can serve
+        boolean clientError = status >= 400 && status < 500;
         CommittedStream stream = new CommittedStream(status, HeaderPolicy.forClient(upstream.headers()), eventStream,
-            attempt.answered());
+            clientError, attempt.answered());
         stream.start(upstream, idleTimeout).whenComplete((committed, broken) -> {
           if (broken != null) {
             upstream.close();
             result.completeExceptionally(AttemptLoop.unwrap(broken));
             return;
           }
-          String outcome = status < 400 ? "success" : status < 500 ? "client_error" : "http_5xx_other";
           AttemptLoop.Done<CommittedStream> done = new AttemptLoop.Done<>(stream,
-              Duration.ofNanos(System.nanoTime() - start), outcome, status >= 500,
+              Duration.ofNanos(System.nanoTime() - start), Outcome.ofRelayedStatus(status),
               stream.tail().whenComplete((whole, e) -> upstream.close()));
-          if (!result.complete(done)) {
+          if (clientError && stream.ended() && providerError.regionSpecific(status, stream.wholeBody())) {
+            result.complete(AttemptLoop.Failed.declined(done));
+          } else if (!result.complete(done)) {
             stream.abandon(); // given up on just before its first bytes came
           }
         });

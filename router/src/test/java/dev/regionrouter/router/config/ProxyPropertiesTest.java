@@ -37,4 +37,26 @@ class ProxyPropertiesTest {
       assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("upstreamIdleTimeout");
     });
   }
+
+  @Test
+  void theRetryConductDefaultsToOneSameRegionRetryAndContextLengthAsRegionSpecific() {
+    context.run(started -> {
+      ProxyProperties proxy = started.getBean(ProxyProperties.class);
+      assertThat(proxy.sameRegionRetries()).isEqualTo(1);
+      assertThat(proxy.retryBackoff()).isEqualTo(Duration.ofMillis(100));
+      assertThat(proxy.maxRetryAfterWait()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(proxy.firstByteTimeout()).isEqualTo(Duration.ofSeconds(15));
+      assertThat(proxy.regionSpecificErrorCodes()).containsExactly("context_length_exceeded");
+    });
+  }
+
+  @Test
+  void aContentPolicyCodeAsRegionSpecificStopsTheStartSayingWhy() {
+    context.withPropertyValues("router.proxy.region-specific-error-codes=context_length_exceeded,content_policy_violation")
+        .run(started -> {
+          assertThat(started).hasFailed();
+          assertThat(started.getStartupFailure()).rootCause()
+              .hasMessageContaining("content_policy_violation").hasMessageContaining("same on every region");
+        });
+  }
 }

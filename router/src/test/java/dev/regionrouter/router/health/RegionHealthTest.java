@@ -251,6 +251,15 @@ class RegionHealthTest {
   }
 
   @Test
+  void aTimeoutIsAFailureButNotALatencySample() {
+    health.recordProbe(true, ms(50));
+    double before = health.view().latencySeconds();
+    assertThat(health.recordTimeout(Duration.ofSeconds(15))).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+    assertThat(health.view().failureCount()).isEqualTo(1);
+    assertThat(health.view().latencySeconds()).isEqualTo(before);
+  }
+
+  @Test
   void goodProbesDoNotUnejectARegionWhoseProbesNeverFailed() {
     // health endpoint fine, inference endpoint hanging: passive ejection must hold
     for (int i = 0; i < 3; i++) {

@@ -14,6 +14,7 @@ import dev.regionrouter.router.metrics.RouterMetrics;
 import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Credentials;
 import dev.regionrouter.router.proxy.Deadline;
+import dev.regionrouter.router.proxy.Outcome;
 import dev.regionrouter.router.proxy.RetryBudget;
 import dev.regionrouter.router.table.TableHolder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,7 +57,8 @@ class HedgingAttemptTest {
   private final RetryBudget retries = new RetryBudget(1.0, 0);
   private final ProxyProperties proxy = new ProxyProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(10),
       Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5), DataSize.ofKilobytes(64), Duration.ofSeconds(1),
-      DataSize.ofMegabytes(1), 0.2, 10, Duration.ofSeconds(1), false, false);
+      DataSize.ofMegabytes(1), 0.2, 10, 1, Duration.ofMillis(100), Duration.ofSeconds(5),
+      List.of("context_length_exceeded"), Duration.ofSeconds(1), false, false);
   private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
       new Random(7), planner);
   private final HedgingAttempt hedging = new HedgingAttempt(health, latencies, RoutingProperties.Hedging.DEFAULTS,
@@ -85,8 +87,8 @@ class HedgingAttemptTest {
 
   /** "slow" answers when the test lets it (or never, when the leg is cancelled first); the others at once. */
   private CompletableFuture<AttemptLoop.Result<String>> attempt(AttemptLoop.Try attempt) {
-    AttemptLoop.Result<String> done = new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1), "success",
-        false);
+    AttemptLoop.Result<String> done = new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1),
+        Outcome.SUCCESS);
     if (attempt.region().name().equals("slow")) {
       CompletableFuture<AttemptLoop.Result<String>> answer = slowAnswers.thenApply(v -> done);
       return answer;

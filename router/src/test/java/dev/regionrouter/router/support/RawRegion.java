@@ -22,6 +22,8 @@ public final class RawRegion implements AutoCloseable {
   public enum Fault {
     /** Reads the request, then resets the connection (RST) without answering. */
     RESET,
+    /** Resets the first request's connection, then answers every later one (inference JSON). */
+    RESET_ONCE,
     /** Reads the request and never answers. */
     HANG,
     /** Starts a chunked event stream, sends two events, then drops the connection. */
@@ -97,6 +99,19 @@ public final class RawRegion implements AutoCloseable {
             socket.close();
             return;
           }
+          case RESET_ONCE -> {
+            if (faultsServed.get() == 1) {
+              socket.setSoLinger(true, 0);
+              socket.close();
+              return;
+            }
+            byte[] answer = "{\"output\":\"raw\",\"tokens_used\":1}".getBytes(StandardCharsets.UTF_8);
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + answer.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(answer);
+            out.flush();
+            continue;
+          }
           case HANG -> {
             awaitRouterClose(in);
             return;
@@ -139,6 +154,7 @@ public final class RawRegion implements AutoCloseable {
               out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
               out.flush();
             }
+            Thread.sleep(200); // the events reach the router (a reset drops what it has not read yet)
             socket.setSoLinger(true, 0);
             socket.close();
             return;

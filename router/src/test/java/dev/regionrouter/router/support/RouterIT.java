@@ -37,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "router.proxy.try-timeout=700ms",
     "router.proxy.request-timeout=5s",
     "router.proxy.max-attempts=3",
+    // the fault tests count failovers between regions; RetryConductIT covers same-region retries
+    "router.proxy.same-region-retries=0",
     "router.proxy.stream-idle-timeout=2s",
     "router.proxy.max-body-size=64KB",
     "logging.level.dev.regionrouter=INFO"})

@@ -50,6 +50,8 @@ public final class TestRegion implements AutoCloseable {
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final List<Map<String, List<String>>> requestHeaders = new CopyOnWriteArrayList<>();
   private final List<String> requestBodies = new CopyOnWriteArrayList<>();
+  /** When each request other than /health arrived (System.nanoTime). */
+  private final List<Long> requestTimes = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
   public TestRegion(String name, long healthLatencyMs) {
@@ -69,6 +71,7 @@ public final class TestRegion implements AutoCloseable {
           if (path.equals("/health")) {
             health.handle(exchange);
           } else {
+            requestTimes.add(System.nanoTime());
             requestHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
             requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (path.equals("/v1/inference")) {
@@ -109,6 +112,11 @@ public final class TestRegion implements AutoCloseable {
 
   public List<String> requestBodies() {
     return requestBodies;
+  }
+
+  /** The time between the first two requests other than /health. */
+  public java.time.Duration gapBetweenFirstTwoRequests() {
+    return java.time.Duration.ofNanos(requestTimes.get(1) - requestTimes.get(0));
   }
 
   public TestRegion onInference(Handler handler) {
