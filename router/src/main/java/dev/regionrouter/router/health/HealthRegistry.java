@@ -30,6 +30,7 @@ public class HealthRegistry {
   private final RouterMetrics metrics;
   private final Map<String, RegionHealth> regions = new ConcurrentHashMap<>();
   private final SelectionEpoch epoch = new SelectionEpoch();
+  private final Ejections ejections = new Ejections();
   /** How many tables were applied: the region objects a ranking holds are this registry's while it has not moved. */
   private volatile long tables;
 
@@ -49,9 +50,14 @@ public class HealthRegistry {
       RegionHealth existing = regions.get(entry.name());
       next.put(entry.name(), existing != null && Objects.equals(existing.endpoint(), entry.endpoint())
           ? existing
-          : new RegionHealth(entry.endpoint(), health, probe.unhealthyThreshold(), probe.healthyThreshold(),
-              routing.latencySmoothing(), clock, epoch));
+          : new RegionHealth(entry.name(), entry.endpoint(), health, probe.unhealthyThreshold(),
+              probe.healthyThreshold(), routing.latencySmoothing(), clock, epoch, ejections));
     }
+    regions.forEach((name, h) -> {
+      if (next.get(name) != h) {
+        h.forget(); // left the table, or its endpoint changed: not a trial candidate any more
+      }
+    });
     regions.keySet().retainAll(next.keySet());
     regions.putAll(next);
     tables++;
@@ -69,6 +75,11 @@ public class HealthRegistry {
   /** How many tables were applied (see {@link #onTable}). */
   public long tables() {
     return tables;
+  }
+
+  /** The regions ejected now, for their trials. */
+  public Ejections ejections() {
+    return ejections;
   }
 
   /** The region's health, or null when it is not in the current table. */

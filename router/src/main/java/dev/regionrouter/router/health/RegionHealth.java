@@ -23,7 +23,10 @@ public final class RegionHealth {
   /** Probe samples whose minimum feeds the smoothed latency (see smoothProbe). */
   static final int PROBE_WINDOW = 3;
 
+  private final String name;
   private final String endpoint;
+  /** Where this region is listed while it is ejected (see {@link #tryEjectionTrial}). */
+  private final Ejections ejectionSet;
   private final HealthProperties settings;
   private final int unhealthyThreshold;
   private final int healthyThreshold;
@@ -49,6 +52,8 @@ public final class RegionHealth {
   private Instant lastFailureAt;
   private int ejections;
   private Instant ejectedUntil;
+  /** The current ejection's start, or its last trial: the next trial is half-open-interval after it. */
+  private Instant lastEjectionTrialAt;
   private Instant lastEjectionEnd;
   private boolean halfOpen;
   private Instant coolingUntil;
@@ -75,11 +80,14 @@ public final class RegionHealth {
 
   public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
       double smoothing, Clock clock) {
-    this(endpoint, settings, unhealthyThreshold, healthyThreshold, smoothing, clock, new SelectionEpoch());
+    this(endpoint, endpoint, settings, unhealthyThreshold, healthyThreshold, smoothing, clock, new SelectionEpoch(),
+        new Ejections());
   }
 
-  public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
-      double smoothing, Clock clock, SelectionEpoch epoch) {
+  public RegionHealth(String name, String endpoint, HealthProperties settings, int unhealthyThreshold,
+      int healthyThreshold, double smoothing, Clock clock, SelectionEpoch epoch, Ejections ejectionSet) {
+    this.name = name;
+    this.ejectionSet = ejectionSet;
     this.epoch = epoch;
     this.endpoint = endpoint;
     this.settings = settings;
@@ -87,6 +95,11 @@ public final class RegionHealth {
     this.healthyThreshold = healthyThreshold;
     this.smoothing = smoothing;
     this.clock = clock;
+  }
+
+  /** The region's name in the table. */
+  public String name() {
+    return name;
   }
 
   public String endpoint() {
@@ -189,6 +202,10 @@ public final class RegionHealth {
     }
     failures = 0;
     halfOpen = false;
+    if (ejectedUntil != null) {
+      endEjection(now); // a trial (or a request sent before the ejection) was answered well: the region is back
+      changed();
+    }
     epoch.trafficAnswered(); // the traffic latency ranks lowest-latency and lowest-cost only
     double sample = latency.toNanos() / 1e9;
     trafficLatencySeconds = Double.isNaN(trafficLatencySeconds)
@@ -433,16 +450,51 @@ public final class RegionHealth {
       length = settings.maxEjectionTime();
     }
     ejectedUntil = now.plus(length);
+    lastEjectionTrialAt = now;
+    ejectionSet.add(this);
     halfOpen = false;
     probeFailedSinceEjection = false;
+  }
+
+  /**
+   * Whether this request may be the ejected region's trial: one request every half-open-interval
+   * of an ejection, however long the ejection. A trial that succeeds ends the ejection (see
+   * recordSuccess); one that fails changes nothing (the ejection runs on, not longer), so a region
+   * that recovers is back within about half-open-interval, while one that stays down costs one
+   * failed-over attempt per interval.
+   */
+  public synchronized boolean tryEjectionTrial() {
+    if (!ejectionTrialDue()) {
+      return false;
+    }
+    lastEjectionTrialAt = clock.instant();
+    return true;
+  }
+
+  /** Whether the region is ejected and its next trial is due (without taking it). */
+  public synchronized boolean ejectionTrialDue() {
+    Instant now = clock.instant();
+    expire(now);
+    return ejectedUntil != null
+        && Duration.between(lastEjectionTrialAt, now).compareTo(settings.halfOpenInterval()) >= 0;
+  }
+
+  /** The region left the registry: it is no longer listed as ejected. */
+  synchronized void forget() {
+    ejectionSet.remove(this);
+  }
+
+  private void endEjection(Instant now) {
+    lastEjectionEnd = now;
+    ejectedUntil = null;
+    ejectionSet.remove(this);
   }
 
   /** Ends an ejection or a cool-down whose time has passed. */
   private void expire(Instant now) {
     if (ejectedUntil != null && !now.isBefore(ejectedUntil)) {
       changed();
-      lastEjectionEnd = ejectedUntil;
-      ejectedUntil = null;
+      endEjection(ejectedUntil);
       halfOpen = true;
       failures = 0;
     }

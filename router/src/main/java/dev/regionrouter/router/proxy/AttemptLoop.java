@@ -216,6 +216,9 @@ public class AttemptLoop {
 
     /** Starts an attempt on the next region that can take the request, or ends the request. */
     void next() {
+      if (attempts == 0 && startEjectionTrial()) {
+        return;
+      }
       while (!served.isDone()) {
         AttemptPlan.Scored scored = nextInOrder();
         if (scored == null) {
@@ -278,6 +281,40 @@ public class AttemptLoop {
         return;
       }
       served.completeExceptionally(giveUp());
+    }
+
+    /**
+     * The request's first attempt goes to an ejected region whose trial is due (see
+     * RegionHealth.tryEjectionTrial), when the request may use it (its filters; not a hedge leg)
+     * and it ranks no lower by priority than the plan's first region: a trial that succeeds ends
+     * the ejection, one that fails moves the request on to its plan. True when the trial started.
+     */
+    private boolean startEjectionTrial() {
+      if (health.ejections().none() || lastResorts == null) {
+        return false;
+      }
+      java.util.Iterator<AttemptPlan.Scored> planned = plan.order().iterator();
+      int bestPriority = planned.hasNext() ? planned.next().candidate().entry().priority() : Integer.MAX_VALUE;
+      for (RegionHealth ejected : health.ejections().current()) {
+        if (!ejected.ejectionTrialDue() || health.get(ejected.name()) != ejected) {
+          continue;
+        }
+        RegionEntry region = snapshot.table().regions().stream().filter(r -> r.name().equals(ejected.name()))
+            .findFirst().orElse(null);
+        if (region == null || region.priority() > bestPriority || lastResorts.rejects(region) != null) {
+          continue;
+        }
+        Optional<String> token = token(region);
+        if (token == null || !ejected.tryEjectionTrial() || !acquire(region, ejected)) {
+          continue;
+        }
+        log.debug("request is the trial of ejected region {}", region.name());
+        tried.add(region.name());
+        previous = region.name();
+        start(region, ejected, token, false);
+        return true;
+      }
+      return false;
     }
 
     /** The next region of the plan, then the unavailable ones, then the stalled one; null when none is left. */

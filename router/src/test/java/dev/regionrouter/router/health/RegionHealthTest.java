@@ -251,6 +251,28 @@ class RegionHealthTest {
   }
 
   @Test
+  void anEjectedRegionGetsOneTrialEveryHalfOpenIntervalAndASuccessfulOneEndsTheEjection() {
+    for (int i = 0; i < 3; i++) {
+      health.recordFailure();
+    }
+    assertThat(health.view().ejected()).isTrue();
+    assertThat(health.tryEjectionTrial()).as("not before the interval").isFalse();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(health.tryEjectionTrial()).isTrue();
+    assertThat(health.tryEjectionTrial()).as("one trial per interval").isFalse();
+    // the trial meets the outage: counted, but the ejection neither ends nor grows
+    Instant until = health.view().ejectedUntil();
+    health.recordFailure();
+    assertThat(health.view().ejectedUntil()).isEqualTo(until);
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(health.tryEjectionTrial()).isTrue();
+    health.recordSuccess(ms(20));
+    assertThat(health.view().ejected()).as("a successful trial ends the ejection").isFalse();
+    assertThat(health.view().available()).isTrue();
+    assertThat(health.tryEjectionTrial()).isFalse();
+  }
+
+  @Test
   void aTimeoutIsAFailureButNotALatencySample() {
     health.recordProbe(true, ms(50));
     double before = health.view().latencySeconds();
