@@ -20,9 +20,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /health}, {@code GET /regions/status} (the reference's shape: an object keyed by region
- * name, each with "healthy", "latency_cache" in seconds and "failure_count", plus what this router
- * adds: the score parts of the default policy and the region's part in the last decision),
+ * {@code GET /health}, {@code GET /regions/status} (the reference tutorial's top level:
+ * "latency_cache" (seconds) and "failure_count", each a map keyed by region name, so scripts
+ * written for the tutorial read it as they are; then "regions": per region, its health, score
+ * parts under the default policy and its part in the last decision),
  * {@code GET /regions/decision} (the last decision, explained) and {@code GET /regions/table} (where the table came from, when, and the last document
  * refused).
  */
@@ -48,7 +49,13 @@ public class StatusController {
 
   @GetMapping("/regions/status")
   public Map<String, Object> status() {
+    Map<String, Object> latencyCache = new LinkedHashMap<>();
+    Map<String, Object> failureCount = new LinkedHashMap<>();
+    Map<String, Object> regions = new LinkedHashMap<>();
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("latency_cache", latencyCache);
+    out.put("failure_count", failureCount);
+    out.put("regions", regions);
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
       return out;
@@ -101,7 +108,9 @@ public class StatusController {
         decision.put("reason", part.outcome().equals("chosen") ? last.plan().why() : part.reason());
         region.put("last_decision", decision);
       }
-      out.put(entry.name(), region);
+      regions.put(entry.name(), region);
+      latencyCache.put(entry.name(), region.get("latency_cache"));
+      failureCount.put(entry.name(), view.failureCount());
     }
     return out;
   }

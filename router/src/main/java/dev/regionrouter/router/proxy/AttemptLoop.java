@@ -53,6 +53,7 @@ public class AttemptLoop {
   /** When a 503 was last logged: one line a second says why requests fail, without flooding the log. */
   private final java.util.concurrent.atomic.AtomicLong lastNoRegionLog = new java.util.concurrent.atomic.AtomicLong(
       System.nanoTime() - 2_000_000_000L);
+  private final SelectionLog selections = new SelectionLog();
   /** Plans with the request's hints, filters and routing state. */
   private final RoutePlanner planner;
 
@@ -629,6 +630,7 @@ public class AttemptLoop {
     /** The request is served by this region's answer. */
     void settleServed(RegionEntry region, Done<T> done) {
       metrics.request(region.name(), done.outcome().tag());
+      selections.selected(region, health.get(region.name()));
       served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
     }
 

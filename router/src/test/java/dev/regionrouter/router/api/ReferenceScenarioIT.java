@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
     // the default smoothing: 10 ms separate the regions, and the latency estimate itself (the
     // minimum of the last probes, smoothed) keeps delayed probes on a busy machine from reordering them
     "router.proxy.try-timeout=1s"})
+@ExtendWith(OutputCaptureExtension.class)
 class ReferenceScenarioIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,11 +55,13 @@ class ReferenceScenarioIT {
   static void table(DynamicPropertyRegistry registry) throws IOException {
     Path file = Files.createTempFile("reference", ".yaml");
     StringBuilder yaml = new StringBuilder("regions:\n");
-    List.of(new Object[] {AP_SOUTH, 0.32, "aws"}, new Object[] {BRAZIL, 0.38, "azure"},
-        new Object[] {ME_SOUTH, 0.45, "aws"}, new Object[] {US_EAST, 0.50, "aws"}).forEach(r -> {
+    // the reference tutorial's exact values
+    List.of(new Object[] {AP_SOUTH, 0.32, 1, "aws"}, new Object[] {BRAZIL, 0.38, 2, "azure"},
+        new Object[] {ME_SOUTH, 0.35, 1, "aws"}, new Object[] {US_EAST, 0.50, 3, "aws"}).forEach(r -> {
           TestRegion region = (TestRegion) r[0];
           yaml.append("  - {name: ").append(region.name()).append(", endpoint: '").append(region.endpoint())
-              .append("', costPer1kTokens: ").append(r[1]).append(", priority: 1, provider: ").append(r[2]).append("}\n");
+              .append("', costPer1kTokens: ").append(r[1]).append(", priority: ").append(r[2]).append(", provider: ")
+              .append(r[3]).append("}\n");
         });
     Files.writeString(file, yaml);
     registry.add("router.regions-file", file::toString);
@@ -81,20 +87,31 @@ class ReferenceScenarioIT {
   }
 
   @Test
+  void logsTheTutorialsSelectedRegionLine(CapturedOutput output) throws Exception {
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(infer().path("metadata").path("region").asText()).isEqualTo("ap-south-1"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output.getOut())
+        .containsPattern("Selected region: ap-south-1 \\(latency: \\d+ms, cost: \\$0\\.32/1k tokens\\)"));
+  }
+
+  @Test
   void picksApSouthThenFailsOverToMeSouthThenWinsTrafficBack() throws Exception {
     // probes have measured every region
+    // the reference tutorial's shape: latency_cache and failure_count, each keyed by region
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      JsonNode status = status();
-      assertThat(status.size()).isEqualTo(4);
-      status.forEach(region -> assertThat(region.path("latency_cache").isNumber()).isTrue());
+      JsonNode latencyCache = status().path("latency_cache");
+      assertThat(latencyCache.size()).isEqualTo(4);
+      latencyCache.forEach(seconds -> assertThat(seconds.isNumber()).isTrue());
     });
     await().atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(infer().path("metadata").path("region").asText()).isEqualTo("ap-south-1"));
     JsonNode status = status();
-    assertThat(status.path("ap-south-1").path("healthy").asBoolean()).isTrue();
-    assertThat(status.path("ap-south-1").path("failure_count").asInt()).isZero();
-    assertThat(status.path("ap-south-1").path("score").asDouble())
-        .isLessThan(status.path("me-south-1").path("score").asDouble());
+    assertThat(status.path("failure_count").path("ap-south-1").asInt()).isZero();
+    assertThat(status.path("failure_count").size()).isEqualTo(4);
+    JsonNode regions = status.path("regions");
+    assertThat(regions.path("ap-south-1").path("healthy").asBoolean()).isTrue();
+    assertThat(regions.path("ap-south-1").path("score").asDouble())
+        .isLessThan(regions.path("me-south-1").path("score").asDouble());
 
     AP_SOUTH.stop();
     // the very first request after the region died succeeds, inside the same call
@@ -104,7 +121,7 @@ class ReferenceScenarioIT {
         .isEqualTo("me-south-1");
     assertThat(first.path("result").asText()).startsWith("Mock response from me-south-1: Explain quantum computing");
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(status().path("ap-south-1").path("healthy").asBoolean()).isFalse());
+        .untilAsserted(() -> assertThat(status().path("regions").path("ap-south-1").path("healthy").asBoolean()).isFalse());
     JsonNode after = infer();
     assertThat(after.path("metadata").path("region").asText()).as(after + " / " + status()).isEqualTo("me-south-1");
     assertThat(after.path("metadata").path("attempts").asInt()).isEqualTo(1);

@@ -129,7 +129,7 @@ class RoutingHintsIT extends RouterIT {
   void statusShowsScorePartsAndTheLastDecision() throws Exception {
     String[] names = twoRegions();
     assertThat(inference(BODY).statusCode()).isEqualTo(200);
-    JsonNode status = json(get("/regions/status"));
+    JsonNode status = json(get("/regions/status")).path("regions");
     JsonNode chosen = status.path(names[0]);
     assertThat(chosen.path("latency_cache").isNumber()).isTrue();
     assertThat(chosen.has("failure_count")).isTrue();
@@ -153,7 +153,7 @@ class RoutingHintsIT extends RouterIT {
     assertThat(json(inference(BODY)).path("metadata").path("region").asText()).isEqualTo(a);
     // 100 used + ~101 estimated > 150: the next one goes to the next region
     assertThat(json(inference(BODY)).path("metadata").path("region").asText()).isEqualTo(b);
-    assertThat(json(get("/regions/status")).path(a).path("tokens_last_minute").asLong()).isEqualTo(100);
+    assertThat(json(get("/regions/status")).path("regions").path(a).path("tokens_last_minute").asLong()).isEqualTo(100);
   }
 
   @Test
@@ -169,7 +169,7 @@ class RoutingHintsIT extends RouterIT {
     String[] hints = {"X-Region-Router-Policy", "cost-within-latency-budget", "X-Region-Router-Latency-Budget-Ms", "100"};
     // both probed first: unmeasured regions count as 1 s, over the budget, and the cheap one would not be tried
     await().atMost(Duration.ofSeconds(5)).until(() -> {
-      JsonNode status = json(get("/regions/status"));
+      JsonNode status = json(get("/regions/status")).path("regions");
       return status.path(cheap).path("latency_cache").isNumber() && status.path(dear).path("latency_cache").isNumber();
     });
     // with no traffic measured the cheap one is tried on its probe latency; its answers then show it is slow

@@ -72,9 +72,9 @@ class FailoverBurstIT extends RouterIT {
       assertThat(ok).as("failures: %s", failures).isEqualTo(requests);
     }
     assertThat(fallback.inferenceCalls()).isEqualTo(requests);
-    JsonNode status = JSON.readTree(get("/regions/status").body());
+    JsonNode status = JSON.readTree(get("/regions/status").body()).path("regions");
     assertThat(status.path(dead).path("ejected").asBoolean()).isTrue();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(JSON.readTree(get("/regions/status").body()).path(dead).path("in_flight").asInt()).isZero());
+        assertThat(JSON.readTree(get("/regions/status").body()).path("regions").path(dead).path("in_flight").asInt()).isZero());
   }
 }

@@ -177,7 +177,7 @@ class FaultMatrixIT extends RouterIT {
     assertThat(next.headers().firstValue("X-Region-Router-Attempts")).hasValue("1");
     assertThat(primary.inferenceCalls()).isEqualTo(1);
     String primaryName = regions[0].substring(regions[0].indexOf("name: ") + 6, regions[0].indexOf('\n'));
-    JsonNode status = JSON.readTree(get("/regions/status").body()).path(primaryName);
+    JsonNode status = JSON.readTree(get("/regions/status").body()).path("regions").path(primaryName);
     assertThat(status.path("healthy").asBoolean()).isFalse();
     assertThat(status.path("cooling_until").isTextual()).isTrue();
     assertThat(status.path("failure_count").asInt()).isZero();
@@ -204,7 +204,7 @@ class FaultMatrixIT extends RouterIT {
     for (int i = 0; i < 3; i++) {
       assertThat(inference(PROMPT).headers().firstValue("X-Region-Router-Attempts")).hasValue("2");
     }
-    JsonNode status = JSON.readTree(get("/regions/status").body()).path(primaryName);
+    JsonNode status = JSON.readTree(get("/regions/status").body()).path("regions").path(primaryName);
     assertThat(status.path("healthy").asBoolean()).isFalse();
     assertThat(status.path("ejections").asInt()).isEqualTo(1);
     assertThat(status.path("ejected_until").isTextual()).isTrue();
@@ -238,7 +238,7 @@ class FaultMatrixIT extends RouterIT {
     for (int i = 0; i < 3; i++) {
       assertThat(inference(PROMPT).statusCode()).isEqualTo(503);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> JSON.readTree(get("/regions/status").body()).path(name)
+    await().atMost(Duration.ofSeconds(5)).until(() -> JSON.readTree(get("/regions/status").body()).path("regions").path(name)
         .path("ejected").asBoolean());
     primary.onInference(ex -> TestRegion.send(ex, 200, "application/json", "{\"output\":\"back\",\"tokens_used\":1}"));
     HttpResponse<String> response = inference(PROMPT);

@@ -75,7 +75,7 @@ class FaultSuiteIT extends RouterIT {
 
   private void awaitNothingInFlight(String region) {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(JSON.readTree(get("/regions/status").body()).path(region).path("in_flight").asInt()).isZero());
+        assertThat(JSON.readTree(get("/regions/status").body()).path("regions").path(region).path("in_flight").asInt()).isZero());
   }
 
   /** Writes 50 MB of a JSON string (declared or chunked) and records how much the router took. */

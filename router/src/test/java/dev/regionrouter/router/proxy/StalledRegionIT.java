@@ -87,7 +87,7 @@ class StalledRegionIT extends RouterIT {
 
     // once the primary has been quiet for the stall time, new requests go to the fallback at once
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).stalled());
-    assertThat(JSON.readTree(get("/regions/status").body()).path(names.primary()).path("stalled").asBoolean())
+    assertThat(JSON.readTree(get("/regions/status").body()).path("regions").path(names.primary()).path("stalled").asBoolean())
         .as("shown in /regions/status").isTrue();
     long before = System.nanoTime();
     HttpResponse<String> diverted = inference(PROMPT);
