@@ -185,6 +185,12 @@ public final class MockRegion implements AutoCloseable {
             return this;
         }
 
+        /** Any other setting (the faults: failFirst, failForMs, errorCode, streamFault, faultModel, ...). */
+        public Builder settings(java.util.function.Consumer<MockSettings.Builder> change) {
+            change.accept(settings);
+            return this;
+        }
+
         /** Validates and returns the options (what the command line produces too). */
         public MockRegionOptions options() {
             return new MockRegionOptions(region, host, port, threads, maxBodyBytes, transport, settings.build());

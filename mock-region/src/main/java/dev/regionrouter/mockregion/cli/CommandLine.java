@@ -4,6 +4,7 @@ import dev.regionrouter.mockregion.MockRegion;
 import dev.regionrouter.mockregion.MockRegionOptions;
 import dev.regionrouter.mockregion.config.DelayRange;
 import dev.regionrouter.mockregion.config.Mode;
+import dev.regionrouter.mockregion.config.StreamFault;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,6 +71,16 @@ public final class CommandLine {
               --tokens-used=N              report N tokens instead of the request's max_tokens
               --stream-chunks=N            SSE chunks of a streamed completion (default 5)
               --stream-interval-ms=MS      pause between SSE chunks (default 50)
+            faults (inference endpoints only; /health stays green):
+              --fail-first=N               the first N inference requests fail with --failure-status
+                                           (with --failure-status=429: and --retry-after-seconds)
+              --fail-for-ms=T              inference fails for T ms after start, then answers (a flap)
+              --error-code=CODE            error.code of injected failures (context_length_exceeded)
+              --stream-fault=F             after --stream-fault-after events of a streamed completion:
+                                           cut (TCP RST), stall (silent, open), malformed (an event
+                                           that is not JSON), no-done (ends without data: [DONE])
+              --stream-fault-after=N       events before the stream fault (default 0)
+              --fault-model=M              faults apply only to requests whose "model" is M
               --threads=N                  event-loop threads (default: one per processor)
               --max-body-bytes=N           larger bodies get 413 (default 1048576)
               --transport=T                auto (epoll when available, default), epoll or nio
@@ -137,6 +148,12 @@ public final class CommandLine {
             case "tokens-used" -> builder.tokensUsed(intArg(name, value));
             case "stream-chunks" -> builder.streamChunks(intArg(name, value));
             case "stream-interval-ms" -> builder.streamIntervalMs(longArg(name, value));
+            case "fail-first" -> builder.settings(s -> s.failFirst(intArg(name, value)));
+            case "fail-for-ms" -> builder.settings(s -> s.failForMs(longArg(name, value)));
+            case "error-code" -> builder.settings(s -> s.errorCode(value));
+            case "stream-fault" -> builder.settings(s -> s.streamFault(StreamFault.parse(value)));
+            case "stream-fault-after" -> builder.settings(s -> s.streamFaultAfter(intArg(name, value)));
+            case "fault-model" -> builder.settings(s -> s.faultModel(value));
             case "threads" -> builder.threads(intArg(name, value));
             case "max-body-bytes" -> builder.maxBodyBytes(intArg(name, value));
             case "transport" -> builder.transport(value.toLowerCase(Locale.ROOT));

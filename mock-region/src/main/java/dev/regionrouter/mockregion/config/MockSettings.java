@@ -14,6 +14,16 @@ package dev.regionrouter.mockregion.config;
  * @param tokensUsed        fixed token count to report, or null to report the request's max_tokens
  * @param streamChunks      SSE chunks in a streamed completion (before {@code data: [DONE]})
  * @param streamIntervalMs  pause between two SSE chunks
+ * @param failFirst         the first N inference requests after the settings apply fail with
+ *                          failureStatus (a 429 "once", a 500 "once")
+ * @param failForMs         inference requests fail with failureStatus for this long after the
+ *                          settings apply, while /health stays green (a flap), then answer again
+ * @param errorCode         {@code error.code} of injected failures (context_length_exceeded, ...),
+ *                          or null for {@code injected_failure}
+ * @param streamFault       what goes wrong in a streamed completion after streamFaultAfter events
+ * @param streamFaultAfter  events sent before the stream fault
+ * @param faultModel        injected failures and stream faults apply only to requests whose
+ *                          {@code model} is this one; null: to every request
  */
 public record MockSettings(
         Mode mode,
@@ -25,7 +35,13 @@ public record MockSettings(
         int retryAfterSeconds,
         Integer tokensUsed,
         int streamChunks,
-        long streamIntervalMs) {
+        long streamIntervalMs,
+        int failFirst,
+        long failForMs,
+        String errorCode,
+        StreamFault streamFault,
+        int streamFaultAfter,
+        String faultModel) {
 
     public MockSettings {
         if (mode == null) {
@@ -55,11 +71,32 @@ public record MockSettings(
         if (streamIntervalMs < 0 || streamIntervalMs > DelayRange.MAX_MS) {
             throw new IllegalArgumentException("streamIntervalMs must be 0.." + DelayRange.MAX_MS + ", got " + streamIntervalMs);
         }
+        if (failFirst < 0) {
+            throw new IllegalArgumentException("failFirst must be >= 0, got " + failFirst);
+        }
+        if (failForMs < 0) {
+            throw new IllegalArgumentException("failForMs must be >= 0, got " + failForMs);
+        }
+        if (errorCode != null && errorCode.isBlank()) {
+            throw new IllegalArgumentException("errorCode must not be blank");
+        }
+        if (streamFault == null) {
+            throw new IllegalArgumentException("streamFault is required (none for no fault)");
+        }
+        if (streamFaultAfter < 0) {
+            throw new IllegalArgumentException("streamFaultAfter must be >= 0, got " + streamFaultAfter);
+        }
+    }
+
+    /** Whether injected failures and stream faults apply to a request for this model (null: none named). */
+    public boolean faultsApplyTo(String model) {
+        return faultModel == null || faultModel.equals(model);
     }
 
     /** The reference tutorial's behaviour: healthy, no health latency, 0.5-1.5 s inference. */
     public static MockSettings defaults() {
-        return new MockSettings(Mode.OK, 0, DelayRange.REFERENCE, 0.0, 500, false, 1, null, 5, 50);
+        return new MockSettings(Mode.OK, 0, DelayRange.REFERENCE, 0.0, 500, false, 1, null, 5, 50, 0, 0, null,
+                StreamFault.NONE, 0, null);
     }
 
     public Builder toBuilder() {
@@ -78,8 +115,20 @@ public record MockSettings(
         private Integer tokensUsed;
         private int streamChunks;
         private long streamIntervalMs;
+        private int failFirst;
+        private long failForMs;
+        private String errorCode;
+        private StreamFault streamFault;
+        private int streamFaultAfter;
+        private String faultModel;
 
         private Builder(MockSettings from) {
+            failFirst = from.failFirst;
+            failForMs = from.failForMs;
+            errorCode = from.errorCode;
+            streamFault = from.streamFault;
+            streamFaultAfter = from.streamFaultAfter;
+            faultModel = from.faultModel;
             mode = from.mode;
             latencyMs = from.latencyMs;
             inferenceDelay = from.inferenceDelay;
@@ -147,9 +196,40 @@ public record MockSettings(
             return this;
         }
 
+        public Builder failFirst(int failFirst) {
+            this.failFirst = failFirst;
+            return this;
+        }
+
+        public Builder failForMs(long failForMs) {
+            this.failForMs = failForMs;
+            return this;
+        }
+
+        public Builder errorCode(String errorCode) {
+            this.errorCode = errorCode;
+            return this;
+        }
+
+        public Builder streamFault(StreamFault streamFault) {
+            this.streamFault = streamFault;
+            return this;
+        }
+
+        public Builder streamFaultAfter(int streamFaultAfter) {
+            this.streamFaultAfter = streamFaultAfter;
+            return this;
+        }
+
+        public Builder faultModel(String faultModel) {
+            this.faultModel = faultModel;
+            return this;
+        }
+
         public MockSettings build() {
             return new MockSettings(mode, latencyMs, inferenceDelay, failureRate, failureStatus, failHealth,
-                    retryAfterSeconds, tokensUsed, streamChunks, streamIntervalMs);
+                    retryAfterSeconds, tokensUsed, streamChunks, streamIntervalMs, failFirst, failForMs, errorCode,
+                    streamFault, streamFaultAfter, faultModel);
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 public final class SettingsJson {
 
     public static final List<String> FIELDS = List.of("mode", "latencyMs", "inferenceDelayMs", "failureRate",
-            "failureStatus", "failHealth", "retryAfterSeconds", "tokensUsed", "streamChunks", "streamIntervalMs");
+            "failureStatus", "failHealth", "retryAfterSeconds", "tokensUsed", "streamChunks", "streamIntervalMs",
+            "failFirst", "failForMs", "errorCode", "streamFault", "streamFaultAfter", "faultModel");
 
     private SettingsJson() {
     }
@@ -30,6 +31,12 @@ public final class SettingsJson {
         map.put("tokensUsed", s.tokensUsed());
         map.put("streamChunks", s.streamChunks());
         map.put("streamIntervalMs", s.streamIntervalMs());
+        map.put("failFirst", s.failFirst());
+        map.put("failForMs", s.failForMs());
+        map.put("errorCode", s.errorCode());
+        map.put("streamFault", s.streamFault().wireName());
+        map.put("streamFaultAfter", s.streamFaultAfter());
+        map.put("faultModel", s.faultModel());
         return map;
     }
 
@@ -58,6 +65,12 @@ public final class SettingsJson {
                 case "tokensUsed" -> target.tokensUsed(value.isNull() ? null : Math.toIntExact(integer(name, value)));
                 case "streamChunks" -> target.streamChunks(Math.toIntExact(integer(name, value)));
                 case "streamIntervalMs" -> target.streamIntervalMs(integer(name, value));
+                case "failFirst" -> target.failFirst(Math.toIntExact(integer(name, value)));
+                case "failForMs" -> target.failForMs(integer(name, value));
+                case "errorCode" -> target.errorCode(value.isNull() ? null : text(name, value));
+                case "streamFault" -> target.streamFault(StreamFault.parse(text(name, value)));
+                case "streamFaultAfter" -> target.streamFaultAfter(Math.toIntExact(integer(name, value)));
+                case "faultModel" -> target.faultModel(value.isNull() ? null : text(name, value));
                 case "region" -> throw new IllegalArgumentException("region is fixed at start");
                 default -> throw new IllegalArgumentException("unknown field '" + name + "' (known: " + FIELDS + ")");
             }

@@ -2,6 +2,8 @@ package dev.regionrouter.mockregion.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regionrouter.mockregion.config.MockSettings;
+import dev.regionrouter.mockregion.config.SettingsStore;
+import dev.regionrouter.mockregion.config.StreamFault;
 import dev.regionrouter.mockregion.inference.BadRequestException;
 import dev.regionrouter.mockregion.inference.Json;
 import dev.regionrouter.mockregion.inference.OpenAiApi;
@@ -186,7 +188,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
 
-        MockSettings settings = services.settings().current();
+        SettingsStore.Live live = services.settings().live();
+        MockSettings settings = live.settings();
         switch (settings.mode()) {
             case DOWN -> {
                 reply(exchange, responses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -242,14 +245,18 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         JsonNode body;
         try {
             body = Json.parseObject(new ByteBufInputStream(request.content()));
-            answerInference(exchange, settings, body);
+            answerInference(exchange, live, body);
         } catch (BadRequestException e) {
             reply(exchange, responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage()));
         }
     }
 
-    /** Parses first (a bad body is a 400 at once), then answers after the inference delay. */
-    private void answerInference(Exchange exchange, MockSettings settings, JsonNode body) {
+    /**
+     * Parses first (a bad body is a 400 at once), then answers after the inference delay, unless a
+     * fault for the request's model says otherwise.
+     */
+    private void answerInference(Exchange exchange, SettingsStore.Live live, JsonNode body) {
+        MockSettings settings = live.settings();
         Integer tokens = settings.tokensUsed();
         Supplier<FullHttpResponse> answer;
         CompletionRequest completion = null;
@@ -275,11 +282,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             default -> throw new IllegalStateException("not an inference route: " + exchange.route());
         }
         long delayMs = settings.inferenceDelay().sampleMs();
-        if (injectFailure(settings)) {
+        JsonNode model = body.get("model");
+        boolean targeted = settings.faultsApplyTo(model != null && model.isTextual() ? model.asText() : null);
+        if (targeted && (live.timedFailure() || injectFailure(settings))) {
             later(exchange, delayMs, () -> failure(settings));
         } else if (completion != null && completion.stream()) {
             stream(exchange, completion, Math.min(settings.latencyMs(), delayMs), delayMs, settings.streamIntervalMs(),
-                    settings.streamChunks());
+                    settings.streamChunks(), targeted ? settings.streamFault() : StreamFault.NONE,
+                    settings.streamFaultAfter());
         } else {
             later(exchange, delayMs, answer);
         }
@@ -291,8 +301,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private FullHttpResponse failure(MockSettings settings) {
-        return responses.error(ctx.alloc(), HttpResponseStatus.valueOf(settings.failureStatus()),
-                "injected_failure", "mock region failed this request on purpose");
+        String code = settings.errorCode() == null ? "injected_failure" : settings.errorCode();
+        FullHttpResponse failure = responses.error(ctx.alloc(), HttpResponseStatus.valueOf(settings.failureStatus()),
+                code, "mock region failed this request on purpose (" + code + ")");
+        if (settings.failureStatus() == 429) {
+            failure.headers().setInt(HttpHeaderNames.RETRY_AFTER, settings.retryAfterSeconds());
+        }
+        return failure;
     }
 
     /** Answers after {@code delayMs} on this connection's event loop (at once when 0). */
@@ -337,10 +352,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * Server-Sent Events: the head after {@code headDelayMs} (the region's distance, as /health
      * answers after it: OpenAI-compatible servers send a stream's head when they take the request),
      * then {@code count} chunks, the first after {@code firstDelayMs} (the time to the first token),
-     * the others {@code intervalMs} apart, then {@code data: [DONE]}.
+     * the others {@code intervalMs} apart, then {@code data: [DONE]}; unless {@code fault} strikes
+     * after {@code faultAfter} chunks.
      */
     private void stream(Exchange exchange, CompletionRequest request, long headDelayMs, long firstDelayMs, long intervalMs,
-            int count) {
+            int count, StreamFault fault, int faultAfter) {
         OpenAiApi openAi = services.openAi();
         String id = openAi.newId(request.kind());
         long created = nowSeconds();
@@ -369,13 +385,31 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 if (index == 0 && !headFirst) {
                     ctx.write(head, ctx.voidPromise());
                 }
+                if (index == faultAfter && fault != StreamFault.NONE && fault != StreamFault.NO_DONE) {
+                    ctx.flush();
+                    stats.record(exchange.route().path, "stream_" + fault.wireName().replace('-', '_'));
+                    switch (fault) {
+                        case CUT -> {
+                            reset();
+                            return;
+                        }
+                        case STALL -> {
+                            return; // silent from here on, the connection open
+                        }
+                        default -> ctx.write(new DefaultHttpContent(
+                                Unpooled.copiedBuffer("data: {\"choices\": [\n\n", StandardCharsets.US_ASCII)),
+                                ctx.voidPromise());
+                    }
+                }
                 ctx.writeAndFlush(new DefaultHttpContent(chunk.apply(index)), ctx.voidPromise());
                 index++;
                 if (index < count) {
                     ctx.executor().schedule(this, intervalMs, TimeUnit.MILLISECONDS);
                     return;
                 }
-                ctx.write(new DefaultHttpContent(SSE_DONE.duplicate()), ctx.voidPromise());
+                if (fault != StreamFault.NO_DONE) {
+                    ctx.write(new DefaultHttpContent(SSE_DONE.duplicate()), ctx.voidPromise());
+                }
                 stats.record(exchange.route().path, 200);
                 if (!exchange.keepAlive()) {
                     closing = true;

@@ -23,6 +23,8 @@ public final class CommittedStream implements UpstreamClient.BodySink {
 
   /** Bytes held before the commit point are bounded: an event this long commits the stream as it is. */
   static final int MAX_HELD_BYTES = 64 * 1024;
+  private static final int DONE_WINDOW = 32;
+  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
   private static final ByteBuf EVENT_END_LF = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\n', '\n'}));
   private static final ByteBuf EVENT_END_CRLF =
@@ -33,6 +35,15 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   private final boolean eventStream;
   /** Held until the body ends (up to MAX_HELD_BYTES), so it can be read before the commit point. */
   private final boolean holdWhole;
+  /**
+   * An OpenAI-style stream, whose last event is {@code data: [DONE]}: one that ends without it was
+   * cut short somewhere (a proxy, the server) and must not reach the caller as a complete one.
+   */
+  private final boolean expectsDone;
+  /** The last bytes relayed, to see whether the stream ended with [DONE]. */
+  private final byte[] lastBytes = new byte[DONE_WINDOW];
+  private int lastBytesLength;
+  private volatile boolean callerLeft;
   private final Runnable onBytes;
   /** Completes when the commit point is reached: the first bytes (or the whole, possibly empty, body) are in hand. */
   private final CompletableFuture<CommittedStream> committed = new CompletableFuture<>();
@@ -45,8 +56,9 @@ public final class CommittedStream implements UpstreamClient.BodySink {
 
   /** onBytes: runs for every chunk the region sends (the region is answering, not hung). */
   CommittedStream(int status, Map<String, List<String>> headers, boolean eventStream, boolean holdWhole,
-      Runnable onBytes) {
+      boolean expectsDone, Runnable onBytes) {
     this.holdWhole = holdWhole;
+    this.expectsDone = expectsDone && eventStream;
     this.status = status;
     this.headers = headers;
     this.eventStream = eventStream;
@@ -56,7 +68,8 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   /** Starts relaying the region's body into this stream; the returned future completes at the commit point. */
   CompletableFuture<CommittedStream> start(UpstreamClient.Streaming upstream, java.time.Duration idleTimeout) {
     this.upstream = upstream;
-    CompletableFuture<Boolean> relay = upstream.relay(this, idleTimeout);
+    CompletableFuture<Boolean> relay = upstream.relay(this, idleTimeout)
+        .thenApply(whole -> whole && (callerLeft || !expectsDone || endedWithDone()));
     relayed = relay;
     relay.whenComplete((complete, error) -> {
       if (target.isCancelled()) {
@@ -116,8 +129,15 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   @Override
   public CompletableFuture<Void> write(ByteBuf chunk) {
     onBytes.run();
+    if (expectsDone) {
+      remember(chunk);
+    }
     if (committed.isDone()) {
-      return target.thenCompose(sink -> sink.write(chunk));
+      return target.thenCompose(sink -> sink.write(chunk)).whenComplete((written, gone) -> {
+        if (gone != null) {
+          callerLeft = true;
+        }
+      });
     }
     if (held == null) {
       held = Unpooled.compositeBuffer(Integer.MAX_VALUE);
@@ -169,6 +189,25 @@ public final class CommittedStream implements UpstreamClient.BodySink {
   /** Whether the region's whole body came before the commit point (then the stream ends as soon as it is attached). */
   public boolean ended() {
     return ended;
+  }
+
+  /** Keeps the last DONE_WINDOW bytes relayed (a [DONE] may be split across chunks). */
+  private void remember(ByteBuf chunk) {
+    int n = Math.min(chunk.readableBytes(), DONE_WINDOW);
+    int keep = Math.min(lastBytesLength, DONE_WINDOW - n);
+    System.arraycopy(lastBytes, lastBytesLength - keep, lastBytes, 0, keep);
+    chunk.getBytes(chunk.writerIndex() - n, lastBytes, keep, n);
+    lastBytesLength = keep + n;
+  }
+
+  /** Whether the last event relayed was [DONE]. */
+  private boolean endedWithDone() {
+    for (int i = lastBytesLength - DONE.length; i >= 0; i--) {
+      if (java.util.Arrays.equals(lastBytes, i, i + DONE.length, DONE, 0, DONE.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean holdsWholeEvent() {

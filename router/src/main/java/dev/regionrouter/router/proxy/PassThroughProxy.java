@@ -47,6 +47,11 @@ public class PassThroughProxy {
   /** The caller's request as the proxy forwards it. pathAndQuery starts with /v1/. */
   public record Inbound(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {}
 
+  /** OpenAI's completion streams end with {@code data: [DONE]}; other event streams need not. */
+  private static boolean endsWithDone(String pathAndQuery) {
+    return pathAndQuery.startsWith("/v1/chat/completions") || pathAndQuery.startsWith("/v1/completions");
+  }
+
   private static boolean isEventStream(String contentType) {
     return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
   }
@@ -109,7 +114,7 @@ public class PassThroughProxy {
         // a 4xx is read whole before it commits: its error code may say another region can serve
         boolean clientError = status >= 400 && status < 500;
         CommittedStream stream = new CommittedStream(status, HeaderPolicy.forClient(upstream.headers()), eventStream,
-            clientError, attempt.answered());
+            clientError, endsWithDone(inbound.pathAndQuery()), attempt.answered());
         stream.start(upstream, idleTimeout).whenComplete((committed, broken) -> {
           if (broken != null) {
             upstream.close();

@@ -96,9 +96,14 @@ public abstract class RouterIT {
 
   /** A primary region (priority 1) and its fallback (priority 2) in use, under fresh names. */
   protected PrimaryAndFallback usePrimaryAndFallback(TestRegion primary, TestRegion fallback) throws IOException {
+    return usePrimaryAndFallback(primary.endpoint(), fallback.endpoint());
+  }
+
+  /** The regions at these endpoints as a primary (priority 1) and its fallback (priority 2), under fresh names. */
+  protected PrimaryAndFallback usePrimaryAndFallback(String primaryEndpoint, String fallbackEndpoint)
+      throws IOException {
     PrimaryAndFallback names = new PrimaryAndFallback(fresh("primary"), fresh("fallback"));
-    useRegions(region(names.primary(), primary.endpoint(), 1, 0.1),
-        region(names.fallback(), fallback.endpoint(), 2, 0.1));
+    useRegions(region(names.primary(), primaryEndpoint, 1, 0.1), region(names.fallback(), fallbackEndpoint, 2, 0.1));
     return names;
   }
 

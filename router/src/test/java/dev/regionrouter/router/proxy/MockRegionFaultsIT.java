@@ -1,0 +1,244 @@
+package dev.regionrouter.router.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.regionrouter.mockregion.MockRegion;
+import dev.regionrouter.mockregion.config.Mode;
+import dev.regionrouter.mockregion.config.StreamFault;
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.support.RouterIT;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * One test per provider fault, with the mock region (in process, on real sockets) as the primary
+ * and a healthy mock as the fallback: what the caller got (a whole answer from one region, or a
+ * clean error; never a spliced or a truncated success) and what each region saw.
+ */
+@TestPropertySource(properties = {"router.proxy.same-region-retries=1", "router.proxy.try-timeout=1s",
+    "router.proxy.first-byte-timeout=1s", "router.proxy.stream-idle-timeout=1s", "router.proxy.request-timeout=10s"})
+class MockRegionFaultsIT extends RouterIT {
+
+  private static final String CHAT = "/v1/chat/completions";
+  private static final String STREAM = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+      + "\"content\":\"Explain quantum computing\"}]}";
+  private static final String WHOLE = STREAM.replace("\"stream\":true", "\"stream\":false");
+  private static final Pattern CHUNK_ID = Pattern.compile("\"id\":\"(chatcmpl-mock-\\d+)\"");
+  private static final Pattern CONTENT = Pattern.compile("\"content\":\"([^\"]*)\"");
+
+  @Autowired
+  HealthRegistry health;
+
+  private final MockRegion primary = mock("primary");
+  private final MockRegion fallback = mock("fallback");
+
+  private static MockRegion mock(String name) {
+    MockRegion region = MockRegion.builder(name).latencyMs(0).inferenceDelayMs(0).streamChunks(6)
+        .streamIntervalMs(20).build();
+    region.start();
+    return region;
+  }
+
+  @AfterEach
+  void stop() {
+    primary.stop();
+    fallback.stop();
+  }
+
+  private PrimaryAndFallback use() throws IOException {
+    return usePrimaryAndFallback(primary.baseUri().toString(), fallback.baseUri().toString());
+  }
+
+  private HttpResponse<String> post(String body) throws IOException, InterruptedException {
+    return CALLER.send(HttpRequest.newBuilder(URI.create(url(CHAT))).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A streamed answer that came whole from one region: one completion id, every event, then [DONE]. */
+  private static void assertWholeStream(String body, String mockName) {
+    List<String> ids = CHUNK_ID.matcher(body).results().map(m -> m.group(1)).distinct().toList();
+    assertThat(ids).as(body).hasSize(1);
+    String text = CONTENT.matcher(body).results().map(m -> m.group(1)).collect(java.util.stream.Collectors.joining());
+    assertThat(text).as(body).startsWith("Mock response from " + mockName + ": Explain quantum computing");
+    assertThat(body).endsWith("data: [DONE]\n\n");
+    assertThat(body.split("chat.completion.chunk", -1)).as(body).hasSize(7);
+  }
+
+  /** The region's probes have measured it (they run once, at table load): a fault set now meets real requests. */
+  private void measured(String region) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(region).view().latencySeconds() >= 0);
+  }
+
+  @Test
+  void a429OnceWithRetryAfterMovesToTheFallback() throws Exception {
+    primary.settings().update(s -> s.failFirst(1).failureStatus(429).retryAfterSeconds(2));
+    PrimaryAndFallback names = use();
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertWholeStream(response.body(), "fallback");
+    assertThat(primary.stats().count(CHAT, 429)).isEqualTo(1);
+  }
+
+  @Test
+  void a500OnceIsTriedAgainOnTheSameRegion() throws Exception {
+    primary.settings().update(s -> s.failFirst(1).failureStatus(500));
+    PrimaryAndFallback names = use();
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
+    assertThat(response.headers().firstValue("X-Region-Router-Attempts")).contains("2");
+    assertWholeStream(response.body(), "primary");
+    assertThat(primary.stats().count(CHAT, 500)).isEqualTo(1);
+    assertThat(fallback.stats().count(CHAT, 200)).isZero();
+  }
+
+  @Test
+  void aResetBeforeTheHeadMovesOnAfterOneSameRegionRetry() throws Exception {
+    PrimaryAndFallback names = use();
+    measured(names.primary());
+    primary.settings().mode(Mode.RESET);
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertWholeStream(response.body(), "fallback");
+    assertThat(primary.stats().count(CHAT, "reset")).isEqualTo(2);
+  }
+
+  @Test
+  void aRegionThatNeverAnswersIsLeftAtThePerTryTimeout() throws Exception {
+    PrimaryAndFallback names = use();
+    measured(names.primary());
+    primary.settings().mode(Mode.HANG);
+
+    HttpResponse<String> response = post(WHOLE);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(primary.stats().count(CHAT, "hang")).isEqualTo(1);
+  }
+
+  @Test
+  void aSlowFirstEventIsLeftAtTheFirstByteTimeout() throws Exception {
+    // the head at once, the first event after 3 s (the first-byte timeout is 1 s)
+    primary.settings().update(s -> s.inferenceDelayMs(3_000));
+    PrimaryAndFallback names = use();
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertWholeStream(response.body(), "fallback");
+  }
+
+  @Test
+  void aStreamCutAfterThreeEventsEndsWithAnErrorEvent() throws Exception {
+    primary.settings().update(s -> s.streamFault(StreamFault.CUT).streamFaultAfter(3));
+    PrimaryAndFallback names = use();
+
+    String seen = raw(STREAM);
+
+    assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
+    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(4);
+    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
+        .doesNotEndWith("0\r\n\r\n");
+    assertThat(fallback.stats().count(CHAT, 200)).isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().failureCount() == 1);
+  }
+
+  @Test
+  void aStreamThatStallsAfterTwoEventsEndsWithAnErrorEvent() throws Exception {
+    primary.settings().update(s -> s.streamFault(StreamFault.STALL).streamFaultAfter(2));
+    PrimaryAndFallback names = use();
+
+    String seen = raw(STREAM);
+
+    assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
+    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(3);
+    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
+        .doesNotEndWith("0\r\n\r\n");
+  }
+
+  @Test
+  void aStreamWithoutDoneIsNotDeliveredAsComplete() throws Exception {
+    primary.settings().update(s -> s.streamFault(StreamFault.NO_DONE));
+    PrimaryAndFallback names = use();
+
+    String seen = raw(STREAM);
+
+    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(7);
+    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
+        .doesNotEndWith("0\r\n\r\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().failureCount() == 1);
+  }
+
+  @Test
+  void aMalformedEventIsRelayedAsTheRegionSentItFromOneRegion() throws Exception {
+    // the router does not judge the content of events: it relays them, from the region it committed to
+    primary.settings().update(s -> s.streamFault(StreamFault.MALFORMED).streamFaultAfter(2));
+    PrimaryAndFallback names = use();
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
+    assertThat(response.body()).contains("data: {\"choices\": [\n\n");
+    assertWholeStream(response.body(), "primary");
+  }
+
+  @Test
+  void aContextTooLongForTheRegionMovesOnWithoutPenalty() throws Exception {
+    primary.settings().update(s -> s.failureRate(1).failureStatus(400).errorCode("context_length_exceeded"));
+    PrimaryAndFallback names = use();
+
+    HttpResponse<String> response = post(STREAM);
+
+    assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertWholeStream(response.body(), "fallback");
+    assertThat(health.get(names.primary()).view().failureCount()).isZero();
+  }
+
+  @Test
+  void aFaultOfOneModelMovesOnlyThatModelsRequests() throws Exception {
+    primary.settings().update(s -> s.failureRate(1).failureStatus(503).faultModel("gpt-4o"));
+    PrimaryAndFallback names = use();
+
+    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    HttpResponse<String> other = post(STREAM.replace("gpt-4o", "gpt-4o-mini"));
+    assertThat(other.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
+    assertWholeStream(other.body(), "primary");
+  }
+
+  /** Everything the router sent for one streamed request on a raw socket, until it closed. */
+  private String raw(String body) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST " + CHAT + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(bytes);
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(received);
+      } catch (java.net.SocketException e) {
+        // a reset is a fine way to end a broken stream
+      }
+      return received.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
