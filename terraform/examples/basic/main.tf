@@ -40,6 +40,17 @@ module "region_router" {
       probe = {
         interval_seconds = 5
         timeout_seconds  = 2
+        method           = "HEAD" # GET (default) or HEAD, on health_path
+      }
+      # the model callers send => this region's own model name; only these models are sent here
+      models = {
+        "gpt-4o"      = "gpt-4o-2024-08-06"
+        "gpt-4o-mini" = "gpt-4o-mini-2024-07-18"
+      }
+      # farther away than ap-south-1: give its streams more time than the router's defaults
+      timeouts = {
+        first_byte_seconds  = 20
+        stream_idle_seconds = 120
       }
     }
   }

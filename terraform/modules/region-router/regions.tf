@@ -35,6 +35,18 @@ locals {
           for k, v in {
             intervalSeconds = r.probe.interval_seconds
             timeoutSeconds  = r.probe.timeout_seconds
+            method          = r.probe.method
+            sendCredentials = r.probe.send_credentials
+          } : k => v if v != null
+        }
+      },
+      # model names are the callers' and the region's own: passed through as written
+      r.models == null ? {} : { models = r.models },
+      r.timeouts == null ? {} : {
+        timeouts = {
+          for k, v in {
+            firstByteSeconds  = r.timeouts.first_byte_seconds
+            streamIdleSeconds = r.timeouts.stream_idle_seconds
           } : k => v if v != null
         }
       },

@@ -136,6 +136,13 @@ variable "regions" {
     probe = optional(object({
       interval_seconds = optional(number)
       timeout_seconds  = optional(number)
+      method           = optional(string)
+      send_credentials = optional(bool)
+    }))
+    models = optional(map(string))
+    timeouts = optional(object({
+      first_byte_seconds  = optional(number)
+      stream_idle_seconds = optional(number)
     }))
   }))
   default = {}
@@ -188,6 +195,33 @@ variable "regions" {
       coalesce(r.probe.timeout_seconds, 2) <= coalesce(r.probe.interval_seconds, 10)
     )])
     error_message = "probe.interval_seconds must be 1-3600 (default 10), probe.timeout_seconds 1-60 (default 2) and not greater than the interval."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.regions) : r.probe == null ? true : (r.probe.method == null ? true : contains(["GET", "HEAD"], r.probe.method))])
+    error_message = "probe.method must be \"GET\" or \"HEAD\" (default GET); the probed path is health_path."
+  }
+
+  validation {
+    condition = alltrue([for r in values(var.regions) : r.models == null ? true : (
+      length(r.models) <= 256 &&
+      alltrue([for k, v in r.models : length(k) >= 1 && length(k) <= 256 && length(v) >= 1 && length(v) <= 256])
+    )])
+    error_message = "models may hold at most 256 entries, and every model name (key) and region model name (value) must be 1 to 256 characters."
+  }
+
+  validation {
+    condition = alltrue([for r in values(var.regions) : r.timeouts == null ? true : (
+      (r.timeouts.first_byte_seconds == null ? true : (
+        r.timeouts.first_byte_seconds >= 1 && r.timeouts.first_byte_seconds <= 600 &&
+        floor(r.timeouts.first_byte_seconds) == r.timeouts.first_byte_seconds
+      )) &&
+      (r.timeouts.stream_idle_seconds == null ? true : (
+        r.timeouts.stream_idle_seconds >= 1 && r.timeouts.stream_idle_seconds <= 3600 &&
+        floor(r.timeouts.stream_idle_seconds) == r.timeouts.stream_idle_seconds
+      ))
+    )])
+    error_message = "timeouts.first_byte_seconds must be a whole number 1-600 and timeouts.stream_idle_seconds a whole number 1-3600 (unset: the router's global timeouts)."
   }
 
   validation {

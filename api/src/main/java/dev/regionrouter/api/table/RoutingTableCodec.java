@@ -150,6 +150,27 @@ public final class RoutingTableCodec {
         if (timeout != null && timeout < 1) {
           regionProblems.add("probe.timeoutSeconds: must be >= 1, got " + timeout);
         }
+        String method = region.probe().method();
+        if (method != null && !method.equals("GET") && !method.equals("HEAD")) {
+          regionProblems.add("probe.method: must be GET or HEAD, got '" + method + "'");
+        }
+      }
+      if (region.models() != null) {
+        region.models().forEach((caller, own) -> {
+          if (caller == null || caller.isBlank() || own == null || own.isBlank()) {
+            regionProblems.add("models: model names must not be empty, got '" + caller + "' -> '" + own + "'");
+          }
+        });
+      }
+      if (region.timeouts() != null) {
+        Integer firstByte = region.timeouts().firstByteSeconds();
+        Integer idle = region.timeouts().streamIdleSeconds();
+        if (firstByte != null && firstByte < 1) {
+          regionProblems.add("timeouts.firstByteSeconds: must be >= 1, got " + firstByte);
+        }
+        if (idle != null && idle < 1) {
+          regionProblems.add("timeouts.streamIdleSeconds: must be >= 1, got " + idle);
+        }
       }
       regionProblems.forEach(p -> problems.add(where + p));
       if (region.name() != null && !names.add(region.name())) {

@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"endpoint", "costPer1kTokens", "priority", "provider", "drain", "healthPath", "inferencePath",
-    "capacity", "credentialsSecretRef", "probe"})
+    "capacity", "credentialsSecretRef", "probe", "models", "timeouts"})
 public class InferenceRegionSpec {
 
   public static final String DEFAULT_HEALTH_PATH = "/health";
@@ -80,6 +80,18 @@ public class InferenceRegionSpec {
 
   @JsonPropertyDescription("Optional settings of the operator's health probe of this region.")
   private ProbeSpec probe;
+
+  @Size(max = 256)
+  @ValidationRule(value = "self.all(k, size(k) >= 1 && size(k) <= 256 && size(self[k]) >= 1 && size(self[k]) <= 256)",
+      message = "models: every model name and every region model name must be 1 to 256 characters")
+  @JsonPropertyDescription("Optional map from the model name callers send (\"gpt-4o\") to this region's own model or "
+      + "deployment name (\"gpt-4o-2024-08-06\"); at most 256. The router rewrites the request's model for this region, "
+      + "and when any region of the table declares models, sends a model only to the regions that serve it. Absent: the "
+      + "region serves whatever model the caller sends, unchanged.")
+  private java.util.Map<String, String> models;
+
+  @JsonPropertyDescription("Optional stream timeouts of the router for this region, when they differ from its global ones.")
+  private RegionTimeouts timeouts;
 
   public InferenceRegionSpec() {}
 
@@ -177,6 +189,22 @@ public class InferenceRegionSpec {
     this.credentialsSecretRef = credentialsSecretRef;
   }
 
+  public java.util.Map<String, String> getModels() {
+    return models;
+  }
+
+  public void setModels(java.util.Map<String, String> models) {
+    this.models = models;
+  }
+
+  public RegionTimeouts getTimeouts() {
+    return timeouts;
+  }
+
+  public void setTimeouts(RegionTimeouts timeouts) {
+    this.timeouts = timeouts;
+  }
+
   public ProbeSpec getProbe() {
     return probe;
   }
@@ -197,13 +225,15 @@ public class InferenceRegionSpec {
         && Objects.equals(inferencePath, that.inferencePath)
         && Objects.equals(capacity, that.capacity)
         && Objects.equals(credentialsSecretRef, that.credentialsSecretRef)
-        && Objects.equals(probe, that.probe);
+        && Objects.equals(probe, that.probe)
+        && Objects.equals(models, that.models)
+        && Objects.equals(timeouts, that.timeouts);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(endpoint, costPer1kTokens, priority, provider, drain, healthPath, inferencePath, capacity,
-        credentialsSecretRef, probe);
+        credentialsSecretRef, probe, models, timeouts);
   }
 
   @Override

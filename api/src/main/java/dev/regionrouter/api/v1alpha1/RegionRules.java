@@ -131,6 +131,33 @@ public final class RegionRules {
       if (timeout > interval) {
         problems.add("probe.timeoutSeconds must not be greater than probe.intervalSeconds");
       }
+      String method = probe.effectiveMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        problems.add("probe.method: must be GET or HEAD, got '" + method + "'");
+      }
+    }
+    java.util.Map<String, String> models = spec.getModels();
+    if (models != null) {
+      if (models.size() > 256) {
+        problems.add("models: at most 256 models, got " + models.size());
+      }
+      models.forEach((caller, own) -> {
+        if (caller == null || caller.isEmpty() || caller.length() > 256 || own == null || own.isEmpty()
+            || own.length() > 256) {
+          problems.add("models: every model name and every region model name must be 1 to 256 characters");
+        }
+      });
+    }
+    RegionTimeouts timeouts = spec.getTimeouts();
+    if (timeouts != null) {
+      Integer firstByte = timeouts.getFirstByteSeconds();
+      Integer idle = timeouts.getStreamIdleSeconds();
+      if (firstByte != null && (firstByte < 1 || firstByte > 600)) {
+        problems.add("timeouts.firstByteSeconds: must be between 1 and 600, got " + firstByte);
+      }
+      if (idle != null && (idle < 1 || idle > 3600)) {
+        problems.add("timeouts.streamIdleSeconds: must be between 1 and 3600, got " + idle);
+      }
     }
     return problems;
   }

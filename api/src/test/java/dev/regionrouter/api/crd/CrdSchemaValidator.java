@@ -84,9 +84,19 @@ public final class CrdSchemaValidator {
             problems.add(path + "." + r.asText() + ": Required value");
           }
         });
+        JsonNode additional = fieldSchema.path("additionalProperties");
+        if (fieldSchema.has("maxProperties") && map.size() > fieldSchema.path("maxProperties").asInt()) {
+          problems.add(path + ": Too many: " + map.size() + ": must have at most "
+              + fieldSchema.path("maxProperties").asInt() + " items");
+        }
         for (Map.Entry<String, Object> entry : map.entrySet()) {
           JsonNode property = properties.path(entry.getKey());
-          if (property.isMissingNode()) {
+          if (property.isMissingNode() && additional.isObject()) {
+            // a map (additionalProperties): every entry has that schema
+            if (entry.getValue() != null) {
+              validate(path + "." + entry.getKey(), entry.getValue(), additional, problems);
+            }
+          } else if (property.isMissingNode()) {
             problems.add(path + "." + entry.getKey() + ": unknown field \"" + entry.getKey() + "\"");
           } else if (entry.getValue() != null) {
             validate(path + "." + entry.getKey(), entry.getValue(), property, problems);

@@ -52,8 +52,10 @@ class CrdValidationTest {
       spec.put("inferencePath", "/api/v1/generate");
       spec.put("capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 100000));
       spec.put("credentialsSecretRef", Map.of("name", "ap-south-1-token", "key", "token"));
-      spec.put("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2));
+      spec.put("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2, "method", "HEAD", "sendCredentials", true));
       spec.put("endpoint", "https://[2001:db8::1]:8443/base");
+      spec.put("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini", "my-mini-deployment"));
+      spec.put("timeouts", Map.of("firstByteSeconds", 30, "streamIdleSeconds", 120));
     });
     assertThat(validator.validate(region)).isEmpty();
     assertThat(RegionRules.checkSpec(JSON.convertValue(region, InferenceRegion.class).getSpec())).isEmpty();
@@ -100,7 +102,22 @@ class CrdValidationTest {
         Arguments.of("zero capacity",
             (Consumer<Map<String, Object>>) s -> s.put("capacity", new LinkedHashMap<>(Map.of("maxInFlight", 0))),
             "spec.capacity.maxInFlight: Invalid value: 0: maxInFlight in body should be greater than or equal to 1",
-            "capacity.maxInFlight: must be >= 1"));
+            "capacity.maxInFlight: must be >= 1"),
+        Arguments.of("probe method POST",
+            (Consumer<Map<String, Object>>) s -> s.put("probe", new LinkedHashMap<>(Map.of("method", "POST"))),
+            "spec.probe.method: Invalid value: \"POST\": should match", "probe.method: must be GET or HEAD"),
+        Arguments.of("empty region model name",
+            (Consumer<Map<String, Object>>) s -> s.put("models", new LinkedHashMap<>(Map.of("gpt-4o", ""))),
+            "every model name and every region model name must be 1 to 256 characters",
+            "every model name and every region model name must be 1 to 256 characters"),
+        Arguments.of("first-byte timeout of 0",
+            (Consumer<Map<String, Object>>) s -> s.put("timeouts", new LinkedHashMap<>(Map.of("firstByteSeconds", 0))),
+            "spec.timeouts.firstByteSeconds: Invalid value: 0: firstByteSeconds in body should be greater than or equal to 1",
+            "timeouts.firstByteSeconds: must be between 1 and 600"),
+        Arguments.of("stream idle timeout above an hour",
+            (Consumer<Map<String, Object>>) s -> s.put("timeouts", new LinkedHashMap<>(Map.of("streamIdleSeconds", 3601))),
+            "spec.timeouts.streamIdleSeconds: Invalid value: 3601: streamIdleSeconds in body should be less than or equal to 3600",
+            "timeouts.streamIdleSeconds: must be between 1 and 3600"));
   }
 
   @ParameterizedTest(name = "{0}")

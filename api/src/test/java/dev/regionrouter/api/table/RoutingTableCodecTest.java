@@ -64,6 +64,37 @@ class RoutingTableCodecTest {
   }
 
   @Test
+  void modelsTimeoutsAndProbeMethodRoundTripWithModelsSortedByKey() {
+    Map<String, String> models = new LinkedHashMap<>();
+    models.put("gpt-4o-mini", "mini-deployment");
+    models.put("gpt-4o", "gpt-4o-2024-08-06");
+    RegionEntry full = new RegionEntry("eu-west-1", "https://eu.example.com", 0.4, 0, "azure", "/v1/models", null,
+        null, new RegionEntry.SecretRef("eu-token", "token"), new RegionEntry.Probe(null, null, "HEAD", true), null,
+        models, new RegionEntry.Timeouts(30, 120));
+    String json = RoutingTableCodec.toJson(RoutingTable.of(List.of(full)));
+    assertThat(json).contains("\"models\":{\"gpt-4o\":\"gpt-4o-2024-08-06\",\"gpt-4o-mini\":\"mini-deployment\"}")
+        .contains("\"timeouts\":{\"firstByteSeconds\":30,\"streamIdleSeconds\":120}")
+        .contains("\"probe\":{\"method\":\"HEAD\",\"sendCredentials\":true}");
+    assertThat(RoutingTableCodec.readJson(json).regions()).containsExactly(full);
+    assertThat(full.modelFor("gpt-4o")).isEqualTo("gpt-4o-2024-08-06");
+    assertThat(full.modelFor("o1")).isEqualTo("o1");
+    assertThat(full.serves("gpt-4o")).isTrue();
+    assertThat(full.serves("o1")).isFalse();
+  }
+
+  @Test
+  void badModelsTimeoutsAndProbeMethodAreNamed() {
+    String json = """
+        {"regions":[{"name":"r","endpoint":"http://r","costPer1kTokens":0.1,"priority":1,"provider":"aws",
+          "models":{"gpt-4o":""},"timeouts":{"firstByteSeconds":0},"probe":{"method":"POST"}}]}
+        """;
+    assertThatThrownBy(() -> RoutingTableCodec.readJson(json)).isInstanceOf(InvalidRoutingTableException.class)
+        .hasMessageContaining("models: model names must not be empty")
+        .hasMessageContaining("timeouts.firstByteSeconds: must be >= 1")
+        .hasMessageContaining("probe.method: must be GET or HEAD");
+  }
+
+  @Test
   void yamlAndJsonOfTheSameTableGiveTheSameBytes() {
     String yaml = """
         regions:

@@ -170,7 +170,9 @@ class AllOptionsRenderingTest {
             entry("inferencePath", "/v2/generate"),
             entry("capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 120000)),
             entry("credentialsSecretRef", Map.of("name", "me-south-1-token", "key", "token")),
-            entry("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2)));
+            entry("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2, "method", "HEAD", "sendCredentials", true)),
+            entry("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini", "my-mini-deployment")),
+            entry("timeouts", Map.of("firstByteSeconds", 30, "streamIdleSeconds", 120)));
     assertThat(Tree.<Object>at(chart.get("InferenceRegion", NAMESPACE, "brazilsouth"), "spec.costPer1kTokens"))
         .isEqualTo(0);
   }

@@ -70,6 +70,8 @@ class ValuesSchemaTest {
     assertRejected(Values.of("regions.ap-south-1", withField("costPer1kToken", 1)), "costPer1kToken");
     assertRejected(Values.of("regions.ap-south-1", withField("capacity", Map.of("maxInflight", 3))), "maxInflight");
     assertRejected(Values.of("regions.ap-south-1", withField("probe", Map.of("interval", 3))), "interval");
+    assertRejected(Values.of("regions.ap-south-1", withField("probe", Map.of("sendCredential", true))), "sendCredential");
+    assertRejected(Values.of("regions.ap-south-1", withField("timeouts", Map.of("firstByte", 3))), "firstByte");
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -120,6 +122,51 @@ class ValuesSchemaTest {
       typed = d.intValue();
     }
     assertRejected(Values.of("regions.r1", withField(field, typed)), field);
+  }
+
+  /** The optional objects and the models map: each value a JSON document, checked as the CRD checks it. */
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "probe | {\"method\": \"POST\"} | method",
+        "probe | {\"method\": \"get\"} | method",
+        "probe | {\"sendCredentials\": \"yes\"} | sendCredentials",
+        "timeouts | {\"firstByteSeconds\": 0} | firstByteSeconds",
+        "timeouts | {\"firstByteSeconds\": 601} | firstByteSeconds",
+        "timeouts | {\"firstByteSeconds\": 2.5} | firstByteSeconds",
+        "timeouts | {\"streamIdleSeconds\": 0} | streamIdleSeconds",
+        "timeouts | {\"streamIdleSeconds\": 3601} | streamIdleSeconds",
+        "models | \"gpt-4o\" | models",
+        "models | {\"gpt-4o\": \"\"} | gpt-4o",
+        "models | {\"gpt-4o\": 4} | gpt-4o",
+        // helm names a bad key as an invalid property name, without its path
+        "models | {\"\": \"gpt-4o-2024-08-06\"} | invalid propertyName",
+      })
+  void rejectsANestedRegionFieldTheCrdWouldReject(String field, String json, String expectedInMessage) throws IOException {
+    Object value = new ObjectMapper().readValue(json, Object.class);
+    assertRejected(Values.of("regions.r1", withField(field, value)), expectedInMessage);
+  }
+
+  @Test
+  void rejectsARegionModelNameOrModelLongerThan256Characters() {
+    String long257 = "m".repeat(257);
+    assertRejected(Values.of("regions.r1", withField("models", Map.of(long257, "gpt-4o"))),
+        "invalid propertyName '" + long257 + "'");
+    assertRejected(Values.of("regions.r1", withField("models", Map.of("gpt-4o", long257))), "gpt-4o");
+  }
+
+  @Test
+  void takesAtMost256ModelsPerRegion() {
+    Map<String, Object> models = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 256; i++) {
+      models.put("model-" + i, "deployment-" + i);
+    }
+    Path file = Charts.writeValues(dir, Values.of("regions.r1", withField("models", models)).yaml());
+    assertThat(Tree.map(Charts.template(file).get("InferenceRegion", "r1"), "spec.models")).hasSize(256);
+
+    models.put("model-256", "deployment-256");
+    assertRejected(Values.of("regions.r1", withField("models", models)), "models");
   }
 
   @ParameterizedTest(name = "without {0}")

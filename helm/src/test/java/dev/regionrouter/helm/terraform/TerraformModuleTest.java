@@ -1,5 +1,6 @@
 package dev.regionrouter.helm.terraform;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,23 +66,37 @@ class TerraformModuleTest {
     region.put("inference_path", "/v2/generate");
     region.put("capacity", Map.of("max_in_flight", 64, "tokens_per_minute", 120000));
     region.put("credentials_secret_ref", Map.of("name", "ap-token", "key", "token"));
-    region.put("probe", Map.of("interval_seconds", 5, "timeout_seconds", 2));
+    region.put("probe", Map.of("interval_seconds", 5, "timeout_seconds", 2, "method", "HEAD", "send_credentials", true));
+    // model names are passed through as written, never turned into camelCase
+    region.put("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "my_model", "my-mini-deployment"));
+    region.put("timeouts", Map.of("first_byte_seconds", 30, "stream_idle_seconds", 120));
+    Map<String, Object> partial = new LinkedHashMap<>(minimalRegion());
+    partial.put("probe", Map.of("send_credentials", false));
+    partial.put("timeouts", Map.of("stream_idle_seconds", 3600));
 
-    Map<String, Object> specs = apply(Map.of("ap-south-1", region, "me-south-1", minimalRegion()));
+    Map<String, Object> specs =
+        apply(Map.of("ap-south-1", region, "me-south-1", minimalRegion(), "eu-west-1", partial));
 
     assertThat(specs.get("ap-south-1"))
         .isEqualTo(
-            Map.of(
-                "endpoint", "https://inference.ap-south-1.example.com:8443/base",
-                "costPer1kTokens", 0.32,
-                "priority", 1,
-                "provider", "aws",
-                "drain", true,
-                "healthPath", "/healthz",
-                "inferencePath", "/v2/generate",
-                "capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 120000),
-                "credentialsSecretRef", Map.of("name", "ap-token", "key", "token"),
-                "probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2)));
+            Map.ofEntries(
+                entry("endpoint", "https://inference.ap-south-1.example.com:8443/base"),
+                entry("costPer1kTokens", 0.32),
+                entry("priority", 1),
+                entry("provider", "aws"),
+                entry("drain", true),
+                entry("healthPath", "/healthz"),
+                entry("inferencePath", "/v2/generate"),
+                entry("capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 120000)),
+                entry("credentialsSecretRef", Map.of("name", "ap-token", "key", "token")),
+                entry("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2, "method", "HEAD", "sendCredentials", true)),
+                entry("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "my_model", "my-mini-deployment")),
+                entry("timeouts", Map.of("firstByteSeconds", 30, "streamIdleSeconds", 120))));
+    assertThat(specs.get("eu-west-1")).isEqualTo(Map.of(
+        "endpoint", "https://inference.ap-south-1.example.com:8443/base",
+        "costPer1kTokens", 0.32, "priority", 1, "provider", "aws",
+        "probe", Map.of("sendCredentials", false),
+        "timeouts", Map.of("streamIdleSeconds", 3600)));
     assertThat(specs.get("me-south-1")).isEqualTo(Map.of(
         "endpoint", "https://inference.ap-south-1.example.com:8443/base",
         "costPer1kTokens", 0.32, "priority", 1, "provider", "aws"));
@@ -108,6 +123,15 @@ class TerraformModuleTest {
         "probe | {\"interval_seconds\": 5, \"timeout_seconds\": 6} | not greater than the interval",
         "capacity | {\"max_in_flight\": 0} | must be 1 or more",
         "credentials_secret_ref | {\"name\": \"Bad_Name\"} | must be a Secret name",
+        "probe | {\"method\": \"POST\"} | probe.method must be",
+        "probe | {\"method\": \"get\"} | probe.method must be",
+        "timeouts | {\"first_byte_seconds\": 0} | timeouts.first_byte_seconds must be a whole number 1-600",
+        "timeouts | {\"first_byte_seconds\": 601} | timeouts.first_byte_seconds must be a whole number 1-600",
+        "timeouts | {\"first_byte_seconds\": 2.5} | timeouts.first_byte_seconds must be a whole number 1-600",
+        "timeouts | {\"stream_idle_seconds\": 0} | stream_idle_seconds a whole number 1-3600",
+        "timeouts | {\"stream_idle_seconds\": 3601} | stream_idle_seconds a whole number 1-3600",
+        "models | {\"gpt-4o\": \"\"} | must be 1 to 256 characters",
+        "models | {\"\": \"gpt-4o-2024-08-06\"} | must be 1 to 256 characters",
       })
   void rejectsWhatTheCrdRejects(String field, String value, String message) throws Exception {
     Object parsed = JSON.readValue(value.startsWith("{") ? value : quoteUnlessNumber(value), Object.class);
@@ -120,6 +144,39 @@ class TerraformModuleTest {
     assertThat(result.output().replaceAll("\\s+", " ")).contains(message);
     Map<String, Object> spec = toCrdSpec(region);
     assertThat(crd().validate(inferenceRegion("r1", spec))).as("the CRD rejects it too: %s", spec).isNotEmpty();
+  }
+
+  @Test
+  void rejectsAModelNameOrRegionModelNameLongerThan256CharactersAsTheCrdDoes() throws Exception {
+    String long257 = "m".repeat(257);
+    for (Map<String, String> models : List.of(Map.of(long257, "gpt-4o"), Map.of("gpt-4o", long257))) {
+      Map<String, Object> region = new LinkedHashMap<>(minimalRegion());
+      region.put("models", models);
+
+      Terraform.Result result = plan(Map.of("r1", region));
+
+      assertThat(result.exitCode()).as(result.output()).isNotZero();
+      assertThat(result.output().replaceAll("\\s+", " ")).contains("must be 1 to 256 characters");
+      assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region)))).as("the CRD rejects it too").isNotEmpty();
+    }
+  }
+
+  @Test
+  void takesAtMost256ModelsPerRegionAsTheCrdDoes() throws Exception {
+    Map<String, Object> models = new LinkedHashMap<>();
+    for (int i = 0; i < 256; i++) {
+      models.put("model-" + i, "deployment-" + i);
+    }
+    Map<String, Object> region = new LinkedHashMap<>(minimalRegion());
+    region.put("models", models);
+    assertThat(plan(Map.of("r1", region)).exitCode()).isZero();
+
+    models.put("model-256", "deployment-256");
+    Terraform.Result result = plan(Map.of("r1", region));
+
+    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    assertThat(result.output().replaceAll("\\s+", " ")).contains("models may hold at most 256 entries");
+    assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region)))).as("the CRD rejects it too").isNotEmpty();
   }
 
   @Test
@@ -151,11 +208,15 @@ class TerraformModuleTest {
         "spec", spec);
   }
 
-  /** The module's snake_case fields in the CRD's camelCase, to ask the CRD about the same region. */
+  /**
+   * The module's snake_case fields in the CRD's camelCase, to ask the CRD about the same region.
+   * The keys of models are model names, not fields: they stay as written.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> toCrdSpec(Map<String, Object> region) {
     Map<String, Object> spec = new LinkedHashMap<>();
-    region.forEach((k, v) -> spec.put(camel(k), v instanceof Map<?, ?> m ? toCrdSpec((Map<String, Object>) m) : v));
+    region.forEach((k, v) -> spec.put(camel(k),
+        v instanceof Map<?, ?> m && !k.equals("models") ? toCrdSpec((Map<String, Object>) m) : v));
     return spec;
   }
 

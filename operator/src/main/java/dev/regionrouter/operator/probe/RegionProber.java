@@ -134,7 +134,7 @@ public final class RegionProber<K> implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(p.target.healthUri())
         .timeout(p.target.timeout())
         .header("User-Agent", "region-router-operator")
-        .GET()
+        .method(p.target.method(), HttpRequest.BodyPublishers.noBody())
         .build();
     long start = System.nanoTime();
     http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
@@ -142,7 +142,8 @@ public final class RegionProber<K> implements AutoCloseable {
         .whenComplete((response, error) -> {
           double latencyMs = (System.nanoTime() - start) / 1_000_000.0;
           boolean changed;
-          boolean ok = error == null && response.statusCode() / 100 == 2;
+          boolean ok = error == null && (response.statusCode() / 100 == 2 || p.target.authenticated()
+              && (response.statusCode() == 401 || response.statusCode() == 403));
           synchronized (p) {
             if (ok) {
               changed = p.tracker.success(latencyMs, clock.instant());

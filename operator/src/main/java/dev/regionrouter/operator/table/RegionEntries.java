@@ -5,6 +5,8 @@ import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import dev.regionrouter.api.v1alpha1.InferenceRegionSpec;
 import dev.regionrouter.api.v1alpha1.RegionCapacity;
 import dev.regionrouter.api.v1alpha1.RegionRules;
+import dev.regionrouter.api.v1alpha1.ProbeSpec;
+import dev.regionrouter.api.v1alpha1.RegionTimeouts;
 import dev.regionrouter.api.v1alpha1.SecretKeyReference;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,12 +42,23 @@ public final class RegionEntries {
     SecretKeyReference secret = spec.getCredentialsSecretRef();
     RegionEntry.SecretRef secretRef = secret == null ? null
         : new RegionEntry.SecretRef(secret.getName(), secret.effectiveKey());
-    RegionEntry.Probe probe = spec.getProbe() == null
-        || (spec.getProbe().getIntervalSeconds() == null && spec.getProbe().getTimeoutSeconds() == null)
-        ? null : new RegionEntry.Probe(spec.getProbe().getIntervalSeconds(), spec.getProbe().getTimeoutSeconds());
+    ProbeSpec probeSpec = spec.getProbe();
+    String probeMethod = probeSpec == null || "GET".equals(probeSpec.effectiveMethod()) ? null : probeSpec.getMethod();
+    Boolean sendCredentials = probeSpec != null && Boolean.TRUE.equals(probeSpec.getSendCredentials()) ? true : null;
+    RegionEntry.Probe probe = probeSpec == null || (probeSpec.getIntervalSeconds() == null
+        && probeSpec.getTimeoutSeconds() == null && probeMethod == null && sendCredentials == null)
+        ? null : new RegionEntry.Probe(probeSpec.getIntervalSeconds(), probeSpec.getTimeoutSeconds(), probeMethod,
+            sendCredentials);
+    Map<String, String> models = spec.getModels() == null || spec.getModels().isEmpty()
+        ? null : new TreeMap<>(spec.getModels());
+    RegionTimeouts timeouts = spec.getTimeouts();
+    RegionEntry.Timeouts entryTimeouts = timeouts == null
+        || (timeouts.getFirstByteSeconds() == null && timeouts.getStreamIdleSeconds() == null)
+        ? null : new RegionEntry.Timeouts(timeouts.getFirstByteSeconds(), timeouts.getStreamIdleSeconds());
     Map<String, String> labels = region.getMetadata().getLabels() == null || region.getMetadata().getLabels().isEmpty()
         ? null : new TreeMap<>(region.getMetadata().getLabels());
     return new RegionEntry(region.getMetadata().getName(), spec.getEndpoint(), spec.getCostPer1kTokens(),
-        spec.getPriority(), spec.getProvider(), healthPath, inferencePath, entryCapacity, secretRef, probe, labels);
+        spec.getPriority(), spec.getProvider(), healthPath, inferencePath, entryCapacity, secretRef, probe, labels,
+        models, entryTimeouts);
   }
 }

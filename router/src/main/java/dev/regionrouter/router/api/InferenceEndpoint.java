@@ -40,6 +40,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private static final CharSequence REGION_HEADER = AsciiHeaders.known(HeaderPolicy.REGION_HEADER);
   private static final CharSequence ATTEMPTS_HEADER = AsciiHeaders.known(HeaderPolicy.ATTEMPTS_HEADER);
+  private static final CharSequence MODEL_HEADER = AsciiHeaders.known(HeaderPolicy.MODEL_HEADER);
   /** The answer is {"result": the region's output as it came, "metadata": {...}}. */
   private static final byte[] RESULT_FIELD = "{\"result\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] METADATA_FIELD = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
@@ -68,7 +69,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     requireJson(exchange.header("Content-Type"));
     InferenceRequest.Parsed request = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
-    RouteRequest route = planner.request(exchange::header, request.estimatedTokens());
+    RouteRequest route = planner.request(exchange::header, request.estimatedTokens(), request.model());
     String authorization = exchange.header("Authorization");
     RegionCalls.serve(exchange, planner, route,
         () -> hedging.run(route, leg -> proxy.infer(leg, request.forward(), authorization, deadline, exchange.loop()),
@@ -88,9 +89,12 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     planner.settle(route, served.region(),
         served.value() instanceof RegionAnswer i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
-    Map<CharSequence, List<CharSequence>> headers = Map.of(
-        REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
-        ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())));
+    String model = served.region().modelFor(route.model());
+    Map<CharSequence, List<CharSequence>> headers = model == null
+        ? Map.of(REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
+            ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())))
+        : Map.of(REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
+            ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())), MODEL_HEADER, List.of(model));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
       exchange.sendFull(rejected.status(), headers,
           rejected.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType(),
@@ -124,6 +128,10 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       // the region's own fields, then a comma: to the generator, "attempts" is the object's first field
       out.writeRaw(regionFields(region));
       out.writeNumberField("attempts", served.attempts());
+      String model = region.modelFor(route.model());
+      if (model != null) {
+        out.writeStringField("model", model);
+      }
       out.writeNumberField("upstream_latency_ms", round(served.latency().toNanos() / 1e6, 3));
       out.writeStringField("policy", served.policy());
       if (served.panic()) {

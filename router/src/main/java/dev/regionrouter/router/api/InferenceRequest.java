@@ -31,7 +31,7 @@ final class InferenceRequest {
    * The validated request: its max_tokens (the default when absent), its prompt's length in
    * characters, and the bytes to send to a region.
    */
-  record Parsed(int maxTokens, int promptLength, byte[] forward) {
+  record Parsed(int maxTokens, int promptLength, byte[] forward, String model) {
     /** The tokens the request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
     long estimatedTokens() {
       return maxTokens + promptLength / 4L;
@@ -55,6 +55,7 @@ final class InferenceRequest {
           case "prompt" -> fields.prompt(parser, value);
           case "max_tokens" -> fields.maxTokens(parser, value);
           case "temperature" -> fields.temperature(parser, value);
+          case "model" -> fields.model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           default -> { }
         }
         parser.skipChildren(); // an object or array value: over it (and checked on the way)
@@ -70,7 +71,7 @@ final class InferenceRequest {
       throw RouterException.badRequest(String.join("; ", problems));
     }
     int maxTokens = fields.maxTokens == null ? DEFAULT_MAX_TOKENS : fields.maxTokens;
-    return new Parsed(maxTokens, fields.promptLength, forward(body, json, fields));
+    return new Parsed(maxTokens, fields.promptLength, forward(body, json, fields), fields.model);
   }
 
   /** The three contract fields as read (the last occurrence of a field counts, as for a tree). */
@@ -82,6 +83,8 @@ final class InferenceRequest {
     boolean maxTokensTooLarge;
     JsonToken temperatureToken;
     double temperature;
+    /** An optional "model" (string): routed and mapped as on the OpenAI paths. */
+    String model;
 
     void prompt(JsonParser parser, JsonToken value) throws java.io.IOException {
       prompt = value;

@@ -6,6 +6,7 @@ import dev.regionrouter.router.proxy.CommittedStream;
 import dev.regionrouter.router.proxy.Deadline;
 import dev.regionrouter.router.proxy.HeaderPolicy;
 import dev.regionrouter.router.proxy.PassThroughProxy;
+import dev.regionrouter.router.proxy.RequestModel;
 import dev.regionrouter.router.routing.RoutePlanner;
 import dev.regionrouter.router.routing.RouteRequest;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +46,13 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
     PassThroughProxy.Inbound inbound = new PassThroughProxy.Inbound(exchange.method(),
         exchange.query() == null ? path : path + "?" + exchange.query(), exchange.headers(), body);
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
-    RouteRequest route = planner.request(exchange::header, estimatedTokens(body));
+    RouteRequest route = planner.request(exchange::header, estimatedTokens(body), RequestModel.of(body));
     RegionCalls.serve(exchange, planner, route,
         () -> proxy.relay(route, inbound, deadline, exchange.loop()),
         served -> {
           // a relayed answer is not parsed: the estimate stands for the tokens used
           planner.settle(route, served.region(), null, served.latency());
-          respond(exchange, served);
+          respond(exchange, route, served);
         });
   }
 
@@ -60,12 +61,17 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
    * they come. A stream the region breaks ends with an error event (event streams) and a cut
    * connection: the caller sees a failed answer, never a short one that looks complete.
    */
-  private static void respond(DataPlaneExchange exchange, AttemptLoop.Served<CommittedStream> served) {
+  private static void respond(DataPlaneExchange exchange, RouteRequest route,
+      AttemptLoop.Served<CommittedStream> served) {
     CommittedStream stream = served.value();
     exchange.onCallerGone(stream::abandon);
     Map<String, List<String>> headers = new LinkedHashMap<>(stream.headers());
     headers.put(HeaderPolicy.REGION_HEADER, List.of(served.region().name()));
     headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(served.attempts())));
+    String model = served.region().modelFor(route.model());
+    if (model != null) {
+      headers.put(HeaderPolicy.MODEL_HEADER, List.of(model));
+    }
     exchange.startStream(stream.status(), headers);
     stream.attach(exchange.sink()).whenComplete((whole, error) -> {
       if (error == null && whole) {

@@ -94,8 +94,8 @@ public class RouterConfiguration {
 
   @Bean(destroyMethod = "close")
   Prober prober(UpstreamClient client, HealthRegistry health, ProbeProperties probe, RouterMetrics metrics,
-      RandomGenerator random, TableHolder tables) {
-    Prober prober = new Prober(client, health, probe, metrics, random);
+      RandomGenerator random, TableHolder tables, Credentials credentials) {
+    Prober prober = new Prober(client, health, probe, metrics, random, credentials);
     tables.addListener(prober::onTable);
     return prober;
   }

@@ -5,6 +5,7 @@ import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.proxy.Credentials;
 import dev.regionrouter.router.proxy.UpstreamClient;
 import dev.regionrouter.router.table.TableSnapshot;
 import java.net.URI;
@@ -44,13 +45,15 @@ public class Prober implements AutoCloseable {
   private final ProbeProperties settings;
   private final RouterMetrics metrics;
   private final RandomGenerator random;
+  private final Credentials credentials;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("probe-timer").factory());
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Task> tasks = new HashMap<>();
 
   public Prober(UpstreamClient client, HealthRegistry health, ProbeProperties settings, RouterMetrics metrics,
-      RandomGenerator random) {
+      RandomGenerator random, Credentials credentials) {
+    this.credentials = credentials;
     this.client = client;
     this.health = health;
     this.settings = settings;
@@ -58,8 +61,12 @@ public class Prober implements AutoCloseable {
     this.random = random;
   }
 
-  /** What is probed and how often; a change restarts the region's schedule. */
-  record Target(String region, URI uri, Duration interval, Duration timeout) {}
+  /**
+   * What is probed, how and how often; a change restarts the region's schedule. secretRef: the
+   * region's token goes with each probe (spec.probe.sendCredentials); null: none.
+   */
+  record Target(String region, String method, URI uri, Duration interval, Duration timeout,
+      RegionEntry.SecretRef secretRef) {}
 
   private final class Task {
     final Target target;
@@ -85,8 +92,14 @@ public class Prober implements AutoCloseable {
       boolean ok;
       String failure = null;
       try {
-        int status = client.exchange(new UpstreamClient.Request("GET", target.uri(), Map.of("accept",
-            List.of("application/json")), null), target.timeout(), MAX_HEALTH_BODY_BYTES).get().status();
+        Map<String, List<String>> headers = Map.of("accept", List.of("application/json"));
+        if (target.secretRef() != null) {
+          String token = credentials.token(target.secretRef()).orElseThrow(() -> new java.io.IOException(
+              "its credentials (Secret " + target.secretRef().name() + ") are not available"));
+          headers = Map.of("accept", List.of("application/json"), "authorization", List.of("Bearer " + token));
+        }
+        int status = client.exchange(new UpstreamClient.Request(target.method(), target.uri(), headers, null),
+            target.timeout(), MAX_HEALTH_BODY_BYTES).get().status();
         ok = status >= 200 && status < 300;
         if (!ok) {
           failure = "HTTP " + status;
@@ -158,7 +171,10 @@ public class Prober implements AutoCloseable {
     }
     String base = entry.endpoint().endsWith("/") ? entry.endpoint().substring(0, entry.endpoint().length() - 1)
         : entry.endpoint();
-    return new Target(entry.name(), URI.create(base + entry.effectiveHealthPath()), interval, timeout);
+    boolean sendCredentials = entry.probe() != null && entry.probe().credentials() && entry.credentialsSecretRef() != null;
+    return new Target(entry.name(), entry.probe() == null ? "GET" : entry.probe().effectiveMethod(),
+        URI.create(base + entry.effectiveHealthPath()), interval, timeout,
+        sendCredentials ? entry.credentialsSecretRef() : null);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -154,7 +154,7 @@ public class AttemptLoop {
     Run<T> run = new Run<>(plan, deadline, attempt, timers);
     run.snapshot = snapshot;
     // a hedge leg is pinned to one region: it never reaches for others
-    run.lastResorts = route.pinnedRegion() != null ? null : route.hints().filters();
+    run.lastResorts = route.pinnedRegion() != null ? null : route.filters();
     run.next();
     return run.served;
   }

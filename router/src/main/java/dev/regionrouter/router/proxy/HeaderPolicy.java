@@ -17,6 +17,8 @@ public final class HeaderPolicy {
 
   public static final String REGION_HEADER = "X-Region-Router-Region";
   public static final String ATTEMPTS_HEADER = "X-Region-Router-Attempts";
+  /** The model that served: the region's own name for the caller's model (see InferenceRegion spec.models). */
+  public static final String MODEL_HEADER = "X-Region-Router-Model";
   public static final String TIMEOUT_HEADER = "X-Region-Router-Timeout-Ms";
 
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",

@@ -68,8 +68,8 @@ public class InferenceProxy {
       URI uri = uris.computeIfAbsent(region.endpoint() + '\n' + region.effectiveInferencePath(),
           k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
       long start = System.nanoTime();
-      CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(
-          new UpstreamClient.Request("POST", uri, headers, body), attempt.timeout(), maxResponseBytes);
+      CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(new UpstreamClient.Request("POST", uri,
+          headers, RequestModel.forRegion(body, route.model(), region)), attempt.timeout(), maxResponseBytes);
       CompletableFuture<AttemptLoop.Result<Answer>> result = new CancellableFuture<>(() -> exchange.cancel(false));
       exchange.whenComplete((response, error) -> {
         if (error != null) {

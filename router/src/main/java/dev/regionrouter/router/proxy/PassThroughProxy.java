@@ -1,5 +1,6 @@
 package dev.regionrouter.router.proxy;
 
+import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.routing.RouteRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -68,22 +69,28 @@ public class PassThroughProxy {
       Map<String, List<String>> headers = new LinkedHashMap<>(baseHeaders);
       attempt.token().ifPresent(token -> headers.put("authorization", List.of("Bearer " + token)));
       URI uri = URI.create(InferenceProxy.stripSlash(attempt.region().endpoint()) + inbound.pathAndQuery());
+      byte[] body = RequestModel.forRegion(inbound.body(), route.model(), attempt.region());
       long start = System.nanoTime();
       CompletableFuture<UpstreamClient.Streaming> opened = client.open(
-          new UpstreamClient.Request(inbound.method(), uri, headers, inbound.body()), attempt.timeout());
+          new UpstreamClient.Request(inbound.method(), uri, headers, body), attempt.timeout());
       CompletableFuture<AttemptLoop.Result<CommittedStream>> result = new CancellableFuture<>(() -> {
         // the caller left, the request was abandoned or the region held it too long: drop its call
         opened.cancel(false);
         opened.thenAccept(UpstreamClient.Streaming::close);
       });
+      RegionEntry.Timeouts own = attempt.region().timeouts();
+      Duration firstByteLimit = own != null && own.firstByteSeconds() != null
+          ? Duration.ofSeconds(own.firstByteSeconds()) : firstByteTimeout;
+      Duration idleLimit = own != null && own.streamIdleSeconds() != null
+          ? Duration.ofSeconds(own.streamIdleSeconds()) : idleTimeout;
       Duration remaining = deadline.remaining();
-      boolean deadlineBound = remaining.compareTo(firstByteTimeout) < 0;
+      boolean deadlineBound = remaining.compareTo(firstByteLimit) < 0;
       ScheduledFuture<?> firstByteCheck = timers.schedule(() -> {
         if (result.complete(AttemptLoop.Failed.of(deadlineBound ? Outcome.DEADLINE : Outcome.FIRST_BYTE_TIMEOUT))) {
           opened.cancel(false);
           opened.thenAccept(UpstreamClient.Streaming::close);
         }
-      }, (deadlineBound ? remaining : firstByteTimeout).toNanos(), TimeUnit.NANOSECONDS);
+      }, (deadlineBound ? remaining : firstByteLimit).toNanos(), TimeUnit.NANOSECONDS);
       result.whenComplete((r, e) -> firstByteCheck.cancel(false));
       opened.whenComplete((upstream, error) -> {
         if (error != null) {
@@ -115,7 +122,7 @@ public class PassThroughProxy {
         boolean clientError = status >= 400 && status < 500;
         CommittedStream stream = new CommittedStream(status, HeaderPolicy.forClient(upstream.headers()), eventStream,
             clientError, endsWithDone(inbound.pathAndQuery()), attempt.answered());
-        stream.start(upstream, idleTimeout).whenComplete((committed, broken) -> {
+        stream.start(upstream, idleLimit).whenComplete((committed, broken) -> {
           if (broken != null) {
             upstream.close();
             result.completeExceptionally(AttemptLoop.unwrap(broken));

@@ -63,10 +63,15 @@ public class RoutePlanner {
 
   /** A request's routing from its headers: hint headers over its caller's defaults. Malformed hint: 400. */
   public RouteRequest request(Function<String, String> headers, long estimatedTokens) {
+    return request(headers, estimatedTokens, null);
+  }
+
+  /** As {@link #request(Function, long)}, for a request that names a model (null: none). */
+  public RouteRequest request(Function<String, String> headers, long estimatedTokens, String model) {
     RouteHints hints = HintHeaders.parse(headers);
     String caller = headers.apply(routing.callerHeader());
     RouteHints defaults = caller == null ? null : callerDefaults.get(caller.trim());
-    return new RouteRequest(defaults == null ? hints : hints.over(defaults), caller, estimatedTokens);
+    return new RouteRequest(defaults == null ? hints : hints.over(defaults), caller, estimatedTokens, model);
   }
 
   /** The policy a request runs under: its hints over the router's default. */
@@ -108,7 +113,11 @@ public class RoutePlanner {
   public AttemptPlan plan(TableSnapshot snapshot, RouteRequest request, RandomGenerator random) {
     RouteHints hints = request == null ? RouteHints.NONE : request.hints();
     RoutingPolicy policy = policy(hints);
-    RouteFilters filters = hints.filters();
+    RouteFilters filters = request != null && request.model() != null && declaresModels(snapshot)
+        ? hints.filters().withModel(request.model()) : hints.filters();
+    if (request != null) {
+      request.filters(filters);
+    }
     long estimate = request == null ? 0 : request.estimatedTokens();
     AttemptPlan plan;
     if (request != null && request.pinnedRegion() != null) {
@@ -144,6 +153,22 @@ public class RoutePlanner {
           + "filters (" + named + "); the router never routes outside them", retryAfter, 0);
     }
     return plan;
+  }
+
+  /** The last table looked at, and whether a region of it declares its models. */
+  private record ModelsCheck(TableSnapshot snapshot, boolean declared) {}
+
+  private volatile ModelsCheck modelsCheck = new ModelsCheck(null, false);
+
+  /** Whether a region of the table declares its models (then requests are filtered by model). */
+  private boolean declaresModels(TableSnapshot snapshot) {
+    ModelsCheck check = modelsCheck;
+    if (check.snapshot() != snapshot) {
+      check = new ModelsCheck(snapshot,
+          snapshot.table().regions().stream().anyMatch(r -> r.models() != null && !r.models().isEmpty()));
+      modelsCheck = check;
+    }
+    return check.declared();
   }
 
   /**

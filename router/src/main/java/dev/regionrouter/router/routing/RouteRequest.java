@@ -1,6 +1,7 @@
 package dev.regionrouter.router.routing;
 
 import dev.regionrouter.router.select.AttemptPlan;
+import dev.regionrouter.router.select.RouteFilters;
 import java.util.function.Consumer;
 
 /**
@@ -14,6 +15,10 @@ public final class RouteRequest {
   private final String caller;
   private final long estimatedTokens;
   private final String pinnedRegion;
+  /** The model the request names (null: none, or a body the router does not read). */
+  private final String model;
+  /** The filters of the plan (the hints', and the model's when the table declares models); set when planned. */
+  private volatile RouteFilters filters;
   private volatile Consumer<AttemptPlan> onPlan;
   private volatile String hedge;
   private volatile AttemptPlan plan;
@@ -21,10 +26,15 @@ public final class RouteRequest {
   private volatile long reserved;
 
   public RouteRequest(RouteHints hints, String caller, long estimatedTokens) {
-    this(hints, caller, estimatedTokens, null);
+    this(hints, caller, estimatedTokens, null, null);
   }
 
-  private RouteRequest(RouteHints hints, String caller, long estimatedTokens, String pinnedRegion) {
+  public RouteRequest(RouteHints hints, String caller, long estimatedTokens, String model) {
+    this(hints, caller, estimatedTokens, null, model);
+  }
+
+  private RouteRequest(RouteHints hints, String caller, long estimatedTokens, String pinnedRegion, String model) {
+    this.model = model;
     this.hints = hints;
     this.caller = caller;
     this.estimatedTokens = estimatedTokens;
@@ -33,7 +43,7 @@ public final class RouteRequest {
 
   /** The same request sent to one region only (a hedge). */
   public RouteRequest pinnedTo(String region) {
-    return new RouteRequest(hints, caller, estimatedTokens, region);
+    return new RouteRequest(hints, caller, estimatedTokens, region, model);
   }
 
   /** Called with the plan as soon as it is made (before any attempt): the debug header. */
@@ -60,6 +70,21 @@ public final class RouteRequest {
 
   public long estimatedTokens() {
     return estimatedTokens;
+  }
+
+  /** The model the request names, or null. */
+  public String model() {
+    return model;
+  }
+
+  /** The hard filters its plan was made under (the hints' until it is planned). */
+  public RouteFilters filters() {
+    RouteFilters planned = filters;
+    return planned != null ? planned : hints.filters();
+  }
+
+  void filters(RouteFilters filters) {
+    this.filters = filters;
   }
 
   /** Non-null for a hedge: the only region it may use. */

@@ -12,11 +12,23 @@ import java.util.Set;
  * @param allowedProviders providers the request may use
  * @param regionSelector a label selector over the region's labels (residency: {@code geo=eu})
  * @param maxCostPer1k the highest price (USD per 1k tokens) the request accepts
+ * @param model the model the request names, when some region of the table declares its models: only
+ *     the regions that serve it (or declare none) may take the request
  */
 public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProviders, LabelSelector regionSelector,
-    Double maxCostPer1k) {
+    Double maxCostPer1k, String model) {
 
-  public static final RouteFilters NONE = new RouteFilters(null, null, null, null);
+  public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null);
+
+  public RouteFilters(Set<String> allowedRegions, Set<String> allowedProviders, LabelSelector regionSelector,
+      Double maxCostPer1k) {
+    this(allowedRegions, allowedProviders, regionSelector, maxCostPer1k, null);
+  }
+
+  /** These filters, and only regions that serve the model too. */
+  public RouteFilters withModel(String model) {
+    return new RouteFilters(allowedRegions, allowedProviders, regionSelector, maxCostPer1k, model);
+  }
 
   public RouteFilters {
     allowedRegions = allowedRegions == null ? null : Set.copyOf(allowedRegions);
@@ -28,7 +40,8 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
     ALLOWED_REGIONS("allowed-regions"),
     ALLOWED_PROVIDERS("allowed-providers"),
     REGION_SELECTOR("region-selector"),
-    MAX_COST("max-cost-per-1k");
+    MAX_COST("max-cost-per-1k"),
+    MODEL("model");
 
     private final String id;
 
@@ -55,6 +68,9 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
     if (maxCostPer1k != null && (region.costPer1kTokens() == null ? 0 : region.costPer1kTokens()) > maxCostPer1k) {
       return Filter.MAX_COST;
     }
+    if (model != null && !region.serves(model)) {
+      return Filter.MODEL;
+    }
     return null;
   }
 
@@ -66,6 +82,7 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
       case REGION_SELECTOR -> "labels " + (region.labels() == null ? "{}" : region.labels())
           + " do not match selector '" + regionSelector + "'";
       case MAX_COST -> "cost " + region.costPer1kTokens() + " USD/1k above max " + maxCostPer1k;
+      case MODEL -> "serves no model " + model + " (its models: " + sorted(region.models().keySet()) + ")";
     };
   }
 
@@ -76,11 +93,13 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
       case ALLOWED_PROVIDERS -> String.join(",", sorted(allowedProviders));
       case REGION_SELECTOR -> String.valueOf(regionSelector);
       case MAX_COST -> String.valueOf(maxCostPer1k);
+      case MODEL -> model;
     };
   }
 
   public boolean any() {
-    return allowedRegions != null || allowedProviders != null || regionSelector != null || maxCostPer1k != null;
+    return allowedRegions != null || allowedProviders != null || regionSelector != null || maxCostPer1k != null
+        || model != null;
   }
 
   private static java.util.List<String> sorted(Set<String> set) {
