@@ -83,6 +83,7 @@ public class StatusController {
       region.put("in_flight", view.inFlight());
       RegionHealth regionHealth = health.get(entry.name());
       region.put("stalled", regionHealth != null && regionHealth.stalled());
+      region.put("models_unavailable", regionHealth == null ? Map.of() : regionHealth.models().unavailable());
       region.put("score", round(candidate.score(policy)));
       region.put("endpoint", entry.endpoint());
       region.put("provider", entry.provider());

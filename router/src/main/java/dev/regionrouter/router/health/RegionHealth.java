@@ -28,6 +28,8 @@ public final class RegionHealth {
   /** Where this region is listed while it is ejected (see {@link #tryEjectionTrial}). */
   private final Ejections ejectionSet;
   private final HealthProperties settings;
+  /** Rate limits and failures of single models (requests that name a model). */
+  private final ModelHealth models;
   private final int unhealthyThreshold;
   private final int healthyThreshold;
   private final double smoothing;
@@ -91,10 +93,16 @@ public final class RegionHealth {
     this.epoch = epoch;
     this.endpoint = endpoint;
     this.settings = settings;
+    this.models = new ModelHealth(settings, clock);
     this.unhealthyThreshold = unhealthyThreshold;
     this.healthyThreshold = healthyThreshold;
     this.smoothing = smoothing;
     this.clock = clock;
+  }
+
+  /** The health of the region's single models. */
+  public ModelHealth models() {
+    return models;
   }
 
   /** The region's name in the table. */

@@ -151,7 +151,7 @@ public class AttemptLoop {
       budget.requestStarted();
     }
     AttemptPlan plan = planner.plan(snapshot, route, random);
-    Run<T> run = new Run<>(plan, deadline, attempt, timers);
+    Run<T> run = new Run<>(plan, deadline, attempt, timers, route.model());
     run.snapshot = snapshot;
     // a hedge leg is pinned to one region: it never reaches for others
     run.lastResorts = route.pinnedRegion() != null ? null : route.filters();
@@ -197,8 +197,13 @@ public class AttemptLoop {
     String stopReason;
     boolean lastReachedRegion = true;
     volatile CompletableFuture<Result<T>> inFlight;
+    /** The model the request names (null: none): its rate limits and failures are the model's, not the region's. */
+    final String model;
+    /** Regions passed over because the request's model is cooling or ejected there: tried after the plan. */
+    List<AttemptPlan.Scored> modelUnavailable;
 
-    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers) {
+    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers, String model) {
+      this.model = model;
       this.plan = plan;
       this.deadline = deadline;
       this.attempt = attempt;
@@ -236,6 +241,14 @@ public class AttemptLoop {
         RegionHealth regionHealth = health.get(region.name());
         if (regionHealth == null) {
           continue; // left the table since the plan was made
+        }
+        if (model != null && !lastResort && !regionHealth.models().available(model)) {
+          metrics.attempt(region.name(), "model_unavailable");
+          if (modelUnavailable == null) {
+            modelUnavailable = new ArrayList<>(2);
+          }
+          modelUnavailable.add(scored);
+          continue;
         }
         Optional<String> token = token(region);
         if (token == null) {
@@ -320,6 +333,12 @@ public class AttemptLoop {
 
     /** The next region of the plan, then the unavailable ones, then the stalled one; null when none is left. */
     private AttemptPlan.Scored nextInOrder() {
+      if (!order.hasNext() && !stopped && modelUnavailable != null) {
+        // every region that serves the model well is gone, full or failed: one where it is cooling beats a 503
+        order = modelUnavailable.iterator();
+        modelUnavailable = null;
+        lastResort = true;
+      }
       if (!order.hasNext() && !stopped && deferred == null && lastResorts != null && attempts > 0) {
         order = unavailableRegions();
         lastResorts = null;
@@ -590,6 +609,9 @@ public class AttemptLoop {
           recordFailure(region, regionHealth, null);
         } else {
           regionHealth.recordSuccess(done.latency());
+          if (model != null) {
+            regionHealth.models().recordSuccess(model);
+          }
         }
         if (done.tail() != null) {
           done.tail().whenComplete((whole, error) -> {
@@ -605,8 +627,15 @@ public class AttemptLoop {
       Failed<T> failed = (Failed<T>) result;
       failures.add(region.name() + ": " + outcome.tag());
       lastReachedRegion = !outcome.unreached();
+      // the region's HTTP answers about a named model (429, 5xx, a bad answer) are that model's; a
+      // connection that fails is the region's
+      boolean modelsOwn = model != null && outcome.regionAnswered();
       if (outcome == Outcome.THROTTLED) {
-        regionHealth.recordThrottled(failed.retryAfter());
+        if (modelsOwn) {
+          regionHealth.models().recordThrottled(model, failed.retryAfter());
+        } else {
+          regionHealth.recordThrottled(failed.retryAfter());
+        }
         Duration cool = failed.retryAfter() == null ? proxy.retryAfter() : failed.retryAfter();
         throttledFor = throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
         Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(0);
@@ -619,7 +648,12 @@ public class AttemptLoop {
           declined = failed.declined();
           declinedBy = region;
         }
-        if (outcome.countsAsFailure()) {
+        if (outcome.countsAsFailure() && modelsOwn) {
+          if (regionHealth.models().recordFailure(model)) {
+            log.warn("model {} of region {} ejected after consecutive failures (its other models still serve)",
+                model, region.name());
+          }
+        } else if (outcome.countsAsFailure()) {
           recordFailure(region, regionHealth, outcome == Outcome.TIMEOUT ? timeout : null);
         }
       }

@@ -224,6 +224,36 @@ class MockRegionFaultsIT extends RouterIT {
     assertWholeStream(other.body(), "primary");
   }
 
+  @Test
+  void a429OfOneModelCoolsThatModelOnlyNotTheRegion() throws Exception {
+    primary.settings().update(s -> s.failureRate(1).failureStatus(429).retryAfterSeconds(30).faultModel("gpt-4o"));
+    PrimaryAndFallback names = use();
+
+    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(primary.stats().count(CHAT, 429)).as("the cooled model is not asked again").isEqualTo(1);
+    HttpResponse<String> other = post(STREAM.replace("gpt-4o", "gpt-4o-mini"));
+    assertThat(other.headers().firstValue("X-Region-Router-Region")).as("the region's other model serves")
+        .contains(names.primary());
+    assertThat(json(get("/regions/status")).path("regions").path(names.primary()).path("models_unavailable")
+        .path("gpt-4o").asText()).startsWith("cooling until");
+  }
+
+  @Test
+  void failuresOfOneModelEjectThatModelOnlyNotTheRegion() throws Exception {
+    primary.settings().update(s -> s.failureRate(1).failureStatus(503).faultModel("gpt-4o"));
+    PrimaryAndFallback names = use();
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    }
+    assertThat(primary.stats().count(CHAT, 503)).as("ejected after 3, not asked the 4th time").isEqualTo(3);
+    assertThat(health.get(names.primary()).view().failureCount()).isZero();
+    assertThat(health.get(names.primary()).view().ejected()).isFalse();
+    assertThat(post(STREAM.replace("gpt-4o", "gpt-4o-mini")).headers().firstValue("X-Region-Router-Region"))
+        .contains(names.primary());
+  }
+
   /** Everything the router sent for one streamed request on a raw socket, until it closed. */
   private String raw(String body) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
