@@ -145,6 +145,12 @@ public class AttemptLoop {
       return CompletableFuture.failedFuture(
           new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
     }
+    if (snapshot.table().regions().isEmpty()) {
+      metrics.request(null, "no_regions");
+      return CompletableFuture.failedFuture(new RouterException(503, "no_regions_configured",
+          "the routing table (" + snapshot.source() + ") has no regions: declare InferenceRegions in the router's "
+              + "namespace (or regions in its file)", proxy.retryAfter(), 0));
+    }
     if (route.pinnedRegion() == null) {
       // a hedged request is one request: its second leg is paid for by the hedging budget and
       // must not also raise the retry budget (which would let it allow more retries than it should)

@@ -12,7 +12,9 @@ import org.springframework.context.SmartLifecycle;
  * Watches the routing-table ConfigMap through the API (an informer on that one object), so a change
  * is in use within about a second, not the minute a mounted volume takes.
  *
- * <p>Deletion keeps the last good table in use and reports the source as missing in the status: an
+ * <p>A ConfigMap that does not exist when the watch starts (a first install, before the operator
+ * wrote it) is an empty table: the router is ready and answers 503 no_regions_configured until it
+ * appears. Deletion keeps the last good table in use and reports the source as missing in the status: an
  * accidental delete (or the operator briefly recreating it) must not take every region away. A
  * ConfigMap without the {@code regions.json} key, or with a broken document, is rejected the same
  * way as a broken file.
@@ -57,7 +59,11 @@ public class ConfigMapTableSource implements SmartLifecycle {
         holder.sourceMissing(describe(namespace, name), "ConfigMap " + namespace + "/" + name + " was deleted");
       }
     });
-    informer.start();
+    informer.start().thenRun(() -> {
+      if (informer.getStore().list().isEmpty()) {
+        holder.acceptAbsent(describe(namespace, name), "no ConfigMap " + namespace + "/" + name);
+      }
+    });
   }
 
   void offer(ConfigMap configMap) {

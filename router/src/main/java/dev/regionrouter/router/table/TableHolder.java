@@ -67,6 +67,19 @@ public class TableHolder {
         table.regions().stream().map(r -> r.name()).toList());
   }
 
+  /**
+   * The source has no table yet (its ConfigMap does not exist: a first install, before any region):
+   * an empty table, unless a table arrived meanwhile. The router is then ready and answers every
+   * request with 503 no_regions_configured until regions appear, so an install that waits for
+   * readiness completes.
+   */
+  public synchronized void acceptAbsent(String origin, String why) {
+    if (state.current() == null) {
+      log.info("routing table source {} does not exist yet ({}): serving no regions until it does", origin, why);
+      accept(RoutingTable.empty(), origin + " (absent)");
+    }
+  }
+
   /** A broken or invalid document: counted and recorded; the table in use stays. */
   public synchronized void reject(String origin, String error) {
     TableState old = state;

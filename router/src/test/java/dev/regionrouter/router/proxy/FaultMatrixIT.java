@@ -256,11 +256,12 @@ class FaultMatrixIT extends RouterIT {
   }
 
   @Test
-  void noRegionsAnswers503() throws Exception {
+  void noRegionsAnswers503SayingTheTableHasNone() throws Exception {
     useRegions();
     HttpResponse<String> response = inference(PROMPT);
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-    assertThat(json(response).path("error").path("code").asText()).isEqualTo("no_region_available");
+    assertThat(json(response).path("error").path("code").asText()).isEqualTo("no_regions_configured");
+    assertThat(json(response).path("error").path("message").asText()).contains("has no regions");
   }
 }

@@ -93,12 +93,22 @@ class KubernetesModeIT {
 
   @Test
   void followsTheConfigMapThroughCreateChangeBreakAndDelete() throws Exception {
-    assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+    // a first install: no ConfigMap yet (no region declared). The router is ready (so an install
+    // that waits for it completes) and says why it serves nothing
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
     assertThat(table().path("source").asText()).isEqualTo("configmap:team-a/inference-regions");
+    HttpResponse<String> none = CALLER.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/v1/inference")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(none.statusCode()).isEqualTo(503);
+    assertThat(none.headers().firstValue("Retry-After")).isPresent();
+    assertThat(JSON.readTree(none.body()).path("error").path("code").asText()).isEqualTo("no_regions_configured");
+    assertThat(JSON.readTree(none.body()).path("error").path("message").asText())
+        .contains("configmap:team-a/inference-regions").contains("InferenceRegions");
 
     kube.configMaps().inNamespace(NS).resource(configMap("{\"regions\":[" + region("alpha", "") + "]}")).create();
-    await().atMost(Duration.ofSeconds(10)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
-    assertThat(table().path("regions").toString()).isEqualTo("[\"alpha\"]");
+    await().atMost(Duration.ofSeconds(10)).until(() -> table().path("regions").toString().equals("[\"alpha\"]"));
+    assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
     kube.configMaps().inNamespace(NS).resource(configMap("{\"regions\":[" + region("alpha", "") + ","
         + region("beta", "") + "]}")).update();
