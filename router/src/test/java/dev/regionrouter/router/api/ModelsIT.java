@@ -34,10 +34,7 @@ class ModelsIT extends RouterIT {
   }
 
   private HttpResponse<String> chat(String model) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[]}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[]}");
   }
 
   private String[] useModelRegions() throws IOException {

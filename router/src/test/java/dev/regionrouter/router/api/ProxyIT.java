@@ -221,11 +221,6 @@ class ProxyIT extends RouterIT {
     assertThat(json(get("/regions/status")).path("regions").path(name).path("latency_cache").asDouble()).isGreaterThan(0.05);
   }
 
-  private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   @Test
   void streamCutByTheRegionMidwayReachesTheCallerAsATruncatedStreamWithoutRetry() throws Exception {
     raw = new RawRegion(RawRegion.Fault.DISCONNECT_MID_STREAM);

@@ -62,11 +62,6 @@ class MockRegionFaultsIT extends RouterIT {
     return usePrimaryAndFallback(primary.baseUri().toString(), fallback.baseUri().toString());
   }
 
-  private HttpResponse<String> post(String body) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url(CHAT))).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   /** A streamed answer that came whole from one region: one completion id, every event, then [DONE]. */
   private static void assertWholeStream(String body, String mockName) {
     List<String> ids = CHUNK_ID.matcher(body).results().map(m -> m.group(1)).distinct().toList();
@@ -87,7 +82,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.failFirst(1).failureStatus(429).retryAfterSeconds(2));
     PrimaryAndFallback names = use();
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
@@ -100,7 +95,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.failFirst(1).failureStatus(500));
     PrimaryAndFallback names = use();
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).contains("2");
@@ -115,7 +110,7 @@ class MockRegionFaultsIT extends RouterIT {
     measured(names.primary());
     primary.settings().mode(Mode.RESET);
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertWholeStream(response.body(), "fallback");
@@ -128,7 +123,7 @@ class MockRegionFaultsIT extends RouterIT {
     measured(names.primary());
     primary.settings().mode(Mode.HANG);
 
-    HttpResponse<String> response = post(WHOLE);
+    HttpResponse<String> response = post(CHAT, WHOLE);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
@@ -141,7 +136,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.inferenceDelayMs(3_000));
     PrimaryAndFallback names = use();
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertWholeStream(response.body(), "fallback");
@@ -152,7 +147,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.CUT).streamFaultAfter(3));
     PrimaryAndFallback names = use();
 
-    String seen = raw(STREAM);
+    String seen = rawPost(CHAT, STREAM);
 
     assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
     assertThat(seen.split("chat.completion.chunk", -1)).hasSize(4);
@@ -167,7 +162,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.STALL).streamFaultAfter(2));
     PrimaryAndFallback names = use();
 
-    String seen = raw(STREAM);
+    String seen = rawPost(CHAT, STREAM);
 
     assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
     assertThat(seen.split("chat.completion.chunk", -1)).hasSize(3);
@@ -180,7 +175,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.NO_DONE));
     PrimaryAndFallback names = use();
 
-    String seen = raw(STREAM);
+    String seen = rawPost(CHAT, STREAM);
 
     assertThat(seen.split("chat.completion.chunk", -1)).hasSize(7);
     assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
@@ -194,7 +189,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.MALFORMED).streamFaultAfter(2));
     PrimaryAndFallback names = use();
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertThat(response.body()).contains("data: {\"choices\": [\n\n");
@@ -206,7 +201,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.failureRate(1).failureStatus(400).errorCode("context_length_exceeded"));
     PrimaryAndFallback names = use();
 
-    HttpResponse<String> response = post(STREAM);
+    HttpResponse<String> response = post(CHAT, STREAM);
 
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertWholeStream(response.body(), "fallback");
@@ -218,8 +213,8 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.failureRate(1).failureStatus(503).faultModel("gpt-4o"));
     PrimaryAndFallback names = use();
 
-    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
-    HttpResponse<String> other = post(STREAM.replace("gpt-4o", "gpt-4o-mini"));
+    assertThat(post(CHAT, STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    HttpResponse<String> other = post(CHAT, STREAM.replace("gpt-4o", "gpt-4o-mini"));
     assertThat(other.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertWholeStream(other.body(), "primary");
   }
@@ -229,10 +224,10 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.failureRate(1).failureStatus(429).retryAfterSeconds(30).faultModel("gpt-4o"));
     PrimaryAndFallback names = use();
 
-    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
-    assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(post(CHAT, STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+    assertThat(post(CHAT, STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     assertThat(primary.stats().count(CHAT, 429)).as("the cooled model is not asked again").isEqualTo(1);
-    HttpResponse<String> other = post(STREAM.replace("gpt-4o", "gpt-4o-mini"));
+    HttpResponse<String> other = post(CHAT, STREAM.replace("gpt-4o", "gpt-4o-mini"));
     assertThat(other.headers().firstValue("X-Region-Router-Region")).as("the region's other model serves")
         .contains(names.primary());
     assertThat(json(get("/regions/status")).path("regions").path(names.primary()).path("models_unavailable")
@@ -245,30 +240,12 @@ class MockRegionFaultsIT extends RouterIT {
     PrimaryAndFallback names = use();
 
     for (int i = 0; i < 4; i++) {
-      assertThat(post(STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
+      assertThat(post(CHAT, STREAM).headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
     }
     assertThat(primary.stats().count(CHAT, 503)).as("ejected after 3, not asked the 4th time").isEqualTo(3);
     assertThat(health.get(names.primary()).view().failureCount()).isZero();
     assertThat(health.get(names.primary()).view().ejected()).isFalse();
-    assertThat(post(STREAM.replace("gpt-4o", "gpt-4o-mini")).headers().firstValue("X-Region-Router-Region"))
+    assertThat(post(CHAT, STREAM.replace("gpt-4o", "gpt-4o-mini")).headers().firstValue("X-Region-Router-Region"))
         .contains(names.primary());
-  }
-
-  /** Everything the router sent for one streamed request on a raw socket, until it closed. */
-  private String raw(String body) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      socket.getOutputStream().write(("POST " + CHAT + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().write(bytes);
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      try {
-        socket.getInputStream().transferTo(received);
-      } catch (java.net.SocketException e) {
-        // a reset is a fine way to end a broken stream
-      }
-      return received.toString(StandardCharsets.UTF_8);
-    }
   }
 }

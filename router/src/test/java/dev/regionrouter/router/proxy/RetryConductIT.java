@@ -196,7 +196,7 @@ class RetryConductIT extends RouterIT {
     fallback.onOther(ex -> TestRegion.send(ex, 200, "application/json", "{\"id\":\"fallback\"}"));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> response = chat("{\"model\":\"gpt-4o\",\"messages\":[]}");
+    HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"id\":\"fallback\"}");
@@ -224,17 +224,11 @@ class RetryConductIT extends RouterIT {
     primary.onOther(ex -> TestRegion.send(ex, 400, "application/json", openAiError("content_policy_violation")));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> response = chat("{\"model\":\"gpt-4o\",\"messages\":[]}");
+    HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).isEqualTo(openAiError("content_policy_violation"));
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertThat(fallback.requestBodies()).isEmpty();
-  }
-
-  private HttpResponse<String> chat(String body) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -34,6 +34,7 @@ class StreamIntegrityIT extends RouterIT {
 
   private static final Pattern COMPLETION_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
   private static final int CHUNKS = 25;
+  private static final String CHAT = "/v1/chat/completions";
 
   private final TestRegion primary = streaming(new TestRegion("primary", 0));
   private final TestRegion fallback = streaming(new TestRegion("fallback", 0));
@@ -65,21 +66,15 @@ class StreamIntegrityIT extends RouterIT {
     });
   }
 
-  private HttpResponse<String> chat(String body) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   @Test
   void aStreamLongerThanTheHoldLimitIsDeliveredWholeFromOneRegion() throws Exception {
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
     for (int i = 0; i < 5; i++) {
       // short answers teach the router the primary's usual answer time (a few ms): its hold limit is then 1 s
-      assertThat(chat("{\"stream\":false}").statusCode()).isEqualTo(200);
+      assertThat(post(CHAT, "{\"stream\":false}").statusCode()).isEqualTo(200);
     }
 
-    HttpResponse<String> streamed = chat("{\"stream\":true}");
+    HttpResponse<String> streamed = post(CHAT, "{\"stream\":true}");
 
     assertThat(streamed.statusCode()).isEqualTo(200);
     assertThat(streamed.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
@@ -122,7 +117,7 @@ class StreamIntegrityIT extends RouterIT {
     fallback.onOther(events(3, "fallback-stream", Ending.DONE));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> streamed = chat("{\"stream\":true}");
+    HttpResponse<String> streamed = post(CHAT, "{\"stream\":true}");
 
     assertThat(streamed.statusCode()).isEqualTo(200);
     assertThat(streamed.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
@@ -144,7 +139,7 @@ class StreamIntegrityIT extends RouterIT {
     fallback.onOther(events(3, "fallback-stream", Ending.DONE));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> streamed = chat("{\"stream\":true}");
+    HttpResponse<String> streamed = post(CHAT, "{\"stream\":true}");
 
     assertThat(streamed.statusCode()).isEqualTo(200);
     assertThat(streamed.headers().firstValue("X-Region-Router-Region")).contains(names.fallback());
@@ -156,7 +151,7 @@ class StreamIntegrityIT extends RouterIT {
     primary.onOther(events(3, "primary-stream", Ending.CUT));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    String seen = rawStream();
+    String seen = rawPost(CHAT, "{\"stream\":true}");
 
     assertThat(seen).startsWith("HTTP/1.1 200").contains("X-Region-Router-Region: " + names.primary());
     assertThat(seen).contains("\"n\":2").contains("data: {\"error\":{").contains("\"code\":\"upstream_stream_broken\"");
@@ -171,7 +166,7 @@ class StreamIntegrityIT extends RouterIT {
     primary.onOther(events(2, "primary-stream", Ending.STALL));
     usePrimaryAndFallback(primary, fallback);
 
-    String seen = rawStream();
+    String seen = rawPost(CHAT, "{\"stream\":true}");
 
     assertThat(seen).contains("\"n\":1").contains("\"code\":\"upstream_stream_broken\"");
     assertThat(seen).doesNotContain("[DONE]").doesNotEndWith("0\r\n\r\n");
@@ -182,7 +177,7 @@ class StreamIntegrityIT extends RouterIT {
   void longStreamsBesideShortCallsEachComeWholeFromOneRegion() throws Exception {
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
     for (int i = 0; i < 5; i++) {
-      assertThat(chat("{\"stream\":false}").statusCode()).isEqualTo(200);
+      assertThat(post(CHAT, "{\"stream\":false}").statusCode()).isEqualTo(200);
     }
     List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> streams = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -191,7 +186,7 @@ class StreamIntegrityIT extends RouterIT {
           .build(), HttpResponse.BodyHandlers.ofString()));
     }
     for (int i = 0; i < 20; i++) {
-      assertThat(chat("{\"stream\":false}").statusCode()).isEqualTo(200); // short calls while the streams run
+      assertThat(post(CHAT, "{\"stream\":false}").statusCode()).isEqualTo(200); // short calls while the streams run
     }
     for (java.util.concurrent.CompletableFuture<HttpResponse<String>> pending : streams) {
       HttpResponse<String> streamed = pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -201,22 +196,6 @@ class StreamIntegrityIT extends RouterIT {
           .as(streamed.body()).containsExactly(id);
       assertThat(Pattern.compile("\"n\":").matcher(streamed.body()).results().count()).isEqualTo(CHUNKS);
       assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
-    }
-  }
-
-  /** What a raw socket gets for a streamed chat completion: everything the router sent, until it closed. */
-  private String rawStream() throws IOException {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-          + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}").getBytes(StandardCharsets.US_ASCII));
-      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
-      try {
-        socket.getInputStream().transferTo(received);
-      } catch (java.net.SocketException e) {
-        // a reset is a fine way to end a cut stream
-      }
-      return received.toString(StandardCharsets.UTF_8);
     }
   }
 }

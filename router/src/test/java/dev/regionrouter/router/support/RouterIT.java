@@ -132,6 +132,33 @@ public abstract class RouterIT {
     return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POST of a JSON body. */
+  protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Everything the router sends back for a POST of a JSON body on a raw socket, until it closes
+   * the connection (or resets it: a cut stream): what a client sees, final chunk or not.
+   */
+  protected String rawPost(String path, String json) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: router\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(bytes);
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(received);
+      } catch (java.net.SocketException e) {
+        // a reset is a fine way to end a broken stream
+      }
+      return received.toString(StandardCharsets.UTF_8);
+    }
+  }
+
   protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
