@@ -133,7 +133,7 @@ public final class CommittedStream implements UpstreamClient.BodySink {
       remember(chunk);
     }
     if (committed.isDone()) {
-      return target.thenCompose(sink -> sink.write(chunk)).whenComplete((written, gone) -> {
+      return toCaller(chunk).whenComplete((written, gone) -> {
         if (gone != null) {
           callerLeft = true;
         }
@@ -149,13 +149,18 @@ public final class CommittedStream implements UpstreamClient.BodySink {
     ByteBuf first = held;
     held = null;
     committed.complete(this);
+    return toCaller(first);
+  }
+
+  /** Writes the bytes to the caller once attached; released when nobody will take them (abandoned). */
+  private CompletableFuture<Void> toCaller(ByteBuf bytes) {
     return target.handle((sink, error) -> {
       if (error != null) {
-        first.release();
+        bytes.release();
         throw new java.util.concurrent.CompletionException(new java.io.IOException("the caller left"));
       }
       return sink;
-    }).thenCompose(sink -> sink.write(first));
+    }).thenCompose(sink -> sink.write(bytes));
   }
 
   /** Releases bytes held before a commit point that never came (the attempt failed or was dropped). */
