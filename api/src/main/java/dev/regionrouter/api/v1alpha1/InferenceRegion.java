@@ -73,6 +73,7 @@ public class InferenceRegion extends CustomResource<InferenceRegionSpec, Inferen
   }
 
   @Override
+  @io.fabric8.generator.annotation.Required
   @JsonPropertyDescription("Desired state: where the region is and how the router should treat it.")
   public InferenceRegionSpec getSpec() {
     return super.getSpec();

@@ -29,6 +29,9 @@ public class InferenceRegionSpec {
       message = "endpoint must be an http:// or https:// URL")
   @ValidationRule(value = RegionRules.CEL_ENDPOINT_HOST,
       message = "endpoint must name a host, optionally a port and a path (http://host:8080/base), with no user info or spaces")
+  @ValidationRule(value = RegionRules.CEL_ENDPOINT_PORT, message = "endpoint port must be 1 to 65535")
+  @ValidationRule(value = RegionRules.CEL_ENDPOINT_NOT_LINK_LOCAL,
+      message = "endpoint must not be a link-local or cloud metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::254)")
   @ValidationRule(value = "!self.contains('?')", message = "endpoint must not have a query string (?...)")
   @ValidationRule(value = "!self.contains('#')", message = "endpoint must not have a fragment (#...)")
   @JsonPropertyDescription("Base URL of the region's inference service, http or https, with no query or fragment, "

@@ -23,6 +23,21 @@ public final class RegionRules {
   public static final String CEL_ENDPOINT_HOST =
       "self.matches(r'^https?://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[^\\s]*)?$')";
 
+  /** CEL: a port, when given, is 1 to 65535. */
+  public static final String CEL_ENDPOINT_PORT =
+      "!self.matches(r'^https?://[^/]*:(0*|0*6553[6-9]|0*655[4-9][0-9]|0*65[6-9][0-9][0-9]|0*6[6-9][0-9][0-9][0-9]|0*[7-9][0-9][0-9][0-9][0-9]|[0-9]{6,})(/.*)?$')";
+  /**
+   * CEL: no link-local or cloud metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::254): the
+   * operator and the router would probe and call it from inside the cluster.
+   */
+  public static final String CEL_ENDPOINT_NOT_LINK_LOCAL =
+      "!self.matches(r'^https?://(169\\.254\\.[0-9]+\\.[0-9]+|\\[[fF][eE][89aAbB][0-9a-fA-F]:[^\\]]*\\]|\\[[fF][dD]0*0:0*[eE][cC]2::0*254\\])([:/].*)?$')";
+
+  private static final Pattern ENDPOINT_PORT_OUT_OF_RANGE = Pattern.compile(
+      "^https?://[^/]*:(0*|0*6553[6-9]|0*655[4-9][0-9]|0*65[6-9][0-9][0-9]|0*6[6-9][0-9][0-9][0-9]|0*[7-9][0-9][0-9][0-9][0-9]|[0-9]{6,})(/.*)?$");
+  private static final Pattern ENDPOINT_LINK_LOCAL = Pattern.compile(
+      "^https?://(169\\.254\\.[0-9]+\\.[0-9]+|\\[[fF][eE][89aAbB][0-9a-fA-F]:[^\\]]*\\]|\\[[fF][dD]0*0:0*[eE][cC]2::0*254\\])([:/].*)?$");
+
   private static final Pattern DNS_LABEL = Pattern.compile(DNS_LABEL_PATTERN);
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_SUBDOMAIN_PATTERN);
   private static final Pattern PATH = Pattern.compile(PATH_PATTERN);
@@ -70,6 +85,13 @@ public final class RegionRules {
     }
     if (uri.getRawFragment() != null) {
       problems.add("endpoint: '" + endpoint + "' must not have a fragment (#...)");
+    }
+    if (ENDPOINT_PORT_OUT_OF_RANGE.matcher(endpoint).matches()) {
+      problems.add("endpoint: '" + endpoint + "' has a port outside 1-65535");
+    }
+    if (ENDPOINT_LINK_LOCAL.matcher(endpoint).matches()) {
+      problems.add("endpoint: '" + endpoint + "' is a link-local or cloud metadata address (169.254.0.0/16, "
+          + "fe80::/10, fd00:ec2::254), which a region never is");
     }
     return problems;
   }

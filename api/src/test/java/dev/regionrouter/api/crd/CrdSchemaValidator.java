@@ -56,8 +56,10 @@ public final class CrdSchemaValidator {
       JsonNode fieldSchema = schema.path("properties").path(field);
       Object value = copy.get(field);
       if (value == null) {
-        if (field.equals("spec")) {
-          problems.add("spec: Required value");
+        for (JsonNode required : schema.path("required")) {
+          if (required.asText().equals(field)) {
+            problems.add(field + ": Required value");
+          }
         }
         continue;
       }

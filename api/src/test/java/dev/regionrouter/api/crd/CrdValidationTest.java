@@ -103,6 +103,20 @@ class CrdValidationTest {
             (Consumer<Map<String, Object>>) s -> s.put("capacity", new LinkedHashMap<>(Map.of("maxInFlight", 0))),
             "spec.capacity.maxInFlight: Invalid value: 0: maxInFlight in body should be greater than or equal to 1",
             "capacity.maxInFlight: must be >= 1"),
+        Arguments.of("endpoint port above 65535",
+            (Consumer<Map<String, Object>>) s -> s.put("endpoint", "http://example.com:99999/v1"),
+            "endpoint port must be 1 to 65535", "has a port outside 1-65535"),
+        Arguments.of("endpoint port 0", (Consumer<Map<String, Object>>) s -> s.put("endpoint", "http://example.com:0"),
+            "endpoint port must be 1 to 65535", "has a port outside 1-65535"),
+        Arguments.of("cloud metadata address",
+            (Consumer<Map<String, Object>>) s -> s.put("endpoint", "http://169.254.169.254/latest"),
+            "must not be a link-local or cloud metadata address", "is a link-local or cloud metadata address"),
+        Arguments.of("IPv6 link-local address",
+            (Consumer<Map<String, Object>>) s -> s.put("endpoint", "http://[fe80::1]:8080"),
+            "must not be a link-local or cloud metadata address", "is a link-local or cloud metadata address"),
+        Arguments.of("EC2 IPv6 metadata address",
+            (Consumer<Map<String, Object>>) s -> s.put("endpoint", "http://[fd00:ec2::254]"),
+            "must not be a link-local or cloud metadata address", "is a link-local or cloud metadata address"),
         Arguments.of("probe method POST",
             (Consumer<Map<String, Object>>) s -> s.put("probe", new LinkedHashMap<>(Map.of("method", "POST"))),
             "spec.probe.method: Invalid value: \"POST\": should match", "probe.method: must be GET or HEAD"),
@@ -140,6 +154,16 @@ class CrdValidationTest {
   void unknownSpecFieldIsReported() {
     Map<String, Object> region = valid(s -> s.put("weight", 3));
     assertThat(validator.validate(region)).containsExactly("spec.weight: unknown field \"weight\"");
+  }
+
+  @Test
+  void theHighestPortAndOrdinaryPrivateAddressesAreValid() {
+    for (String endpoint : List.of("http://example.com:65535", "http://10.0.0.5:8080", "http://[fd00::1]:8443/v1",
+        "http://169.25.1.1", "https://inference.example.com:1")) {
+      Map<String, Object> region = valid(spec -> spec.put("endpoint", endpoint));
+      assertThat(validator.validate(region)).as(endpoint).isEmpty();
+      assertThat(RegionRules.checkSpec(JSON.convertValue(region, InferenceRegion.class).getSpec())).as(endpoint).isEmpty();
+    }
   }
 
   @Test
