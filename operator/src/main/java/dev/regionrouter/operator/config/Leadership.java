@@ -9,16 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Leadership {
 
-  private final boolean electionEnabled;
   private final AtomicBoolean leading;
 
   public Leadership(boolean electionEnabled) {
-    this.electionEnabled = electionEnabled;
     this.leading = new AtomicBoolean(!electionEnabled);
-  }
-
-  public boolean electionEnabled() {
-    return electionEnabled;
   }
 
   public boolean isLeading() {

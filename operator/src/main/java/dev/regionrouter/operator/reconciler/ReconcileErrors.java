@@ -2,7 +2,7 @@ package dev.regionrouter.operator.reconciler;
 
 import dev.regionrouter.api.table.RoutingTableCodec;
 import dev.regionrouter.operator.status.ErrorConditions.ReconcileError;
-import io.fabric8.kubernetes.api.model.Status;
+import dev.regionrouter.operator.table.RoutingTablePublisher;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
@@ -47,12 +47,9 @@ public final class ReconcileErrors {
     return java.util.Optional.empty();
   }
 
+  /** The API server's answer in one stable line, as the routing table's write failures say it. */
   private static String describe(KubernetesClientException e) {
-    Status status = e.getStatus();
-    String reason = status == null || status.getReason() == null ? "" : " " + status.getReason();
-    String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
-    return truncate(e.getCode() == 0 ? "the API server did not answer: " + message
-        : "the API server answered HTTP " + e.getCode() + reason + ": " + message);
+    return truncate(RoutingTablePublisher.describe(e).message());
   }
 
   private static String truncate(String text) {

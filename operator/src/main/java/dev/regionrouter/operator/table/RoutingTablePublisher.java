@@ -275,7 +275,7 @@ public final class RoutingTablePublisher implements AutoCloseable {
   }
 
   /** The API server's answer in one stable line: code, reason, and its message without the URL. */
-  static WriteFailure describe(KubernetesClientException e) {
+  public static WriteFailure describe(KubernetesClientException e) {
     io.fabric8.kubernetes.api.model.Status status = e.getStatus();
     String reason = status == null || status.getReason() == null ? "" : " " + status.getReason();
     String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
