@@ -72,6 +72,17 @@ class MockRegionFaultsIT extends RouterIT {
     assertThat(body.split("chat.completion.chunk", -1)).as(body).hasSize(7);
   }
 
+  /**
+   * What the caller got (raw) is a broken stream of the region: its head, exactly that many events,
+   * the error event, no [DONE], and no final chunk (the connection was cut).
+   */
+  private static void assertBrokenAfter(String seen, String region, int events) {
+    assertThat(seen).contains("X-Region-Router-Region: " + region);
+    assertThat(seen.split("chat.completion.chunk", -1)).as(seen).hasSize(events + 1);
+    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
+        .doesNotEndWith("0\r\n\r\n");
+  }
+
   /** The region's probes have measured it (they run once, at table load): a fault set now meets real requests. */
   private void measured(String region) {
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(region).view().latencySeconds() >= 0);
@@ -147,12 +158,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.CUT).streamFaultAfter(3));
     PrimaryAndFallback names = use();
 
-    String seen = rawPost(CHAT, STREAM);
-
-    assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
-    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(4);
-    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
-        .doesNotEndWith("0\r\n\r\n");
+    assertBrokenAfter(rawPost(CHAT, STREAM), names.primary(), 3);
     assertThat(fallback.stats().count(CHAT, 200)).isZero();
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().failureCount() == 1);
   }
@@ -162,12 +168,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.STALL).streamFaultAfter(2));
     PrimaryAndFallback names = use();
 
-    String seen = rawPost(CHAT, STREAM);
-
-    assertThat(seen).contains("X-Region-Router-Region: " + names.primary());
-    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(3);
-    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
-        .doesNotEndWith("0\r\n\r\n");
+    assertBrokenAfter(rawPost(CHAT, STREAM), names.primary(), 2);
   }
 
   @Test
@@ -175,11 +176,7 @@ class MockRegionFaultsIT extends RouterIT {
     primary.settings().update(s -> s.streamFault(StreamFault.NO_DONE));
     PrimaryAndFallback names = use();
 
-    String seen = rawPost(CHAT, STREAM);
-
-    assertThat(seen.split("chat.completion.chunk", -1)).hasSize(7);
-    assertThat(seen).contains("\"code\":\"upstream_stream_broken\"").doesNotContain("[DONE]")
-        .doesNotEndWith("0\r\n\r\n");
+    assertBrokenAfter(rawPost(CHAT, STREAM), names.primary(), 6);
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(names.primary()).view().failureCount() == 1);
   }
 
