@@ -52,4 +52,10 @@ public record HealthProperties(
 
   @ConstructorBinding
   public HealthProperties {}
+
+  /** How long a 429 cools what answered it: its Retry-After, or defaultRetryAfter without one, at most maxRetryAfter. */
+  public Duration coolingFor(Duration retryAfter) {
+    Duration cool = retryAfter == null ? defaultRetryAfter : retryAfter;
+    return cool.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : cool;
+  }
 }

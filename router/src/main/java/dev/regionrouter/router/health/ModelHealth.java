@@ -48,12 +48,8 @@ public final class ModelHealth {
 
   /** The model answered 429: cooled for its Retry-After (or the default), capped. */
   public synchronized void recordThrottled(String model, Duration retryAfter) {
-    Duration cool = retryAfter == null ? settings.defaultRetryAfter() : retryAfter;
-    if (cool.compareTo(settings.maxRetryAfter()) > 0) {
-      cool = settings.maxRetryAfter();
-    }
     State state = models.computeIfAbsent(model, m -> new State());
-    Instant until = clock.instant().plus(cool);
+    Instant until = clock.instant().plus(settings.coolingFor(retryAfter));
     if (state.coolingUntil == null || until.isAfter(state.coolingUntil)) {
       state.coolingUntil = until;
     }
@@ -62,8 +58,11 @@ public final class ModelHealth {
   /** The model failed (a 5xx, a malformed answer, a broken stream); true when this ejected it. */
   public synchronized boolean recordFailure(String model) {
     Instant now = clock.instant();
+    State earlier = models.get(model);
+    if (earlier != null) {
+      expire(model, earlier, now); // may drop a state that has recovered
+    }
     State state = models.computeIfAbsent(model, m -> new State());
-    expire(model, state, now);
     if (state.lastFailureAt != null && Duration.between(state.lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
       state.failures = 0;
     }
@@ -72,10 +71,8 @@ public final class ModelHealth {
     if (state.ejectedUntil == null && (state.halfOpen || state.failures >= settings.consecutiveFailures())) {
       state.ejectedUntil = now.plus(settings.halfOpenInterval());
       state.halfOpen = false;
-      models.putIfAbsent(model, state);
       return true;
     }
-    models.putIfAbsent(model, state);
     return false;
   }
 

@@ -278,11 +278,7 @@ public final class RegionHealth {
 
   /** The region answered 429: cool it down for its Retry-After (capped); not a failure. */
   public synchronized void recordThrottled(Duration retryAfter) {
-    Duration cool = retryAfter == null ? settings.defaultRetryAfter() : retryAfter;
-    if (cool.compareTo(settings.maxRetryAfter()) > 0) {
-      cool = settings.maxRetryAfter();
-    }
-    Instant until = clock.instant().plus(cool);
+    Instant until = clock.instant().plus(settings.coolingFor(retryAfter));
     if (coolingUntil == null || until.isAfter(coolingUntil)) {
       coolingUntil = until;
       changed();
