@@ -33,14 +33,25 @@ public final class DevApiServer implements AutoCloseable {
     this.client = server.createClient();
   }
 
-  /** Starts on the loopback address and the given port (0 picks a free one) and installs the CRD. */
+  /**
+   * Starts on the loopback address and the given port (0 picks a free one) and installs the CRD.
+   */
   public static DevApiServer start(int port, Path crdFile) throws IOException {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), port);
     DevApiServer api = new DevApiServer(server);
     try (InputStream crd = Files.newInputStream(crdFile)) {
-      api.client.resource(api.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+      api.client
+          .resource(
+              api.client
+                  .getKubernetesSerialization()
+                  .unmarshal(crd, CustomResourceDefinition.class))
           .create();
     }
     return api;
@@ -61,7 +72,8 @@ public final class DevApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig that points at this server, with the given default namespace. */
   public Path writeKubeconfig(Path file, String namespace) throws IOException {
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -79,7 +91,8 @@ public final class DevApiServer implements AutoCloseable {
         - name: dev
           user:
             token: dev
-        """.formatted(url(), namespace);
+        """
+            .formatted(url(), namespace);
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
     return file;
@@ -92,8 +105,8 @@ public final class DevApiServer implements AutoCloseable {
   }
 
   /**
-   * {@code java -jar e2e/target/dev-apiserver.jar [--port=N] [--kubeconfig=PATH] [--namespace=NS] [--crd=PATH]}:
-   * runs until killed.
+   * {@code java -jar e2e/target/dev-apiserver.jar [--port=N] [--kubeconfig=PATH] [--namespace=NS]
+   * [--crd=PATH]}: runs until killed.
    */
   public static void main(String[] args) throws Exception {
     int port = 0;
@@ -108,19 +121,24 @@ public final class DevApiServer implements AutoCloseable {
         case "--namespace" -> namespace = kv[1];
         case "--crd" -> crd = Path.of(kv[1]);
         default -> {
-          System.err.println("usage: dev-apiserver [--port=N] [--kubeconfig=PATH] [--namespace=NS] [--crd=PATH]");
+          System.err.println(
+              "usage: dev-apiserver [--port=N] [--kubeconfig=PATH] [--namespace=NS] [--crd=PATH]");
           System.exit(2);
         }
       }
     }
     DevApiServer api = start(port, crd);
     api.writeKubeconfig(kubeconfig, namespace);
-    System.out.println("dev API server on " + api.url() + " (CRUD mock, CRD installed); KUBECONFIG=" + kubeconfig);
+    System.out.println(
+        "dev API server on " + api.url() + " (CRUD mock, CRD installed); KUBECONFIG=" + kubeconfig);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      api.close();
-      stop.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  api.close();
+                  stop.countDown();
+                }));
     stop.await();
   }
 }

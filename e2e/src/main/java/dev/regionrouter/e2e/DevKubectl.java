@@ -45,7 +45,8 @@ public final class DevKubectl {
       String ns = args[1];
       switch (args[0]) {
         case "create-namespace" -> {
-          kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          kube.namespaces()
+              .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
               .createOr(existing -> existing.update());
           System.out.println("namespace/" + ns + " created");
         }
@@ -59,11 +60,16 @@ public final class DevKubectl {
             }
           }
         }
-        case "get" -> print(kube.resources(InferenceRegion.class).inNamespace(ns).list().getItems().stream()
-            .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName())).toList());
+        case "get" ->
+            print(
+                kube.resources(InferenceRegion.class).inNamespace(ns).list().getItems().stream()
+                    .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName()))
+                    .toList());
         case "patch" -> {
           need(args, 4);
-          kube.resources(InferenceRegion.class).inNamespace(ns).withName(args[2])
+          kube.resources(InferenceRegion.class)
+              .inNamespace(ns)
+              .withName(args[2])
               .patch(PatchContext.of(PatchType.JSON_MERGE), args[3]);
           System.out.println("inferenceregion/" + args[2] + " patched");
         }
@@ -74,18 +80,24 @@ public final class DevKubectl {
         }
         case "conditions" -> {
           need(args, 3);
-          InferenceRegion region = kube.resources(InferenceRegion.class).inNamespace(ns).withName(args[2]).get();
+          InferenceRegion region =
+              kube.resources(InferenceRegion.class).inNamespace(ns).withName(args[2]).get();
           if (region == null || region.getStatus() == null) {
             System.out.println("(no status yet)");
             return;
           }
           for (Condition c : region.getStatus().getConditions()) {
-            System.out.printf("%-12s %-8s %-20s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+            System.out.printf(
+                "%-12s %-8s %-20s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
           }
         }
         case "table" -> {
-          ConfigMap cm = kube.configMaps().inNamespace(ns).withName(RoutingTableCodec.CONFIG_MAP_NAME).get();
-          System.out.println(cm == null ? "(no ConfigMap yet)" : cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY));
+          ConfigMap cm =
+              kube.configMaps().inNamespace(ns).withName(RoutingTableCodec.CONFIG_MAP_NAME).get();
+          System.out.println(
+              cm == null
+                  ? "(no ConfigMap yet)"
+                  : cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY));
         }
         default -> usage();
       }
@@ -95,21 +107,40 @@ public final class DevKubectl {
   /** Prints regions as `kubectl get ireg` does, with the CRD's printer columns. */
   static void print(List<InferenceRegion> regions) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "PROVIDER", "ENDPOINT", "COST", "PRIORITY", "READY", "LATENCY", "AGE"});
+    rows.add(
+        new String[] {
+          "NAME", "PROVIDER", "ENDPOINT", "COST", "PRIORITY", "READY", "LATENCY", "AGE"
+        });
     for (InferenceRegion r : regions) {
-      String ready = r.getStatus() == null ? "" : r.getStatus().condition(Conditions.READY).map(Condition::getStatus).orElse("");
-      String latency = r.getStatus() == null || r.getStatus().getProbe() == null || r.getStatus().getProbe().getLatencyMs() == null
-          ? "" : String.valueOf(r.getStatus().getProbe().getLatencyMs());
-      rows.add(new String[] {r.getMetadata().getName(), r.getSpec().getProvider(), r.getSpec().getEndpoint(),
-          String.valueOf(r.getSpec().getCostPer1kTokens()), String.valueOf(r.getSpec().getPriority()), ready, latency,
-          age(r.getMetadata().getCreationTimestamp())});
+      String ready =
+          r.getStatus() == null
+              ? ""
+              : r.getStatus().condition(Conditions.READY).map(Condition::getStatus).orElse("");
+      String latency =
+          r.getStatus() == null
+                  || r.getStatus().getProbe() == null
+                  || r.getStatus().getProbe().getLatencyMs() == null
+              ? ""
+              : String.valueOf(r.getStatus().getProbe().getLatencyMs());
+      rows.add(
+          new String[] {
+            r.getMetadata().getName(),
+            r.getSpec().getProvider(),
+            r.getSpec().getEndpoint(),
+            String.valueOf(r.getSpec().getCostPer1kTokens()),
+            String.valueOf(r.getSpec().getPriority()),
+            ready,
+            latency,
+            age(r.getMetadata().getCreationTimestamp())
+          });
     }
     int[] widths = new int[rows.get(0).length];
-    rows.forEach(row -> {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    });
+    rows.forEach(
+        row -> {
+          for (int i = 0; i < row.length; i++) {
+            widths[i] = Math.max(widths[i], row[i].length());
+          }
+        });
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
@@ -134,8 +165,9 @@ public final class DevKubectl {
   }
 
   private static void usage() {
-    System.err.println("usage: dev-kubectl create-namespace NS | apply NS FILE | get NS | patch NS NAME JSON"
-        + " | delete NS NAME | conditions NS NAME | table NS");
+    System.err.println(
+        "usage: dev-kubectl create-namespace NS | apply NS FILE | get NS | patch NS NAME JSON"
+            + " | delete NS NAME | conditions NS NAME | table NS");
     System.exit(2);
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One of the project's executable jars run as a child process, as in production, with its output
- * in a log file under target/e2e-logs. The JVM running the tests is the project's Java 21+.
+ * One of the project's executable jars run as a child process, as in production, with its output in
+ * a log file under target/e2e-logs. The JVM running the tests is the project's Java 21+.
  */
 final class JarProcess implements AutoCloseable {
 
@@ -24,16 +24,19 @@ final class JarProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static JarProcess start(String name, Path jar, Map<String, String> env, String... args) throws IOException {
+  static JarProcess start(String name, Path jar, Map<String, String> env, String... args)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: the reactor builds it before this module");
+      throw new IllegalStateException(
+          jar + " is missing: the reactor builds it before this module");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
     command.addAll(List.of(args));
     Path logs = Files.createDirectories(Path.of("target/e2e-logs"));
     Path log = logs.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new JarProcess(name, builder.start(), log);
   }
@@ -52,7 +55,9 @@ final class JarProcess implements AutoCloseable {
   String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return name + " log (last lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return name
+          + " log (last lines):\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return name + " log unreadable: " + e;
     }

@@ -27,28 +27,40 @@ final class TrafficLoop implements AutoCloseable {
 
   static TrafficLoop start(HttpClient http, String url, int callers) {
     TrafficLoop loop = new TrafficLoop();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(15))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"steady traffic\",\"max_tokens\":10}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(15))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"prompt\":\"steady traffic\",\"max_tokens\":10}"))
+            .build();
     for (int i = 0; i < callers; i++) {
-      loop.callers.add(Thread.ofVirtual().name("traffic-" + i).start(() -> {
-        while (loop.running.get()) {
-          try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-              loop.served.add(JSON.readTree(response.body()).path("metadata").path("region").asText());
-            } else {
-              loop.failures.add(response.statusCode() + " " + response.body());
-            }
-          } catch (InterruptedException e) {
-            return;
-          } catch (Exception e) {
-            loop.failures.add(e.toString());
-          }
-        }
-      }));
+      loop.callers.add(
+          Thread.ofVirtual()
+              .name("traffic-" + i)
+              .start(
+                  () -> {
+                    while (loop.running.get()) {
+                      try {
+                        HttpResponse<String> response =
+                            http.send(request, HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() == 200) {
+                          loop.served.add(
+                              JSON.readTree(response.body())
+                                  .path("metadata")
+                                  .path("region")
+                                  .asText());
+                        } else {
+                          loop.failures.add(response.statusCode() + " " + response.body());
+                        }
+                      } catch (InterruptedException e) {
+                        return;
+                      } catch (Exception e) {
+                        loop.failures.add(e.toString());
+                      }
+                    }
+                  }));
     }
     return loop;
   }

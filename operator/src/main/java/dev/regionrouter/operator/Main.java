@@ -20,14 +20,17 @@ public final class Main {
   public static void main(String[] args) throws InterruptedException {
     OperatorSettings settings;
     try {
-      settings = OperatorSettings.fromEnvironment(System.getenv(), OperatorSettings.SERVICE_ACCOUNT_NAMESPACE_FILE);
+      settings =
+          OperatorSettings.fromEnvironment(
+              System.getenv(), OperatorSettings.SERVICE_ACCOUNT_NAMESPACE_FILE);
     } catch (IllegalArgumentException e) {
       LOG.error("bad configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
     if (!settings.leaderElectionEnabled()) {
-      LOG.info("leader election is off ({}): run a single replica",
+      LOG.info(
+          "leader election is off ({}): run a single replica",
           "false".equalsIgnoreCase(System.getenv().getOrDefault("LEADER_ELECTION", "true"))
               ? "LEADER_ELECTION=false"
               : "no OPERATOR_NAMESPACE and no in-cluster namespace file");
@@ -35,15 +38,20 @@ public final class Main {
     KubernetesClient client = new KubernetesClientBuilder().build();
     RegionRouterOperator operator = new RegionRouterOperator(client, settings);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.stop();
-      client.close();
-      stopped.countDown();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.stop();
+                  client.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
     try {
       operator.start();
     } catch (RuntimeException e) {
-      LOG.error("cannot start the operator against {}: {}", client.getMasterUrl(), e.getMessage(), e);
+      LOG.error(
+          "cannot start the operator against {}: {}", client.getMasterUrl(), e.getMessage(), e);
       System.exit(1);
     }
     stopped.await();

@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole operator, startable in-process: {@code new RegionRouterOperator(client, settings).start()}
- * runs exactly what {@code java -jar operator.jar} runs ({@link Main} only adds the environment and
- * a shutdown hook). Wires the JOSDK controller, the routing-table publisher, the prober, the event
- * recorder, leader election and the health/metrics server.
+ * The whole operator, startable in-process: {@code new RegionRouterOperator(client,
+ * settings).start()} runs exactly what {@code java -jar operator.jar} runs ({@link Main} only adds
+ * the environment and a shutdown hook). Wires the JOSDK controller, the routing-table publisher,
+ * the prober, the event recorder, leader election and the health/metrics server.
  */
 public final class RegionRouterOperator implements AutoCloseable {
 
@@ -63,59 +63,89 @@ public final class RegionRouterOperator implements AutoCloseable {
     this.leadership = new Leadership(settings.leaderElectionEnabled());
     this.metrics = new OperatorMetrics(leadership);
     this.configMaps = new ConfigMapStore(client, settings.watchNamespaces());
-    this.publisher = new RoutingTablePublisher(catalog, configMaps, leadership, metrics,
-        settings.publishQuietPeriod(), settings.publishMaxDelay(), settings.maxTableBytes(),
-        this::publicationChanged);
+    this.publisher =
+        new RoutingTablePublisher(
+            catalog,
+            configMaps,
+            leadership,
+            metrics,
+            settings.publishQuietPeriod(),
+            settings.publishMaxDelay(),
+            settings.maxTableBytes(),
+            this::publicationChanged);
     this.prober = new RegionProber<>(this::probeChanged, metrics, clock);
-    String identity = settings.leaderElectionEnabled() ? settings.leaderElection().identity() : "standalone";
+    String identity =
+        settings.leaderElectionEnabled() ? settings.leaderElection().identity() : "standalone";
     EventRecorder events = new EventRecorder(client, identity, metrics, clock);
-    this.reconciler = new InferenceRegionReconciler(publisher, prober, events, leadership, settings, metrics,
-        signals, catalog, clock);
-    this.operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          // The write strategy is the same everywhere: no server-side apply (JOSDK's default), whose
-          // absence in test API servers would silently stop reconciliation.
-          .withUseSSAToPatchPrimaryResource(false)
-          .withCloseClientOnStop(false)
-          .withConcurrentReconciliationThreads(settings.reconciliationThreads())
-          .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
-      if (settings.leaderElectionEnabled()) {
-        OperatorSettings.LeaderElectionSettings le = settings.leaderElection();
-        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
-            .withLeaseNamespace(le.leaseNamespace())
-            .withIdentity(le.identity())
-            .withLeaseDuration(le.leaseDuration())
-            .withRenewDeadline(le.renewDeadline())
-            .withRetryPeriod(le.retryPeriod())
-            .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
-                leader -> LOG.info("leader is now {}", leader)))
-            // we decide ourselves (see stoppedLeading): exiting inside JOSDK's callback would also
-            // kill an in-process operator's JVM and race the shutdown hook
-            .withExitOnStopLeading(false)
-            .build());
-      }
-    });
-    operator.register(reconciler, c -> {
-      c.withName("inferenceregion")
-          .withTriggerReconcilerOnAllEvents(true)
-          // reconcile on spec (generation), label and deletion changes, not on status-only updates
-          // (our own status writes would otherwise come back as events)
-          .withGenerationAware(false)
-          .withOnUpdateFilter((newRegion, oldRegion) ->
-              !Objects.equals(newRegion.getMetadata().getGeneration(), oldRegion.getMetadata().getGeneration())
-                  || !Objects.equals(newRegion.getMetadata().getLabels(), oldRegion.getMetadata().getLabels())
-                  || !Objects.equals(newRegion.getMetadata().getDeletionTimestamp(),
-                      oldRegion.getMetadata().getDeletionTimestamp()))
-          .withRetry(new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2)
-              .setMaxInterval(30_000).withoutMaxAttempts())
-          .withReconciliationMaxInterval(Duration.ofMinutes(10));
-      if (settings.watchNamespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(settings.watchNamespaces());
-      }
-    });
+    this.reconciler =
+        new InferenceRegionReconciler(
+            publisher, prober, events, leadership, settings, metrics, signals, catalog, clock);
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  // The write strategy is the same everywhere: no server-side apply (JOSDK's
+                  // default), whose
+                  // absence in test API servers would silently stop reconciliation.
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(settings.reconciliationThreads())
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
+              if (settings.leaderElectionEnabled()) {
+                OperatorSettings.LeaderElectionSettings le = settings.leaderElection();
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
+                        .withLeaseNamespace(le.leaseNamespace())
+                        .withIdentity(le.identity())
+                        .withLeaseDuration(le.leaseDuration())
+                        .withRenewDeadline(le.renewDeadline())
+                        .withRetryPeriod(le.retryPeriod())
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                this::startedLeading,
+                                this::stoppedLeading,
+                                leader -> LOG.info("leader is now {}", leader)))
+                        // we decide ourselves (see stoppedLeading): exiting inside JOSDK's callback
+                        // would also
+                        // kill an in-process operator's JVM and race the shutdown hook
+                        .withExitOnStopLeading(false)
+                        .build());
+              }
+            });
+    operator.register(
+        reconciler,
+        c -> {
+          c.withName("inferenceregion")
+              .withTriggerReconcilerOnAllEvents(true)
+              // reconcile on spec (generation), label and deletion changes, not on status-only
+              // updates
+              // (our own status writes would otherwise come back as events)
+              .withGenerationAware(false)
+              .withOnUpdateFilter(
+                  (newRegion, oldRegion) ->
+                      !Objects.equals(
+                              newRegion.getMetadata().getGeneration(),
+                              oldRegion.getMetadata().getGeneration())
+                          || !Objects.equals(
+                              newRegion.getMetadata().getLabels(),
+                              oldRegion.getMetadata().getLabels())
+                          || !Objects.equals(
+                              newRegion.getMetadata().getDeletionTimestamp(),
+                              oldRegion.getMetadata().getDeletionTimestamp()))
+              .withRetry(
+                  new GenericRetry()
+                      .setInitialInterval(500)
+                      .setIntervalMultiplier(2)
+                      .setMaxInterval(30_000)
+                      .withoutMaxAttempts())
+              .withReconciliationMaxInterval(Duration.ofMinutes(10));
+          if (settings.watchNamespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
   }
 
   /**
@@ -133,11 +163,17 @@ public final class RegionRouterOperator implements AutoCloseable {
     }
     configMaps.start(publisher::configMapChanged);
     operator.start();
-    LOG.info("region-router operator started: namespaces {}, leader election {}, http port {}",
+    LOG.info(
+        "region-router operator started: namespaces {}, leader election {}, http port {}",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         settings.leaderElectionEnabled()
-            ? "on (Lease " + settings.leaderElection().leaseNamespace() + "/" + settings.leaderElection().leaseName()
-                + " as " + settings.leaderElection().identity() + ")"
+            ? "on (Lease "
+                + settings.leaderElection().leaseNamespace()
+                + "/"
+                + settings.leaderElection().leaseName()
+                + " as "
+                + settings.leaderElection().identity()
+                + ")"
             : "off",
         healthServer.port());
     if (!settings.leaderElectionEnabled()) {
@@ -145,7 +181,10 @@ public final class RegionRouterOperator implements AutoCloseable {
     }
   }
 
-  /** Stops everything it started, in reverse order; the client stays open (it belongs to the caller). */
+  /**
+   * Stops everything it started, in reverse order; the client stays open (it belongs to the
+   * caller).
+   */
   public void stop() {
     if (!started.get() || !stopping.compareAndSet(false, true)) {
       return;
@@ -172,7 +211,10 @@ public final class RegionRouterOperator implements AutoCloseable {
     stop();
   }
 
-  /** Ready: caches synced and, with leader election, leading or standing by (a standby is ready too). */
+  /**
+   * Ready: caches synced and, with leader election, leading or standing by (a standby is ready
+   * too).
+   */
   public Readiness readiness() {
     if (!started.get() || stopping.get()) {
       return new Readiness(false, stopping.get() ? "stopping" : "starting");
@@ -181,7 +223,9 @@ public final class RegionRouterOperator implements AutoCloseable {
       return new Readiness(false, "informers not synced yet");
     }
     if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
-      return new Readiness(false, "unhealthy event sources: " + operator.getRuntimeInfo().unhealthyEventSources().keySet());
+      return new Readiness(
+          false,
+          "unhealthy event sources: " + operator.getRuntimeInfo().unhealthyEventSources().keySet());
     }
     if (!configMaps.hasSynced()) {
       return new Readiness(false, "ConfigMap watch not synced yet");
@@ -213,8 +257,12 @@ public final class RegionRouterOperator implements AutoCloseable {
     LOG.info("started leading: taking over routing tables, status and probes");
     leadership.setLeading(true);
     publisher.requestPublishAll();
-    // reconcile every region once under the new lead (JOSDK also replays what it saw while standing by)
-    catalog.namespaces().forEach(ns -> catalog.regions(ns).forEach(r -> signals.signal(ResourceID.fromResource(r))));
+    // reconcile every region once under the new lead (JOSDK also replays what it saw while standing
+    // by)
+    catalog
+        .namespaces()
+        .forEach(
+            ns -> catalog.regions(ns).forEach(r -> signals.signal(ResourceID.fromResource(r))));
   }
 
   private void stoppedLeading() {
@@ -224,11 +272,13 @@ public final class RegionRouterOperator implements AutoCloseable {
       return;
     }
     if (settings.exitOnLostLeadership()) {
-      LOG.error("lost leadership unexpectedly: exiting so that this replica restarts and stands by again");
+      LOG.error(
+          "lost leadership unexpectedly: exiting so that this replica restarts and stands by again");
       Thread exit = new Thread(() -> System.exit(1), "exit-on-lost-leadership");
       exit.start();
     } else {
-      LOG.warn("lost leadership unexpectedly: this operator stops writing (in-process run, not exiting)");
+      LOG.warn(
+          "lost leadership unexpectedly: this operator stops writing (in-process run, not exiting)");
     }
   }
 

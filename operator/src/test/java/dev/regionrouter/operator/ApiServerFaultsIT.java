@@ -33,10 +33,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator against an API server having a bad day: server errors and conflicts on the writes
- * it makes, watches dropped, the operator itself stopped in the middle of a burst. Every test ends
- * with the same check: the ConfigMap lists exactly the regions that exist, each status says so
- * with every condition once, and the operator is alive and ready.
+ * The operator against an API server having a bad day: server errors and conflicts on the writes it
+ * makes, watches dropped, the operator itself stopped in the middle of a burst. Every test ends
+ * with the same check: the ConfigMap lists exactly the regions that exist, each status says so with
+ * every condition once, and the operator is alive and ready.
  *
  * <p>Each test gets its own mock API server (faults and dropped watches hit the whole server). The
  * operator's client retries a 5xx only once (fabric8's default of ten retries with backoff would
@@ -67,7 +67,8 @@ class ApiServerFaultsIT {
 
   private RegionRouterOperator startOperator() {
     KubernetesClient client = cluster.newClient(1);
-    RegionRouterOperator operator = new RegionRouterOperator(client, OperatorSettings.defaults().withDefaultProbe(60, 1));
+    RegionRouterOperator operator =
+        new RegionRouterOperator(client, OperatorSettings.defaults().withDefaultProbe(60, 1));
     toClose.add(client);
     toClose.add(operator);
     operator.start();
@@ -81,13 +82,28 @@ class ApiServerFaultsIT {
     createAll(ns, names("r", 0, 10));
     awaitConverged(ns, Set.copyOf(names("r", 0, 10)));
 
-    Fault configMapErrors = cluster.inject(MockCluster.configMapWrites(ns), 500, "InternalError",
-        "etcdserver: request timed out", Integer.MAX_VALUE);
-    Fault statusErrors = cluster.inject(MockCluster.statusWrites(ns), 500, "InternalError",
-        "etcdserver: leader changed", Integer.MAX_VALUE);
+    Fault configMapErrors =
+        cluster.inject(
+            MockCluster.configMapWrites(ns),
+            500,
+            "InternalError",
+            "etcdserver: request timed out",
+            Integer.MAX_VALUE);
+    Fault statusErrors =
+        cluster.inject(
+            MockCluster.statusWrites(ns),
+            500,
+            "InternalError",
+            "etcdserver: leader changed",
+            Integer.MAX_VALUE);
     // during the outage: 20 creations, 5 spec changes, 5 deletions
     List<Future<?>> changes = new ArrayList<>();
-    names("r", 10, 30).forEach(n -> changes.add(pool.submit(() -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
+    names("r", 10, 30)
+        .forEach(
+            n ->
+                changes.add(
+                    pool.submit(
+                        () -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
     names("r", 0, 5).forEach(n -> changes.add(pool.submit(() -> setPriority(ns, n, 7))));
     names("r", 5, 10).forEach(n -> changes.add(pool.submit(() -> delete(ns, n))));
     for (Future<?> f : changes) {
@@ -103,8 +119,11 @@ class ApiServerFaultsIT {
     Set<String> expected = new java.util.TreeSet<>(names("r", 0, 5));
     expected.addAll(names("r", 10, 30));
     awaitConverged(ns, expected);
-    assertThat(cluster.table(ns).orElseThrow().regions()).filteredOn(e -> expected.contains(e.name()))
-        .filteredOn(e -> names("r", 0, 5).contains(e.name())).extracting(RegionEntry::priority).containsOnly(7);
+    assertThat(cluster.table(ns).orElseThrow().regions())
+        .filteredOn(e -> expected.contains(e.name()))
+        .filteredOn(e -> names("r", 0, 5).contains(e.name()))
+        .extracting(RegionEntry::priority)
+        .containsOnly(7);
     assertAliveAndReady(operator);
   }
 
@@ -117,16 +136,41 @@ class ApiServerFaultsIT {
 
     // a conflict means someone else wrote the object first: do that write for real, then refuse
     AtomicInteger touches = new AtomicInteger();
-    Fault statusConflicts = cluster.inject(MockCluster.statusWrites(ns), 409, "Conflict",
-        "Operation cannot be fulfilled on inferenceregions: the object has been modified; "
-            + "please apply your changes to the latest version and try again", 25,
-        request -> pool.submit(() -> cluster.edit(ns, MockCluster.objectName(request), r ->
-            r.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(touches.incrementAndGet()))))));
-    Fault configMapConflicts = cluster.inject(r -> MockCluster.configMapWrites(ns).test(r) && "PUT".equals(r.getMethod()),
-        409, "Conflict", "Operation cannot be fulfilled on configmaps 'inference-regions': the object has been "
-            + "modified; please apply your changes to the latest version and try again", 2);
+    Fault statusConflicts =
+        cluster.inject(
+            MockCluster.statusWrites(ns),
+            409,
+            "Conflict",
+            "Operation cannot be fulfilled on inferenceregions: the object has been modified; "
+                + "please apply your changes to the latest version and try again",
+            25,
+            request ->
+                pool.submit(
+                    () ->
+                        cluster.edit(
+                            ns,
+                            MockCluster.objectName(request),
+                            r ->
+                                r.getMetadata()
+                                    .setAnnotations(
+                                        Map.of(
+                                            "test/touched",
+                                            String.valueOf(touches.incrementAndGet()))))));
+    Fault configMapConflicts =
+        cluster.inject(
+            r -> MockCluster.configMapWrites(ns).test(r) && "PUT".equals(r.getMethod()),
+            409,
+            "Conflict",
+            "Operation cannot be fulfilled on configmaps 'inference-regions': the object has been "
+                + "modified; please apply your changes to the latest version and try again",
+            2);
     List<Future<?>> changes = new ArrayList<>();
-    names("c", 10, 30).forEach(n -> changes.add(pool.submit(() -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
+    names("c", 10, 30)
+        .forEach(
+            n ->
+                changes.add(
+                    pool.submit(
+                        () -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
     names("c", 0, 5).forEach(n -> changes.add(pool.submit(() -> setPriority(ns, n, 3))));
     names("c", 5, 10).forEach(n -> changes.add(pool.submit(() -> delete(ns, n))));
     for (Future<?> f : changes) {
@@ -149,12 +193,18 @@ class ApiServerFaultsIT {
     awaitConverged(ns, Set.copyOf(names("w", 0, 10)));
 
     // the API server goes away: every watch is cut, and the next watch requests get 410 Gone
-    assertThat(cluster.dropWatches()).isGreaterThanOrEqualTo(2); // regions and routing-table ConfigMaps
+    assertThat(cluster.dropWatches())
+        .isGreaterThanOrEqualTo(2); // regions and routing-table ConfigMaps
     createAll(ns, names("w", 10, 15));
     delete(ns, "w-000");
     delete(ns, "w-001");
     setPriority(ns, "w-002", 9);
-    cluster.client().configMaps().inNamespace(ns).withName(RoutingTableCodec.CONFIG_MAP_NAME).delete();
+    cluster
+        .client()
+        .configMaps()
+        .inNamespace(ns)
+        .withName(RoutingTableCodec.CONFIG_MAP_NAME)
+        .delete();
     assertThat(get(operator, "/healthz").statusCode()).isEqualTo(200);
 
     Set<String> expected = new java.util.TreeSet<>(names("w", 2, 15));
@@ -175,10 +225,14 @@ class ApiServerFaultsIT {
     List<String> all = names("b", 0, 200);
     List<Future<?>> creates = new ArrayList<>();
     try (ExecutorService creators = Executors.newFixedThreadPool(4)) {
-      all.forEach(n -> creates.add(creators.submit(() -> {
-        cluster.create(region(ns, n, "http://127.0.0.1:9", 0.01, 2, "gcp"));
-        accepted.incrementAndGet();
-      })));
+      all.forEach(
+          n ->
+              creates.add(
+                  creators.submit(
+                      () -> {
+                        cluster.create(region(ns, n, "http://127.0.0.1:9", 0.01, 2, "gcp"));
+                        accepted.incrementAndGet();
+                      })));
       await().atMost(WAIT).until(() -> accepted.get() >= 100);
       first.stop(); // mid-burst: creations keep coming while no operator runs
       int createdWhileStopped = accepted.get();
@@ -193,69 +247,97 @@ class ApiServerFaultsIT {
   }
 
   @Test
-  void showsApiServerErrorOnTheRegionWhileItsTableCannotBeWrittenAndClearsItAfter() throws Exception {
+  void showsApiServerErrorOnTheRegionWhileItsTableCannotBeWrittenAndClearsItAfter()
+      throws Exception {
     String ns = "error-status";
     RegionRouterOperator operator = startOperator();
     cluster.create(region(ns, "steady", "http://127.0.0.1:9", 0.1, 1, "aws"));
     cluster.create(region(ns, "changing", "http://127.0.0.1:9", 0.2, 1, "aws"));
     awaitConverged(ns, Set.of("changing", "steady"));
     // after the first probe (60 s interval: nothing else changes the status during the test)
-    await().atMost(WAIT).until(() -> cluster.get(ns, "changing").orElseThrow().getStatus().getProbe() != null);
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.get(ns, "changing").orElseThrow().getStatus().getProbe() != null);
     InferenceRegion before = cluster.get(ns, "changing").orElseThrow();
 
-    Fault refused = cluster.inject(MockCluster.configMapWrites(ns), 500, "InternalError",
-        "etcdserver: request timed out", Integer.MAX_VALUE);
+    Fault refused =
+        cluster.inject(
+            MockCluster.configMapWrites(ns),
+            500,
+            "InternalError",
+            "etcdserver: request timed out",
+            Integer.MAX_VALUE);
     setPriority(ns, "changing", 9);
     cluster.create(region(ns, "newcomer", "http://127.0.0.1:9", 0.3, 1, "aws"));
 
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion changing = cluster.get(ns, "changing").orElseThrow();
-      Condition ready = condition(changing, Conditions.READY);
-      assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
-      assertThat(ready.getReason()).isEqualTo(ReconcileErrors.API_SERVER_ERROR);
-      assertThat(ready.getMessage()).contains("ConfigMap inference-regions", "HTTP 500", "etcdserver: request timed out");
-      assertThat(condition(changing, Conditions.RECONCILING).getReason()).isEqualTo(ReconcileErrors.API_SERVER_ERROR);
-      // the rest of the status is kept: accepted, still listed (its previous version), probe results
-      assertThat(condition(changing, Conditions.ACCEPTED).getLastTransitionTime())
-          .isEqualTo(condition(before, Conditions.ACCEPTED).getLastTransitionTime());
-      assertThat(condition(changing, Conditions.ACCEPTED).isTrue()).isTrue();
-      assertThat(condition(changing, Conditions.PUBLISHED).isTrue()).isTrue();
-      assertThat(condition(changing, Conditions.HEALTHY).getStatus())
-          .isEqualTo(condition(before, Conditions.HEALTHY).getStatus());
-      assertThat(changing.getStatus().getProbe()).isEqualTo(before.getStatus().getProbe());
-      assertThat(changing.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion changing = cluster.get(ns, "changing").orElseThrow();
+              Condition ready = condition(changing, Conditions.READY);
+              assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
+              assertThat(ready.getReason()).isEqualTo(ReconcileErrors.API_SERVER_ERROR);
+              assertThat(ready.getMessage())
+                  .contains(
+                      "ConfigMap inference-regions", "HTTP 500", "etcdserver: request timed out");
+              assertThat(condition(changing, Conditions.RECONCILING).getReason())
+                  .isEqualTo(ReconcileErrors.API_SERVER_ERROR);
+              // the rest of the status is kept: accepted, still listed (its previous version),
+              // probe results
+              assertThat(condition(changing, Conditions.ACCEPTED).getLastTransitionTime())
+                  .isEqualTo(condition(before, Conditions.ACCEPTED).getLastTransitionTime());
+              assertThat(condition(changing, Conditions.ACCEPTED).isTrue()).isTrue();
+              assertThat(condition(changing, Conditions.PUBLISHED).isTrue()).isTrue();
+              assertThat(condition(changing, Conditions.HEALTHY).getStatus())
+                  .isEqualTo(condition(before, Conditions.HEALTHY).getStatus());
+              assertThat(changing.getStatus().getProbe()).isEqualTo(before.getStatus().getProbe());
+              assertThat(changing.getStatus().getConditions())
+                  .extracting(Condition::getType)
+                  .doesNotHaveDuplicates();
 
-      InferenceRegion newcomer = cluster.get(ns, "newcomer").orElseThrow();
-      Condition published = condition(newcomer, Conditions.PUBLISHED);
-      assertThat(published.getStatus()).isEqualTo(Condition.FALSE);
-      assertThat(published.getReason()).isEqualTo(ReconcileErrors.API_SERVER_ERROR);
-      assertThat(condition(newcomer, Conditions.ACCEPTED).isTrue()).isTrue();
-      // the region whose table entry is current is not bothered
-      assertThat(ReconcileErrorsShown.in(cluster.get(ns, "steady").orElseThrow())).isFalse();
-    });
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-        assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
-            .filteredOn(e -> "changing".equals(e.getInvolvedObject().getName()))
-            .filteredOn(e -> ReconcileErrors.API_SERVER_ERROR.equals(e.getReason()))
-            .hasSize(1));
+              InferenceRegion newcomer = cluster.get(ns, "newcomer").orElseThrow();
+              Condition published = condition(newcomer, Conditions.PUBLISHED);
+              assertThat(published.getStatus()).isEqualTo(Condition.FALSE);
+              assertThat(published.getReason()).isEqualTo(ReconcileErrors.API_SERVER_ERROR);
+              assertThat(condition(newcomer, Conditions.ACCEPTED).isTrue()).isTrue();
+              // the region whose table entry is current is not bothered
+              assertThat(ReconcileErrorsShown.in(cluster.get(ns, "steady").orElseThrow()))
+                  .isFalse();
+            });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(e -> "changing".equals(e.getInvolvedObject().getName()))
+                    .filteredOn(e -> ReconcileErrors.API_SERVER_ERROR.equals(e.getReason()))
+                    .hasSize(1));
 
-    // no churn while the error lasts: the operator retries (more refused writes), the status stays put
+    // no churn while the error lasts: the operator retries (more refused writes), the status stays
+    // put
     AtomicInteger statusWrites = cluster.countRequests(MockCluster.statusWrites(ns, "changing"));
-    String shownVersion = cluster.get(ns, "changing").orElseThrow().getMetadata().getResourceVersion();
+    String shownVersion =
+        cluster.get(ns, "changing").orElseThrow().getMetadata().getResourceVersion();
     int refusedSoFar = refused.hits();
     await().atMost(WAIT).until(() -> refused.hits() >= refusedSoFar + 2);
     assertThat(statusWrites.get()).isZero();
-    assertThat(cluster.get(ns, "changing").orElseThrow().getMetadata().getResourceVersion()).isEqualTo(shownVersion);
+    assertThat(cluster.get(ns, "changing").orElseThrow().getMetadata().getResourceVersion())
+        .isEqualTo(shownVersion);
     assertAliveAndReady(operator);
 
     refused.clear();
     awaitConverged(ns, Set.of("changing", "newcomer", "steady"));
     InferenceRegion recovered = cluster.get(ns, "changing").orElseThrow();
     assertThat(cluster.table(ns).orElseThrow().region("changing").priority()).isEqualTo(9);
-    // the regions' endpoints refuse connections: Reconciling may stay for the probe, never for the error
-    assertThat(condition(recovered, Conditions.RECONCILING)).satisfiesAnyOf(
-        c -> assertThat(c).isNull(),
-        c -> assertThat(c.getReason()).isEqualTo(Conditions.Reasons.NOT_PROBED_YET));
+    // the regions' endpoints refuse connections: Reconciling may stay for the probe, never for the
+    // error
+    assertThat(condition(recovered, Conditions.RECONCILING))
+        .satisfiesAnyOf(
+            c -> assertThat(c).isNull(),
+            c -> assertThat(c.getReason()).isEqualTo(Conditions.Reasons.NOT_PROBED_YET));
     assertThat(condition(recovered, Conditions.ACCEPTED).getLastTransitionTime())
         .isEqualTo(condition(before, Conditions.ACCEPTED).getLastTransitionTime());
   }
@@ -263,9 +345,12 @@ class ApiServerFaultsIT {
   /** Whether any condition shows an error of the operator's error path. */
   private static final class ReconcileErrorsShown {
     static boolean in(InferenceRegion region) {
-      return region.getStatus() != null && region.getStatus().getConditions().stream()
-          .anyMatch(c -> ReconcileErrors.API_SERVER_ERROR.equals(c.getReason())
-              || ReconcileErrors.INTERNAL_ERROR.equals(c.getReason()));
+      return region.getStatus() != null
+          && region.getStatus().getConditions().stream()
+              .anyMatch(
+                  c ->
+                      ReconcileErrors.API_SERVER_ERROR.equals(c.getReason())
+                          || ReconcileErrors.INTERNAL_ERROR.equals(c.getReason()));
     }
   }
 
@@ -277,7 +362,11 @@ class ApiServerFaultsIT {
 
   private void createAll(String ns, List<String> names) throws Exception {
     List<Future<?>> creates = new ArrayList<>();
-    names.forEach(n -> creates.add(pool.submit(() -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
+    names.forEach(
+        n ->
+            creates.add(
+                pool.submit(
+                    () -> cluster.create(region(ns, n, "http://127.0.0.1:9", 0.1, 1, "aws")))));
     for (Future<?> f : creates) {
       f.get();
     }
@@ -301,31 +390,60 @@ class ApiServerFaultsIT {
    * once and no error.
    */
   private void awaitConverged(String ns, Set<String> expected) {
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      List<String> listed = cluster.table(ns).orElseThrow().regions().stream().map(RegionEntry::name).toList();
-      assertThat(listed).doesNotHaveDuplicates();
-      assertThat(listed).containsExactlyElementsOf(expected.stream().sorted().toList());
-      List<InferenceRegion> regions = cluster.client().resources(InferenceRegion.class).inNamespace(ns).list().getItems();
-      assertThat(regions.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet())).isEqualTo(expected);
-      assertThat(regions).allSatisfy(r -> {
-        assertThat(r.getStatus()).isNotNull();
-        assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
-        assertThat(r.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
-        Condition published = condition(r, Conditions.PUBLISHED);
-        assertThat(published.isTrue()).isTrue();
-        assertThat(published.getMessage()).isEqualTo("listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
-        assertThat(ReconcileErrorsShown.in(r)).as("error conditions of %s", r.getMetadata().getName()).isFalse();
-      });
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              List<String> listed =
+                  cluster.table(ns).orElseThrow().regions().stream()
+                      .map(RegionEntry::name)
+                      .toList();
+              assertThat(listed).doesNotHaveDuplicates();
+              assertThat(listed).containsExactlyElementsOf(expected.stream().sorted().toList());
+              List<InferenceRegion> regions =
+                  cluster
+                      .client()
+                      .resources(InferenceRegion.class)
+                      .inNamespace(ns)
+                      .list()
+                      .getItems();
+              assertThat(
+                      regions.stream()
+                          .map(r -> r.getMetadata().getName())
+                          .collect(Collectors.toSet()))
+                  .isEqualTo(expected);
+              assertThat(regions)
+                  .allSatisfy(
+                      r -> {
+                        assertThat(r.getStatus()).isNotNull();
+                        assertThat(r.getStatus().getObservedGeneration())
+                            .isEqualTo(r.getMetadata().getGeneration());
+                        assertThat(r.getStatus().getConditions())
+                            .extracting(Condition::getType)
+                            .doesNotHaveDuplicates();
+                        Condition published = condition(r, Conditions.PUBLISHED);
+                        assertThat(published.isTrue()).isTrue();
+                        assertThat(published.getMessage())
+                            .isEqualTo("listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
+                        assertThat(ReconcileErrorsShown.in(r))
+                            .as("error conditions of %s", r.getMetadata().getName())
+                            .isFalse();
+                      });
+            });
   }
 
   private void assertAliveAndReady(RegionRouterOperator operator) throws Exception {
     assertThat(get(operator, "/healthz").statusCode()).isEqualTo(200);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get(operator, "/readyz").statusCode()).isEqualTo(200));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get(operator, "/readyz").statusCode()).isEqualTo(200));
   }
 
   private HttpResponse<String> get(RegionRouterOperator operator, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -47,8 +47,9 @@ class LeaderElectionIT {
   private static OperatorSettings replica(String identity) {
     return OperatorSettings.defaults()
         .withDefaultProbe(60, 1)
-        .withLeaderElection(LeaderElectionSettings.of("operators", identity)
-            .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300)));
+        .withLeaderElection(
+            LeaderElectionSettings.of("operators", identity)
+                .withTimings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300)));
   }
 
   @Test
@@ -64,8 +65,14 @@ class LeaderElectionIT {
 
     String ns = "team";
     cluster.create(region(ns, "r1", "http://127.0.0.1:9", 0.1, 1, "aws"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-        assertThat(cluster.table(ns).orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("r1"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.table(ns).orElseThrow().regions())
+                    .extracting(RegionEntry::name)
+                    .containsExactly("r1"));
     assertThat(b.isLeader()).isFalse();
     // both ready (a standby is healthy), both alive, the standby wrote nothing
     for (RegionRouterOperator replica : List.of(a, b)) {
@@ -76,27 +83,41 @@ class LeaderElectionIT {
     assertThat(get(b, "/readyz").body()).contains("standing by");
     assertThat(get(a, "/metrics").body())
         .contains("regionrouter_operator_leader 1.0")
-        .containsPattern("regionrouter_operator_table_publishes_total\\{outcome=\"written\"} [1-9]");
+        .containsPattern(
+            "regionrouter_operator_table_publishes_total\\{outcome=\"written\"} [1-9]");
     assertThat(get(b, "/metrics").body())
         .contains("regionrouter_operator_leader 0.0")
-        .doesNotContainPattern("regionrouter_operator_table_publishes_total\\{outcome=\"written\"} [1-9]");
+        .doesNotContainPattern(
+            "regionrouter_operator_table_publishes_total\\{outcome=\"written\"} [1-9]");
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-a");
 
     a.stop();
     a = null;
     await().atMost(WAIT).until(b::isLeader);
     cluster.create(region(ns, "r2", "http://127.0.0.1:9", 0.2, 1, "gcp"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-        assertThat(cluster.table(ns).orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("r1", "r2"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.table(ns).orElseThrow().regions())
+                    .extracting(RegionEntry::name)
+                    .containsExactly("r1", "r2"));
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
   }
 
   private io.fabric8.kubernetes.api.model.coordination.v1.Lease lease() {
-    return cluster.client().leases().inNamespace("operators").withName(OperatorSettings.LEASE_NAME).get();
+    return cluster
+        .client()
+        .leases()
+        .inNamespace("operators")
+        .withName(OperatorSettings.LEASE_NAME)
+        .get();
   }
 
   private HttpResponse<String> get(RegionRouterOperator replica, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.httpPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -37,24 +37,27 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A kubernetes-server-mock API server in CRUD mode with the project's committed CRD installed
- * (so that status is a real subresource), plus the few helpers the operator tests share.
+ * A kubernetes-server-mock API server in CRUD mode with the project's committed CRD installed (so
+ * that status is a real subresource), plus the few helpers the operator tests share.
  */
 public final class MockCluster implements AutoCloseable {
 
   /** The committed CRD, found from the module (tests) or the repository root (bench). */
-  public static final Path CRD_FILE = java.util.stream.Stream.of(Path.of("..", "crds"), Path.of("crds"))
-      .map(dir -> dir.resolve("inferenceregions.inference.regionrouter.dev.yaml"))
-      .filter(Files::exists)
-      .findFirst()
-      .orElse(Path.of("..", "crds", "inferenceregions.inference.regionrouter.dev.yaml"));
+  public static final Path CRD_FILE =
+      java.util.stream.Stream.of(Path.of("..", "crds"), Path.of("crds"))
+          .map(dir -> dir.resolve("inferenceregions.inference.regionrouter.dev.yaml"))
+          .filter(Files::exists)
+          .findFirst()
+          .orElse(Path.of("..", "crds", "inferenceregions.inference.regionrouter.dev.yaml"));
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final AuthorizingCrudDispatcher dispatcher = new AuthorizingCrudDispatcher();
 
   private MockCluster(boolean loopback) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     if (loopback) {
       server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     } else {
@@ -62,7 +65,10 @@ public final class MockCluster implements AutoCloseable {
     }
     client = server.createClient();
     try (InputStream crd = Files.newInputStream(CRD_FILE)) {
-      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+          .create();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + CRD_FILE.toAbsolutePath(), e);
     }
@@ -79,17 +85,19 @@ public final class MockCluster implements AutoCloseable {
    */
   static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
-    private final Map<Predicate<RecordedRequest>, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final Map<Predicate<RecordedRequest>, AtomicInteger> counters =
+        new ConcurrentHashMap<>();
     private final Set<WebSocket> openWatches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger goneAnswersLeft = new AtomicInteger();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-      counters.forEach((matches, count) -> {
-        if (matches.test(request)) {
-          count.incrementAndGet();
-        }
-      });
+      counters.forEach(
+          (matches, count) -> {
+            if (matches.test(request)) {
+              count.incrementAndGet();
+            }
+          });
       for (Fault fault : faults) {
         if (fault.takes(request)) {
           return fault.response();
@@ -98,14 +106,22 @@ public final class MockCluster implements AutoCloseable {
       if (isWatch(request) && goneAnswersLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         // what an API server says when the client's resourceVersion left its watch cache: an ERROR
         // event with 410 Gone in the watch stream, after which the client must list again
-        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-          @Override
-          public void onOpen(WebSocket webSocket, io.fabric8.mockwebserver.http.Response response) {
-            webSocket.send("{\"type\":\"ERROR\",\"object\":" + statusJson(410, "Expired",
-                "too old resource version (injected: the watch was dropped)") + "}");
-            webSocket.close(1000, "");
-          }
-        });
+        return new MockResponse()
+            .withWebSocketUpgrade(
+                new WebSocketListener() {
+                  @Override
+                  public void onOpen(
+                      WebSocket webSocket, io.fabric8.mockwebserver.http.Response response) {
+                    webSocket.send(
+                        "{\"type\":\"ERROR\",\"object\":"
+                            + statusJson(
+                                410,
+                                "Expired",
+                                "too old resource version (injected: the watch was dropped)")
+                            + "}");
+                    webSocket.close(1000, "");
+                  }
+                });
       }
       return super.dispatch(request);
     }
@@ -113,10 +129,13 @@ public final class MockCluster implements AutoCloseable {
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
       if (request.getPath().contains("/selfsubjectrulesreviews")) {
-        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(
-            "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
-                + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
-                + "\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}");
+        return new MockResponse()
+            .setResponseCode(201)
+            .setHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
+                    + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+                    + "\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}");
       }
       return super.handleCreate(request);
     }
@@ -135,10 +154,11 @@ public final class MockCluster implements AutoCloseable {
     int dropWatches() {
       List<WebSocket> open = List.copyOf(openWatches);
       goneAnswersLeft.addAndGet(open.size());
-      open.forEach(ws -> {
-        openWatches.remove(ws);
-        ws.close(1001, "injected: API server going away");
-      });
+      open.forEach(
+          ws -> {
+            openWatches.remove(ws);
+            ws.close(1001, "injected: API server going away");
+          });
       return open.size();
     }
 
@@ -159,7 +179,8 @@ public final class MockCluster implements AutoCloseable {
     }
 
     @Override
-    public void onBeforeAccept(WebSocket webSocket, io.fabric8.mockwebserver.http.Response response) {
+    public void onBeforeAccept(
+        WebSocket webSocket, io.fabric8.mockwebserver.http.Response response) {
       inner.onBeforeAccept(webSocket, response);
     }
 
@@ -192,7 +213,8 @@ public final class MockCluster implements AutoCloseable {
     }
 
     @Override
-    public void onFailure(WebSocket webSocket, Throwable t, io.fabric8.mockwebserver.http.Response response) {
+    public void onFailure(
+        WebSocket webSocket, Throwable t, io.fabric8.mockwebserver.http.Response response) {
       open.remove(webSocket);
       inner.onFailure(webSocket, t, response);
     }
@@ -211,7 +233,12 @@ public final class MockCluster implements AutoCloseable {
     private final AtomicInteger hits = new AtomicInteger();
     private final Consumer<RecordedRequest> onHit;
 
-    private Fault(Predicate<RecordedRequest> matches, int code, String reason, String message, int times,
+    private Fault(
+        Predicate<RecordedRequest> matches,
+        int code,
+        String reason,
+        String message,
+        int times,
         Consumer<RecordedRequest> onHit) {
       this.matches = matches;
       this.code = code;
@@ -245,13 +272,24 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
-  /** Answers matching requests with HTTP {@code code} up to {@code times} times (or until cleared). */
-  public Fault inject(Predicate<RecordedRequest> matches, int code, String reason, String message, int times) {
-    return inject(matches, code, reason, message, times, r -> { });
+  /**
+   * Answers matching requests with HTTP {@code code} up to {@code times} times (or until cleared).
+   */
+  public Fault inject(
+      Predicate<RecordedRequest> matches, int code, String reason, String message, int times) {
+    return inject(matches, code, reason, message, times, r -> {});
   }
 
-  /** As {@link #inject(Predicate, int, String, String, int)}, running {@code onHit} for each answered request. */
-  public Fault inject(Predicate<RecordedRequest> matches, int code, String reason, String message, int times,
+  /**
+   * As {@link #inject(Predicate, int, String, String, int)}, running {@code onHit} for each
+   * answered request.
+   */
+  public Fault inject(
+      Predicate<RecordedRequest> matches,
+      int code,
+      String reason,
+      String message,
+      int times,
       Consumer<RecordedRequest> onHit) {
     Fault fault = new Fault(matches, code, reason, message, times, onHit);
     dispatcher.faults.add(fault);
@@ -272,9 +310,9 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /**
-   * Drops every open watch connection (as when an API server restarts), and answers as many of
-   * the following watch requests with 410 Gone, so that each informer must relist. Returns how
-   * many watches were open.
+   * Drops every open watch connection (as when an API server restarts), and answers as many of the
+   * following watch requests with 410 Gone, so that each informer must relist. Returns how many
+   * watches were open.
    */
   public int dropWatches() {
     return dispatcher.dropWatches();
@@ -282,24 +320,36 @@ public final class MockCluster implements AutoCloseable {
 
   /** Creates, replaces or patches of ConfigMaps in that namespace. */
   public static Predicate<RecordedRequest> configMapWrites(String namespace) {
-    return r -> isWrite(r) && pathOnly(r).startsWith("/api/v1/namespaces/" + namespace + "/configmaps");
+    return r ->
+        isWrite(r) && pathOnly(r).startsWith("/api/v1/namespaces/" + namespace + "/configmaps");
   }
 
   /** Status updates of InferenceRegions in that namespace (names given: only those). */
   public static Predicate<RecordedRequest> statusWrites(String namespace, String... names) {
     Set<String> only = Set.of(names);
-    String prefix = "/apis/" + InferenceRegion.GROUP + "/" + InferenceRegion.VERSION + "/namespaces/" + namespace
-        + "/" + InferenceRegion.PLURAL + "/";
+    String prefix =
+        "/apis/"
+            + InferenceRegion.GROUP
+            + "/"
+            + InferenceRegion.VERSION
+            + "/namespaces/"
+            + namespace
+            + "/"
+            + InferenceRegion.PLURAL
+            + "/";
     return r -> {
       String path = pathOnly(r);
       if (!isWrite(r) || !path.startsWith(prefix) || !path.endsWith("/status")) {
         return false;
       }
-      return only.isEmpty() || only.contains(path.substring(prefix.length(), path.length() - "/status".length()));
+      return only.isEmpty()
+          || only.contains(path.substring(prefix.length(), path.length() - "/status".length()));
     };
   }
 
-  /** The object name of a request on a single object (the path segment after the plural), or null. */
+  /**
+   * The object name of a request on a single object (the path segment after the plural), or null.
+   */
   public static String objectName(RecordedRequest request) {
     String[] parts = pathOnly(request).split("/");
     for (int i = 0; i < parts.length - 1; i++) {
@@ -322,13 +372,21 @@ public final class MockCluster implements AutoCloseable {
   }
 
   private static MockResponse status(int code, String reason, String message) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
         .setBody(statusJson(code, reason, message));
   }
 
   private static String statusJson(int code, String reason, String message) {
     return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-        + "\"message\":\"" + message.replace("\"", "'") + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
+        + "\"message\":\""
+        + message.replace("\"", "'")
+        + "\",\"reason\":\""
+        + reason
+        + "\",\"code\":"
+        + code
+        + "}";
   }
 
   public static MockCluster start() {
@@ -355,16 +413,18 @@ public final class MockCluster implements AutoCloseable {
    * ten times with backoff by default, which hides a short outage from the code above it).
    */
   public KubernetesClient newClient(int retries) {
-    Config config = new ConfigBuilder(server.createClient().getConfiguration())
-        .withRequestRetryBackoffLimit(retries)
-        .withRequestRetryBackoffInterval(50)
-        .build();
+    Config config =
+        new ConfigBuilder(server.createClient().getConfiguration())
+            .withRequestRetryBackoffLimit(retries)
+            .withRequestRetryBackoffInterval(50)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  public static InferenceRegion region(String namespace, String name, String endpoint, double cost, int priority,
-      String provider) {
-    return new InferenceRegion(namespace, name, new InferenceRegionSpec(endpoint, cost, priority, provider));
+  public static InferenceRegion region(
+      String namespace, String name, String endpoint, double cost, int priority, String provider) {
+    return new InferenceRegion(
+        namespace, name, new InferenceRegionSpec(endpoint, cost, priority, provider));
   }
 
   public InferenceRegion create(InferenceRegion region) {
@@ -376,13 +436,19 @@ public final class MockCluster implements AutoCloseable {
    * a 409 (an operator's status write, or another write of the test to the same object, came
    * between the read and the patch) means read again and redo the change.
    */
-  public void edit(String namespace, String name, java.util.function.Consumer<InferenceRegion> change) {
+  public void edit(
+      String namespace, String name, java.util.function.Consumer<InferenceRegion> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.resources(InferenceRegion.class).inNamespace(namespace).withName(name).edit(r -> {
-          change.accept(r);
-          return r;
-        });
+        client
+            .resources(InferenceRegion.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                r -> {
+                  change.accept(r);
+                  return r;
+                });
         return;
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 10) {
@@ -393,17 +459,23 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public Optional<InferenceRegion> get(String namespace, String name) {
-    return Optional.ofNullable(client.resources(InferenceRegion.class).inNamespace(namespace).withName(name).get());
+    return Optional.ofNullable(
+        client.resources(InferenceRegion.class).inNamespace(namespace).withName(name).get());
   }
 
   public Optional<ConfigMap> configMap(String namespace) {
-    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(RoutingTableCodec.CONFIG_MAP_NAME)
-        .get());
+    return Optional.ofNullable(
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(RoutingTableCodec.CONFIG_MAP_NAME)
+            .get());
   }
 
   /** The routing table the ConfigMap holds now; empty when there is no ConfigMap. */
   public Optional<RoutingTable> table(String namespace) {
-    return configMap(namespace).map(cm -> RoutingTableCodec.readJson(cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY)));
+    return configMap(namespace)
+        .map(cm -> RoutingTableCodec.readJson(cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY)));
   }
 
   /** Counts writes (creations and modifications) of the routing-table ConfigMap of a namespace. */
@@ -416,18 +488,23 @@ public final class MockCluster implements AutoCloseable {
     private final Watch watch;
 
     WriteCounter(KubernetesClient client, String namespace) {
-      watch = client.configMaps().inNamespace(namespace).withName(RoutingTableCodec.CONFIG_MAP_NAME)
-          .watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, ConfigMap resource) {
-              if (action == Action.ADDED || action == Action.MODIFIED) {
-                writes.incrementAndGet();
-              }
-            }
+      watch =
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(RoutingTableCodec.CONFIG_MAP_NAME)
+              .watch(
+                  new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap resource) {
+                      if (action == Action.ADDED || action == Action.MODIFIED) {
+                        writes.incrementAndGet();
+                      }
+                    }
 
-            @Override
-            public void onClose(WatcherException cause) {}
-          });
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  });
     }
 
     public int writes() {

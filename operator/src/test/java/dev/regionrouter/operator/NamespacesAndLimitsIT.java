@@ -28,10 +28,13 @@ class NamespacesAndLimitsIT {
   static void start() {
     cluster = MockCluster.start();
     operatorClient = cluster.newClient();
-    operator = new RegionRouterOperator(operatorClient, OperatorSettings.defaults()
-        .withDefaultProbe(60, 1)
-        .withWatchNamespaces(Set.of("watched", "small"))
-        .withMaxTableBytes(400));
+    operator =
+        new RegionRouterOperator(
+            operatorClient,
+            OperatorSettings.defaults()
+                .withDefaultProbe(60, 1)
+                .withWatchNamespaces(Set.of("watched", "small"))
+                .withMaxTableBytes(400));
     operator.start();
   }
 
@@ -46,8 +49,14 @@ class NamespacesAndLimitsIT {
   void managesOnlyTheWatchedNamespaces() {
     cluster.create(region("elsewhere", "x", "http://127.0.0.1:9", 0.1, 1, "aws"));
     cluster.create(region("watched", "y", "http://127.0.0.1:9", 0.1, 1, "aws"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-        assertThat(cluster.table("watched").orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("y"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.table("watched").orElseThrow().regions())
+                    .extracting(RegionEntry::name)
+                    .containsExactly("y"));
     // the watched namespace was handled after the other one was created: the other stays untouched
     assertThat(cluster.configMap("elsewhere")).isEmpty();
     InferenceRegion other = cluster.get("elsewhere", "x").orElseThrow();
@@ -59,32 +68,69 @@ class NamespacesAndLimitsIT {
     String ns = "small";
     cluster.create(region(ns, "a", "http://127.0.0.1:9", 0.1, 1, "aws"));
     cluster.create(region(ns, "b", "http://127.0.0.1:9", 0.1, 1, "aws"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      assertThat(cluster.table(ns).orElseThrow().regions()).hasSize(2);
-      assertThat(cluster.get(ns, "b").orElseThrow().getStatus().condition(Conditions.PUBLISHED).orElseThrow().isTrue())
-          .isTrue();
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.table(ns).orElseThrow().regions()).hasSize(2);
+              assertThat(
+                      cluster
+                          .get(ns, "b")
+                          .orElseThrow()
+                          .getStatus()
+                          .condition(Conditions.PUBLISHED)
+                          .orElseThrow()
+                          .isTrue())
+                  .isTrue();
+            });
     // four more regions push regions.json past the 400-byte limit set for this test
     for (String name : new String[] {"c", "d", "e", "f"}) {
       cluster.create(region(ns, name, "http://127.0.0.1:9", 0.1, 1, "aws"));
     }
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      Condition published = cluster.get(ns, "f").orElseThrow().getStatus().condition(Conditions.PUBLISHED).orElseThrow();
-      assertThat(published.getStatus()).isEqualTo(Condition.FALSE);
-      assertThat(published.getReason()).isEqualTo(Conditions.Reasons.TABLE_TOO_LARGE);
-      InferenceRegion a = cluster.get(ns, "a").orElseThrow();
-      assertThat(a.getStatus().condition(Conditions.PUBLISHED).orElseThrow().isTrue()).isTrue();
-    });
-    assertThat(cluster.table(ns).orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("a", "b");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Condition published =
+                  cluster
+                      .get(ns, "f")
+                      .orElseThrow()
+                      .getStatus()
+                      .condition(Conditions.PUBLISHED)
+                      .orElseThrow();
+              assertThat(published.getStatus()).isEqualTo(Condition.FALSE);
+              assertThat(published.getReason()).isEqualTo(Conditions.Reasons.TABLE_TOO_LARGE);
+              InferenceRegion a = cluster.get(ns, "a").orElseThrow();
+              assertThat(a.getStatus().condition(Conditions.PUBLISHED).orElseThrow().isTrue())
+                  .isTrue();
+            });
+    assertThat(cluster.table(ns).orElseThrow().regions())
+        .extracting(RegionEntry::name)
+        .containsExactly("a", "b");
 
     // back under the limit: everything is published
     for (String name : new String[] {"c", "d", "e"}) {
       cluster.client().resources(InferenceRegion.class).inNamespace(ns).withName(name).delete();
     }
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      assertThat(cluster.table(ns).orElseThrow().regions()).extracting(RegionEntry::name).containsExactly("a", "b", "f");
-      assertThat(cluster.get(ns, "f").orElseThrow().getStatus().condition(Conditions.PUBLISHED).orElseThrow().isTrue())
-          .isTrue();
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.table(ns).orElseThrow().regions())
+                  .extracting(RegionEntry::name)
+                  .containsExactly("a", "b", "f");
+              assertThat(
+                      cluster
+                          .get(ns, "f")
+                          .orElseThrow()
+                          .getStatus()
+                          .condition(Conditions.PUBLISHED)
+                          .orElseThrow()
+                          .isTrue())
+                  .isTrue();
+            });
   }
 }

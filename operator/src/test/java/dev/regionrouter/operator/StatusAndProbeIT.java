@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Status, conditions and the operator's own probes, with real local HTTP servers as regions and a
- * 1 s default probe interval (the override tests and small clusters use).
+ * Status, conditions and the operator's own probes, with real local HTTP servers as regions and a 1
+ * s default probe interval (the override tests and small clusters use).
  */
 class StatusAndProbeIT {
 
@@ -35,28 +35,31 @@ class StatusAndProbeIT {
   private static HttpServer live;
   private static final AtomicInteger liveHits = new AtomicInteger();
   private static final AtomicInteger liveStatus = new AtomicInteger(200);
+
   /**
-   * The live region's latency. A status is written when the smoothed latency leaves a band of
-   * max(5 ms, 20 %) around the reported one: at 100 ms a single probe must come ~67 ms late to move
-   * it (EWMA alpha 0.3), more than a busy 2-core CI machine delays one.
+   * The live region's latency. A status is written when the smoothed latency leaves a band of max(5
+   * ms, 20 %) around the reported one: at 100 ms a single probe must come ~67 ms late to move it
+   * (EWMA alpha 0.3), more than a busy 2-core CI machine delays one.
    */
   private static final AtomicReference<Long> liveDelayMs = new AtomicReference<>(100L);
 
   @BeforeAll
   static void start() throws IOException {
     live = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    live.createContext("/health", ex -> {
-      liveHits.incrementAndGet();
-      try {
-        Thread.sleep(liveDelayMs.get()); // simulated region latency, not a wait for an outcome
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = "{\"status\":\"healthy\"}".getBytes();
-      ex.sendResponseHeaders(liveStatus.get(), body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    live.createContext(
+        "/health",
+        ex -> {
+          liveHits.incrementAndGet();
+          try {
+            Thread.sleep(liveDelayMs.get()); // simulated region latency, not a wait for an outcome
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          byte[] body = "{\"status\":\"healthy\"}".getBytes();
+          ex.sendResponseHeaders(liveStatus.get(), body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     // each probe on its own thread: on the server's one dispatcher thread, probes of the regions
     // of several tests queued behind each other's simulated latency, and a steady region's reported
     // latency moved (103 -> 141 ms) for nothing the region did
@@ -64,7 +67,9 @@ class StatusAndProbeIT {
     live.start();
     cluster = MockCluster.start();
     operatorClient = cluster.newClient();
-    operator = new RegionRouterOperator(operatorClient, OperatorSettings.defaults().withDefaultProbe(1, 1));
+    operator =
+        new RegionRouterOperator(
+            operatorClient, OperatorSettings.defaults().withDefaultProbe(1, 1));
     operator.start();
   }
 
@@ -94,81 +99,130 @@ class StatusAndProbeIT {
   void aLiveRegionBecomesReadyWithItsLatencyAndStatusStopsChangingAcrossProbeRounds() {
     String ns = "live";
     cluster.create(region(ns, "ap-south-1", liveEndpoint(), 0.32, 1, "aws"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
-      assertThat(r.isReady()).isTrue();
-      assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.READY);
-      assertThat(condition(r, Conditions.HEALTHY).getReason()).isEqualTo(Conditions.Reasons.PROBE_SUCCEEDED);
-      assertThat(condition(r, Conditions.ACCEPTED).getReason()).isEqualTo(Conditions.Reasons.VALID);
-      assertThat(condition(r, Conditions.PUBLISHED).getReason()).isEqualTo(Conditions.Reasons.PUBLISHED);
-      assertThat(r.getStatus().condition(Conditions.RECONCILING)).isEmpty();
-      assertThat(r.getStatus().condition(Conditions.STALLED)).isEmpty();
-      assertThat(r.getStatus().getProbe().getHealthy()).isTrue();
-      assertThat(r.getStatus().getProbe().getLatencyMs()).isGreaterThanOrEqualTo(30L);
-      assertThat(r.getStatus().getProbe().getLastProbeTime()).isNotBlank();
-      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isZero();
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+              assertThat(r.isReady()).isTrue();
+              assertThat(condition(r, Conditions.READY).getReason())
+                  .isEqualTo(Conditions.Reasons.READY);
+              assertThat(condition(r, Conditions.HEALTHY).getReason())
+                  .isEqualTo(Conditions.Reasons.PROBE_SUCCEEDED);
+              assertThat(condition(r, Conditions.ACCEPTED).getReason())
+                  .isEqualTo(Conditions.Reasons.VALID);
+              assertThat(condition(r, Conditions.PUBLISHED).getReason())
+                  .isEqualTo(Conditions.Reasons.PUBLISHED);
+              assertThat(r.getStatus().condition(Conditions.RECONCILING)).isEmpty();
+              assertThat(r.getStatus().condition(Conditions.STALLED)).isEmpty();
+              assertThat(r.getStatus().getProbe().getHealthy()).isTrue();
+              assertThat(r.getStatus().getProbe().getLatencyMs()).isGreaterThanOrEqualTo(30L);
+              assertThat(r.getStatus().getProbe().getLastProbeTime()).isNotBlank();
+              assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isZero();
+            });
     // a cold start's first probes are slow (JIT, connections; more so on a busy CI machine): the
     // reported latency may still move out of its band once; steady is three rounds without a write
-    await().atMost(WAIT).until(() -> {
-      String version = cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion();
-      int seen = liveHits.get();
-      await().atMost(WAIT).until(() -> liveHits.get() >= seen + 3);
-      return version.equals(cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion());
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String version =
+                  cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion();
+              int seen = liveHits.get();
+              await().atMost(WAIT).until(() -> liveHits.get() >= seen + 3);
+              return version.equals(
+                  cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion());
+            });
     InferenceRegion settled = cluster.get(ns, "ap-south-1").orElseThrow();
-    assertThat(settled.getStatus().getConditions()).extracting(Condition::getType)
-        .containsExactly(Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED, Conditions.HEALTHY);
-    assertThat(settled.getStatus().getConditions()).allSatisfy(c ->
-        assertThat(c.getObservedGeneration()).isEqualTo(settled.getMetadata().getGeneration()));
+    assertThat(settled.getStatus().getConditions())
+        .extracting(Condition::getType)
+        .containsExactly(
+            Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED, Conditions.HEALTHY);
+    assertThat(settled.getStatus().getConditions())
+        .allSatisfy(
+            c ->
+                assertThat(c.getObservedGeneration())
+                    .isEqualTo(settled.getMetadata().getGeneration()));
 
     // several more probe rounds of a steady region: no status write at all (no churn)
     int hits = liveHits.get();
     await().atMost(WAIT).until(() -> liveHits.get() >= hits + 5);
     InferenceRegion later = cluster.get(ns, "ap-south-1").orElseThrow();
     assertThat(later.getStatus()).usingRecursiveComparison().isEqualTo(settled.getStatus());
-    assertThat(later.getMetadata().getResourceVersion()).isEqualTo(settled.getMetadata().getResourceVersion());
+    assertThat(later.getMetadata().getResourceVersion())
+        .isEqualTo(settled.getMetadata().getResourceVersion());
 
     // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped). The
     // edit is optimistic (resourceVersion): a status write landing between its read and its patch
     // gets a 409, and the edit is redone, as kubectl does
     cluster.edit(ns, "ap-south-1", r -> r.getSpec().setPriority(3));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
-      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
-      assertThat(r.isReady()).isTrue();
-      assertThat(r.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
-      for (Condition c : r.getStatus().getConditions()) {
-        assertThat(c.getLastTransitionTime())
-            .isEqualTo(settled.getStatus().condition(c.getType()).orElseThrow().getLastTransitionTime());
-      }
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+              assertThat(r.getStatus().getObservedGeneration())
+                  .isEqualTo(r.getMetadata().getGeneration());
+              assertThat(r.isReady()).isTrue();
+              assertThat(r.getStatus().getConditions())
+                  .extracting(Condition::getType)
+                  .doesNotHaveDuplicates();
+              for (Condition c : r.getStatus().getConditions()) {
+                assertThat(c.getLastTransitionTime())
+                    .isEqualTo(
+                        settled
+                            .getStatus()
+                            .condition(c.getType())
+                            .orElseThrow()
+                            .getLastTransitionTime());
+              }
+            });
   }
 
   @Test
   void aDeadRegionBecomesUnhealthyWithOneEventAndCountsFailuresWithoutChurn() throws IOException {
     String ns = "dead";
     cluster.create(region(ns, "us-east-1", "http://127.0.0.1:" + closedPort(), 0.5, 1, "aws"));
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
-      assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
-      assertThat(condition(r, Conditions.HEALTHY).getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
-      assertThat(condition(r, Conditions.READY).getStatus()).isEqualTo(Condition.FALSE);
-      assertThat(condition(r, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
-      // still published: the router decides with its own probes, the status reports
-      assertThat(condition(r, Conditions.PUBLISHED).isTrue()).isTrue();
-      assertThat(r.getStatus().getProbe().getHealthy()).isFalse();
-      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isGreaterThanOrEqualTo(3);
-      assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("connection refused");
-    });
-    String transition = condition(cluster.get(ns, "us-east-1").orElseThrow(), Conditions.HEALTHY).getLastTransitionTime();
-    // more failed rounds: failures reach 4 (reported at 1, 2, 3, 4, 8, ...), the transition time stays
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
-      assertThat(r.getStatus().getProbe().getConsecutiveFailures()).isGreaterThanOrEqualTo(4);
-      assertThat(condition(r, Conditions.HEALTHY).getLastTransitionTime()).isEqualTo(transition);
-      assertThat(r.getStatus().getConditions()).extracting(Condition::getType).doesNotHaveDuplicates();
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+              assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
+              assertThat(condition(r, Conditions.HEALTHY).getReason())
+                  .isEqualTo(Conditions.Reasons.PROBE_FAILED);
+              assertThat(condition(r, Conditions.READY).getStatus()).isEqualTo(Condition.FALSE);
+              assertThat(condition(r, Conditions.READY).getReason())
+                  .isEqualTo(Conditions.Reasons.PROBE_FAILED);
+              // still published: the router decides with its own probes, the status reports
+              assertThat(condition(r, Conditions.PUBLISHED).isTrue()).isTrue();
+              assertThat(r.getStatus().getProbe().getHealthy()).isFalse();
+              assertThat(r.getStatus().getProbe().getConsecutiveFailures())
+                  .isGreaterThanOrEqualTo(3);
+              assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("connection refused");
+            });
+    String transition =
+        condition(cluster.get(ns, "us-east-1").orElseThrow(), Conditions.HEALTHY)
+            .getLastTransitionTime();
+    // more failed rounds: failures reach 4 (reported at 1, 2, 3, 4, 8, ...), the transition time
+    // stays
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+              assertThat(r.getStatus().getProbe().getConsecutiveFailures())
+                  .isGreaterThanOrEqualTo(4);
+              assertThat(condition(r, Conditions.HEALTHY).getLastTransitionTime())
+                  .isEqualTo(transition);
+              assertThat(r.getStatus().getConditions())
+                  .extracting(Condition::getType)
+                  .doesNotHaveDuplicates();
+            });
     List<Event> unhealthy = events(ns, "us-east-1", "Unhealthy");
     assertThat(unhealthy).hasSize(1);
     assertThat(unhealthy.get(0).getType()).isEqualTo("Warning");
@@ -180,21 +234,29 @@ class StatusAndProbeIT {
     liveStatus.set(503);
     try {
       cluster.create(region(ns, "me-south-1", liveEndpoint(), 0.4, 1, "azure"));
-      await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-        InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
-        assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
-        assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("HTTP 503");
-      });
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+                assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
+                assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("HTTP 503");
+              });
     } finally {
       liveStatus.set(200);
     }
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
-      assertThat(r.isReady()).isTrue();
-      assertThat(r.getStatus().getProbe().getLastError()).isNull();
-      assertThat(events(ns, "me-south-1", "Recovered")).hasSize(1);
-      assertThat(events(ns, "me-south-1", "Unhealthy")).hasSize(1);
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+              assertThat(r.isReady()).isTrue();
+              assertThat(r.getStatus().getProbe().getLastError()).isNull();
+              assertThat(events(ns, "me-south-1", "Recovered")).hasSize(1);
+              assertThat(events(ns, "me-south-1", "Unhealthy")).hasSize(1);
+            });
   }
 
   @Test
@@ -203,13 +265,19 @@ class StatusAndProbeIT {
     InferenceRegion r = region(ns, "brazilsouth", liveEndpoint(), 0.28, 3, "azure");
     r.getSpec().setDrain(true);
     cluster.create(r);
-    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-      InferenceRegion got = cluster.get(ns, "brazilsouth").orElseThrow();
-      assertThat(got.isReady()).isTrue();
-      assertThat(condition(got, Conditions.READY).getReason()).isEqualTo(Conditions.Reasons.DRAINED);
-      assertThat(condition(got, Conditions.PUBLISHED).getReason()).isEqualTo(Conditions.Reasons.DRAINED);
-      assertThat(got.getStatus().getProbe().getHealthy()).isTrue();
-    });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion got = cluster.get(ns, "brazilsouth").orElseThrow();
+              assertThat(got.isReady()).isTrue();
+              assertThat(condition(got, Conditions.READY).getReason())
+                  .isEqualTo(Conditions.Reasons.DRAINED);
+              assertThat(condition(got, Conditions.PUBLISHED).getReason())
+                  .isEqualTo(Conditions.Reasons.DRAINED);
+              assertThat(got.getStatus().getProbe().getHealthy()).isTrue();
+            });
   }
 
   private static KubernetesClient client() {

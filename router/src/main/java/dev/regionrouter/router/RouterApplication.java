@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The region router: {@code java -jar router.jar --router.regions-file=PATH} or
- * {@code --router.config-map=inference-regions [--router.namespace=NS]}.
+ * The region router: {@code java -jar router.jar --router.regions-file=PATH} or {@code
+ * --router.config-map=inference-regions [--router.namespace=NS]}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -6,17 +6,31 @@ import java.util.Map;
 
 /**
  * One region of the routing table. The first five fields are the fixed contract; the rest are
- * optional and absent from the JSON when unset. Never holds a secret value: {@link #credentialsSecretRef}
- * only names where the token is.
+ * optional and absent from the JSON when unset. Never holds a secret value: {@link
+ * #credentialsSecretRef} only names where the token is.
  *
- * @param labels the InferenceRegion's labels (residency and selection, {@code geo=eu}), sorted by key
- * @param models the caller's model name -> the region's model or deployment name, sorted by key; null:
- *     the region serves any model as the caller names it
+ * @param labels the InferenceRegion's labels (residency and selection, {@code geo=eu}), sorted by
+ *     key
+ * @param models the caller's model name -> the region's model or deployment name, sorted by key;
+ *     null: the region serves any model as the caller names it
  * @param timeouts the router's stream timeouts for the region; null fields take the router's own
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"name", "endpoint", "costPer1kTokens", "priority", "provider", "healthPath", "inferencePath",
-    "capacity", "credentialsSecretRef", "probe", "labels", "models", "timeouts"})
+@JsonPropertyOrder({
+  "name",
+  "endpoint",
+  "costPer1kTokens",
+  "priority",
+  "provider",
+  "healthPath",
+  "inferencePath",
+  "capacity",
+  "credentialsSecretRef",
+  "probe",
+  "labels",
+  "models",
+  "timeouts"
+})
 public record RegionEntry(
     String name,
     String endpoint,
@@ -33,19 +47,42 @@ public record RegionEntry(
     Timeouts timeouts) {
 
   /** A region without models or timeouts of its own. */
-  public RegionEntry(String name, String endpoint, Double costPer1kTokens, Integer priority, String provider,
-      String healthPath, String inferencePath, Capacity capacity, SecretRef credentialsSecretRef, Probe probe,
+  public RegionEntry(
+      String name,
+      String endpoint,
+      Double costPer1kTokens,
+      Integer priority,
+      String provider,
+      String healthPath,
+      String inferencePath,
+      Capacity capacity,
+      SecretRef credentialsSecretRef,
+      Probe probe,
       Map<String, String> labels) {
-    this(name, endpoint, costPer1kTokens, priority, provider, healthPath, inferencePath, capacity, credentialsSecretRef,
-        probe, labels, null, null);
+    this(
+        name,
+        endpoint,
+        costPer1kTokens,
+        priority,
+        provider,
+        healthPath,
+        inferencePath,
+        capacity,
+        credentialsSecretRef,
+        probe,
+        labels,
+        null,
+        null);
   }
 
   public static final String DEFAULT_HEALTH_PATH = "/health";
   public static final String DEFAULT_INFERENCE_PATH = "/v1/inference";
 
   /** A region with only the contract's five fields. */
-  public static RegionEntry of(String name, String endpoint, double costPer1kTokens, int priority, String provider) {
-    return new RegionEntry(name, endpoint, costPer1kTokens, priority, provider, null, null, null, null, null, null);
+  public static RegionEntry of(
+      String name, String endpoint, double costPer1kTokens, int priority, String provider) {
+    return new RegionEntry(
+        name, endpoint, costPer1kTokens, priority, provider, null, null, null, null, null, null);
   }
 
   public String effectiveHealthPath() {
@@ -74,7 +111,8 @@ public record RegionEntry(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"intervalSeconds", "timeoutSeconds", "method", "sendCredentials"})
-  public record Probe(Integer intervalSeconds, Integer timeoutSeconds, String method, Boolean sendCredentials) {
+  public record Probe(
+      Integer intervalSeconds, Integer timeoutSeconds, String method, Boolean sendCredentials) {
     public Probe(Integer intervalSeconds, Integer timeoutSeconds) {
       this(intervalSeconds, timeoutSeconds, null, null);
     }
@@ -93,7 +131,9 @@ public record RegionEntry(
   @JsonPropertyOrder({"firstByteSeconds", "streamIdleSeconds"})
   public record Timeouts(Integer firstByteSeconds, Integer streamIdleSeconds) {}
 
-  /** The model name this region uses for the caller's; the caller's own when the region maps none. */
+  /**
+   * The model name this region uses for the caller's; the caller's own when the region maps none.
+   */
   public String modelFor(String callerModel) {
     if (models == null || callerModel == null) {
       return callerModel;
@@ -104,6 +144,8 @@ public record RegionEntry(
 
   /** Whether the region serves the model: any, when it declares no models. */
   public boolean serves(String callerModel) {
-    return models == null || models.isEmpty() || callerModel != null && models.containsKey(callerModel);
+    return models == null
+        || models.isEmpty()
+        || callerModel != null && models.containsKey(callerModel);
   }
 }

@@ -19,9 +19,12 @@ public record RoutingTable(List<RegionEntry> regions) {
 
   /** A table with the regions sorted by name. */
   public static RoutingTable of(List<RegionEntry> regions) {
-    return new RoutingTable(regions.stream()
-        .sorted(Comparator.comparing(RegionEntry::name, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .toList());
+    return new RoutingTable(
+        regions.stream()
+            .sorted(
+                Comparator.comparing(
+                    RegionEntry::name, Comparator.nullsFirst(Comparator.naturalOrder())))
+            .toList());
   }
 
   public static RoutingTable empty() {

@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * Reads the routing-table document from JSON or YAML and writes it as deterministic JSON: regions
- * sorted by name, fixed field order, map keys sorted, no insignificant whitespace. Equal tables give
- * equal bytes, so the operator can skip writes that change nothing.
+ * sorted by name, fixed field order, map keys sorted, no insignificant whitespace. Equal tables
+ * give equal bytes, so the operator can skip writes that change nothing.
  *
  * <p>Reading is strict (no silent coercion of "1" to 1 or 1.5 to 1, no duplicate keys) and every
  * document is validated: a table is either wholly usable or rejected with every problem listed.
@@ -33,8 +33,10 @@ public final class RoutingTableCodec {
 
   /** The ConfigMap key that holds the document. */
   public static final String CONFIG_MAP_KEY = "regions.json";
+
   /** The ConfigMap name the operator writes and the router watches. */
   public static final String CONFIG_MAP_NAME = "inference-regions";
+
   /** Kubernetes refuses ConfigMaps whose data exceeds 1 MiB. */
   public static final int CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 
@@ -51,7 +53,8 @@ public final class RoutingTableCodec {
       if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
         return YAML;
       }
-      throw new IllegalArgumentException("routing-table file must end in .json, .yaml or .yml: " + fileName);
+      throw new IllegalArgumentException(
+          "routing-table file must end in .json, .yaml or .yml: " + fileName);
     }
   }
 
@@ -60,8 +63,9 @@ public final class RoutingTableCodec {
 
   private RoutingTableCodec() {}
 
-  private static <M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>> B configure(
-      B builder) {
+  private static <
+          M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>>
+      B configure(B builder) {
     return builder
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -124,10 +128,17 @@ public final class RoutingTableCodec {
         problems.add("regions[" + i + "]: must be an object, not null");
         continue;
       }
-      String where = "regions[" + i + "]" + (region.name() == null ? "" : " (" + region.name() + ")") + ".";
+      String where =
+          "regions[" + i + "]" + (region.name() == null ? "" : " (" + region.name() + ")") + ".";
       List<String> regionProblems = new ArrayList<>(RegionRules.checkName(region.name()));
-      regionProblems.addAll(RegionRules.checkFields(region.endpoint(), region.costPer1kTokens(), region.priority(),
-          region.provider(), region.healthPath(), region.inferencePath()));
+      regionProblems.addAll(
+          RegionRules.checkFields(
+              region.endpoint(),
+              region.costPer1kTokens(),
+              region.priority(),
+              region.provider(),
+              region.healthPath(),
+              region.inferencePath()));
       if (region.capacity() != null) {
         Integer maxInFlight = region.capacity().maxInFlight();
         Long tokensPerMinute = region.capacity().tokensPerMinute();
@@ -156,11 +167,19 @@ public final class RoutingTableCodec {
         }
       }
       if (region.models() != null) {
-        region.models().forEach((caller, own) -> {
-          if (caller == null || caller.isBlank() || own == null || own.isBlank()) {
-            regionProblems.add("models: model names must not be empty, got '" + caller + "' -> '" + own + "'");
-          }
-        });
+        region
+            .models()
+            .forEach(
+                (caller, own) -> {
+                  if (caller == null || caller.isBlank() || own == null || own.isBlank()) {
+                    regionProblems.add(
+                        "models: model names must not be empty, got '"
+                            + caller
+                            + "' -> '"
+                            + own
+                            + "'");
+                  }
+                });
       }
       if (region.timeouts() != null) {
         Integer firstByte = region.timeouts().firstByteSeconds();
@@ -185,7 +204,8 @@ public final class RoutingTableCodec {
     try {
       return JSON.writeValueAsString(RoutingTable.of(table.regions()));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize routing table", e); // records of plain values: cannot happen
+      throw new IllegalStateException(
+          "cannot serialize routing table", e); // records of plain values: cannot happen
     }
   }
 
@@ -228,6 +248,10 @@ public final class RoutingTableCodec {
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 }

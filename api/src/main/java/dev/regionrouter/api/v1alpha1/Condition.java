@@ -9,11 +9,18 @@ import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
 /**
- * A standard Kubernetes condition (metav1.Condition's shape), with descriptions so that
- * {@code kubectl explain inferenceregion.status.conditions} teaches it.
+ * A standard Kubernetes condition (metav1.Condition's shape), with descriptions so that {@code
+ * kubectl explain inferenceregion.status.conditions} teaches it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "status", "reason", "message", "lastTransitionTime", "observedGeneration"})
+@JsonPropertyOrder({
+  "type",
+  "status",
+  "reason",
+  "message",
+  "lastTransitionTime",
+  "observedGeneration"
+})
 public class Condition {
 
   public static final String TRUE = "True";
@@ -21,7 +28,8 @@ public class Condition {
   public static final String UNKNOWN = "Unknown";
 
   @Required
-  @JsonPropertyDescription("Type of the condition in CamelCase: Ready, Accepted, Published, Healthy, Reconciling, Stalled.")
+  @JsonPropertyDescription(
+      "Type of the condition in CamelCase: Ready, Accepted, Published, Healthy, Reconciling, Stalled.")
   private String type;
 
   @Required
@@ -37,7 +45,8 @@ public class Condition {
   private String message;
 
   @Required
-  @JsonPropertyDescription("When the condition's status last changed (RFC 3339); unchanged while the status stays.")
+  @JsonPropertyDescription(
+      "When the condition's status last changed (RFC 3339); unchanged while the status stays.")
   private String lastTransitionTime;
 
   @JsonPropertyDescription("The metadata.generation the condition was computed from.")
@@ -45,7 +54,12 @@ public class Condition {
 
   public Condition() {}
 
-  public Condition(String type, String status, String reason, String message, String lastTransitionTime,
+  public Condition(
+      String type,
+      String status,
+      String reason,
+      String message,
+      String lastTransitionTime,
       Long observedGeneration) {
     this.type = type;
     this.status = status;

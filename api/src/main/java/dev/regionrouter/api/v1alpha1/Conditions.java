@@ -10,14 +10,19 @@ public final class Conditions {
 
   /** The region is accepted, published in the routing table (or drained on purpose) and healthy. */
   public static final String READY = "Ready";
+
   /** The spec is usable: it passed the operator's validation. */
   public static final String ACCEPTED = "Accepted";
+
   /** The region is listed in its namespace's routing-table ConfigMap. */
   public static final String PUBLISHED = "Published";
+
   /** The operator's probe of the region's health endpoint succeeds. */
   public static final String HEALTHY = "Healthy";
+
   /** kstatus: the operator is working towards the desired state. */
   public static final String RECONCILING = "Reconciling";
+
   /** kstatus: the operator cannot make progress without a change of the spec. */
   public static final String STALLED = "Stalled";
 

@@ -25,15 +25,36 @@ import java.util.Objects;
 @Singular(InferenceRegion.SINGULAR)
 @ShortNames(InferenceRegion.SHORT_NAME)
 @Categories(InferenceRegion.CATEGORY)
-@AdditionalPrinterColumn(name = "Provider", jsonPath = ".spec.provider", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".spec.endpoint", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Cost", jsonPath = ".spec.costPer1kTokens", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.priority", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+@AdditionalPrinterColumn(
+    name = "Provider",
+    jsonPath = ".spec.provider",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Latency", jsonPath = ".status.probe.latencyMs", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class InferenceRegion extends CustomResource<InferenceRegionSpec, InferenceRegionStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+    name = "Endpoint",
+    jsonPath = ".spec.endpoint",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Cost",
+    jsonPath = ".spec.costPer1kTokens",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "Priority",
+    jsonPath = ".spec.priority",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Latency",
+    jsonPath = ".status.probe.latencyMs",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class InferenceRegion extends CustomResource<InferenceRegionSpec, InferenceRegionStatus>
+    implements Namespaced {
 
   public static final String GROUP = "inference.regionrouter.dev";
   public static final String VERSION = "v1alpha1";

@@ -16,8 +16,9 @@ public class InferenceRegionStatus {
   @JsonPropertyDescription("The metadata.generation the operator last acted on.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Standard conditions: Ready (always present), Accepted, Published, Healthy; Reconciling "
-      + "and Stalled only while true.")
+  @JsonPropertyDescription(
+      "Standard conditions: Ready (always present), Accepted, Published, Healthy; Reconciling "
+          + "and Stalled only while true.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Result of the operator's own health probe of the region.")

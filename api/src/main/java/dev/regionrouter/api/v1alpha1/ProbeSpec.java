@@ -10,7 +10,9 @@ import java.util.Objects;
 
 /** How, how often and how patiently the region's health endpoint is probed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.timeoutSeconds) || !has(self.intervalSeconds) || self.timeoutSeconds <= self.intervalSeconds",
+@ValidationRule(
+    value =
+        "!has(self.timeoutSeconds) || !has(self.intervalSeconds) || self.timeoutSeconds <= self.intervalSeconds",
     message = "probe.timeoutSeconds must not be greater than probe.intervalSeconds")
 public class ProbeSpec {
 
@@ -20,24 +22,28 @@ public class ProbeSpec {
   @Default("10")
   @Min(1)
   @Max(3600)
-  @JsonPropertyDescription("Seconds between two probes of the region's health endpoint; 1 to 3600, default 10.")
+  @JsonPropertyDescription(
+      "Seconds between two probes of the region's health endpoint; 1 to 3600, default 10.")
   private Integer intervalSeconds;
 
   @Default("2")
   @Min(1)
   @Max(60)
-  @JsonPropertyDescription("Seconds a probe may take before it counts as failed; 1 to 60, default 2, at most the interval.")
+  @JsonPropertyDescription(
+      "Seconds a probe may take before it counts as failed; 1 to 60, default 2, at most the interval.")
   private Integer timeoutSeconds;
 
   @Default("GET")
   @io.fabric8.generator.annotation.Pattern("^(GET|HEAD)$")
-  @JsonPropertyDescription("HTTP method of the probe, GET or HEAD; default GET. The probed path is spec.healthPath "
-      + "(for a provider without a health endpoint, for example GET /v1/models).")
+  @JsonPropertyDescription(
+      "HTTP method of the probe, GET or HEAD; default GET. The probed path is spec.healthPath "
+          + "(for a provider without a health endpoint, for example GET /v1/models).")
   private String method;
 
   @Default("false")
-  @JsonPropertyDescription("Set to true to send the region's token (credentialsSecretRef) with probes too, as a "
-      + "Bearer token: for providers whose every path needs a key. Default false.")
+  @JsonPropertyDescription(
+      "Set to true to send the region's token (credentialsSecretRef) with probes too, as a "
+          + "Bearer token: for providers whose every path needs a key. Default false.")
   private Boolean sendCredentials;
 
   public ProbeSpec() {}

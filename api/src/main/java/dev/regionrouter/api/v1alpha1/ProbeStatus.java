@@ -8,14 +8,17 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProbeStatus {
 
-  @JsonPropertyDescription("Whether the region's health endpoint answered 2xx within the timeout lately.")
+  @JsonPropertyDescription(
+      "Whether the region's health endpoint answered 2xx within the timeout lately.")
   private Boolean healthy;
 
-  @JsonPropertyDescription("Smoothed latency of successful probes in milliseconds, rounded so that it changes only "
-      + "meaningfully.")
+  @JsonPropertyDescription(
+      "Smoothed latency of successful probes in milliseconds, rounded so that it changes only "
+          + "meaningfully.")
   private Long latencyMs;
 
-  @JsonPropertyDescription("When the status of the probe last changed or its latency moved meaningfully (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the status of the probe last changed or its latency moved meaningfully (RFC 3339).")
   private String lastProbeTime;
 
   @JsonPropertyDescription("Probes failed in a row since the last success.")

@@ -10,11 +10,13 @@ import java.util.Objects;
 public class RegionCapacity {
 
   @Min(1)
-  @JsonPropertyDescription("Most requests the router keeps in flight to this region at once (per router replica).")
+  @JsonPropertyDescription(
+      "Most requests the router keeps in flight to this region at once (per router replica).")
   private Integer maxInFlight;
 
   @Min(1)
-  @JsonPropertyDescription("Most tokens per minute the router sends to this region (per router replica).")
+  @JsonPropertyDescription(
+      "Most tokens per minute the router sends to this region (per router replica).")
   private Long tokensPerMinute;
 
   public RegionCapacity() {}

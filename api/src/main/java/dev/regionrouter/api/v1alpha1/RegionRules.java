@@ -15,17 +15,25 @@ public final class RegionRules {
 
   /** Lowercase RFC 1123 label (provider names). */
   public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
   /** Lowercase RFC 1123 subdomain (object names: regions, Secrets). */
-  public static final String DNS_SUBDOMAIN_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String DNS_SUBDOMAIN_PATTERN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
   /** An absolute URL path with no query, fragment or whitespace. */
   public static final String PATH_PATTERN = "^/[^?#\\s]*$";
-  /** CEL: scheme, then a host name or bracketed IPv6 address, optional port, optional path; no user info. */
+
+  /**
+   * CEL: scheme, then a host name or bracketed IPv6 address, optional port, optional path; no user
+   * info.
+   */
   public static final String CEL_ENDPOINT_HOST =
       "self.matches(r'^https?://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[^\\s]*)?$')";
 
   /** CEL: a port, when given, is 1 to 65535. */
   public static final String CEL_ENDPOINT_PORT =
       "!self.matches(r'^https?://[^/]*:(0*|0*6553[6-9]|0*655[4-9][0-9]|0*65[6-9][0-9][0-9]|0*6[6-9][0-9][0-9][0-9]|0*[7-9][0-9][0-9][0-9][0-9]|[0-9]{6,})(/.*)?$')";
+
   /**
    * CEL: no link-local or cloud metadata address (169.254.0.0/16, fe80::/10, fd00:ec2::254): the
    * operator and the router would probe and call it from inside the cluster.
@@ -33,10 +41,12 @@ public final class RegionRules {
   public static final String CEL_ENDPOINT_NOT_LINK_LOCAL =
       "!self.matches(r'^https?://(169\\.254\\.[0-9]+\\.[0-9]+|\\[[fF][eE][89aAbB][0-9a-fA-F]:[^\\]]*\\]|\\[[fF][dD]0*0:0*[eE][cC]2::0*254\\])([:/].*)?$')";
 
-  private static final Pattern ENDPOINT_PORT_OUT_OF_RANGE = Pattern.compile(
-      "^https?://[^/]*:(0*|0*6553[6-9]|0*655[4-9][0-9]|0*65[6-9][0-9][0-9]|0*6[6-9][0-9][0-9][0-9]|0*[7-9][0-9][0-9][0-9][0-9]|[0-9]{6,})(/.*)?$");
-  private static final Pattern ENDPOINT_LINK_LOCAL = Pattern.compile(
-      "^https?://(169\\.254\\.[0-9]+\\.[0-9]+|\\[[fF][eE][89aAbB][0-9a-fA-F]:[^\\]]*\\]|\\[[fF][dD]0*0:0*[eE][cC]2::0*254\\])([:/].*)?$");
+  private static final Pattern ENDPOINT_PORT_OUT_OF_RANGE =
+      Pattern.compile(
+          "^https?://[^/]*:(0*|0*6553[6-9]|0*655[4-9][0-9]|0*65[6-9][0-9][0-9]|0*6[6-9][0-9][0-9][0-9]|0*[7-9][0-9][0-9][0-9][0-9]|[0-9]{6,})(/.*)?$");
+  private static final Pattern ENDPOINT_LINK_LOCAL =
+      Pattern.compile(
+          "^https?://(169\\.254\\.[0-9]+\\.[0-9]+|\\[[fF][eE][89aAbB][0-9a-fA-F]:[^\\]]*\\]|\\[[fF][dD]0*0:0*[eE][cC]2::0*254\\])([:/].*)?$");
 
   private static final Pattern DNS_LABEL = Pattern.compile(DNS_LABEL_PATTERN);
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_SUBDOMAIN_PATTERN);
@@ -78,7 +88,10 @@ public final class RegionRules {
       problems.add("endpoint: '" + endpoint + "' must be an http:// or https:// URL");
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-      problems.add("endpoint: '" + endpoint + "' must name a host, optionally a port and a path, with no user info");
+      problems.add(
+          "endpoint: '"
+              + endpoint
+              + "' must name a host, optionally a port and a path, with no user info");
     }
     if (uri.getRawQuery() != null) {
       problems.add("endpoint: '" + endpoint + "' must not have a query string (?...)");
@@ -90,15 +103,23 @@ public final class RegionRules {
       problems.add("endpoint: '" + endpoint + "' has a port outside 1-65535");
     }
     if (ENDPOINT_LINK_LOCAL.matcher(endpoint).matches()) {
-      problems.add("endpoint: '" + endpoint + "' is a link-local or cloud metadata address (169.254.0.0/16, "
-          + "fe80::/10, fd00:ec2::254), which a region never is");
+      problems.add(
+          "endpoint: '"
+              + endpoint
+              + "' is a link-local or cloud metadata address (169.254.0.0/16, "
+              + "fe80::/10, fd00:ec2::254), which a region never is");
     }
     return problems;
   }
 
   /** Problems with the four required fields and the optional ones; empty when valid. */
-  public static List<String> checkFields(String endpoint, Double costPer1kTokens, Integer priority, String provider,
-      String healthPath, String inferencePath) {
+  public static List<String> checkFields(
+      String endpoint,
+      Double costPer1kTokens,
+      Integer priority,
+      String provider,
+      String healthPath,
+      String inferencePath) {
     List<String> problems = new ArrayList<>(checkEndpoint(endpoint));
     if (costPer1kTokens == null) {
       problems.add("costPer1kTokens: is required");
@@ -113,7 +134,10 @@ public final class RegionRules {
     if (provider == null || provider.isEmpty()) {
       problems.add("provider: is required");
     } else if (provider.length() > 63 || !DNS_LABEL.matcher(provider).matches()) {
-      problems.add("provider: '" + provider + "' must be a lowercase DNS label such as aws, azure, gcp or onprem");
+      problems.add(
+          "provider: '"
+              + provider
+              + "' must be a lowercase DNS label such as aws, azure, gcp or onprem");
     }
     checkPath("healthPath", healthPath, problems);
     checkPath("inferencePath", inferencePath, problems);
@@ -125,19 +149,28 @@ public final class RegionRules {
     if (spec == null) {
       return List.of("spec: is required");
     }
-    List<String> problems = new ArrayList<>(checkFields(spec.getEndpoint(), spec.getCostPer1kTokens(),
-        spec.getPriority(), spec.getProvider(), spec.getHealthPath(), spec.getInferencePath()));
+    List<String> problems =
+        new ArrayList<>(
+            checkFields(
+                spec.getEndpoint(),
+                spec.getCostPer1kTokens(),
+                spec.getPriority(),
+                spec.getProvider(),
+                spec.getHealthPath(),
+                spec.getInferencePath()));
     RegionCapacity capacity = spec.getCapacity();
     if (capacity != null) {
       if (capacity.getMaxInFlight() != null && capacity.getMaxInFlight() < 1) {
         problems.add("capacity.maxInFlight: must be >= 1, got " + capacity.getMaxInFlight());
       }
       if (capacity.getTokensPerMinute() != null && capacity.getTokensPerMinute() < 1) {
-        problems.add("capacity.tokensPerMinute: must be >= 1, got " + capacity.getTokensPerMinute());
+        problems.add(
+            "capacity.tokensPerMinute: must be >= 1, got " + capacity.getTokensPerMinute());
       }
     }
     SecretKeyReference secret = spec.getCredentialsSecretRef();
-    if (secret != null && (secret.getName() == null || !DNS_SUBDOMAIN.matcher(secret.getName()).matches())) {
+    if (secret != null
+        && (secret.getName() == null || !DNS_SUBDOMAIN.matcher(secret.getName()).matches())) {
       problems.add("credentialsSecretRef.name: must name a Secret (a lowercase DNS name)");
     }
     ProbeSpec probe = spec.getProbe();
@@ -163,12 +196,18 @@ public final class RegionRules {
       if (models.size() > 256) {
         problems.add("models: at most 256 models, got " + models.size());
       }
-      models.forEach((caller, own) -> {
-        if (caller == null || caller.isEmpty() || caller.length() > 256 || own == null || own.isEmpty()
-            || own.length() > 256) {
-          problems.add("models: every model name and every region model name must be 1 to 256 characters");
-        }
-      });
+      models.forEach(
+          (caller, own) -> {
+            if (caller == null
+                || caller.isEmpty()
+                || caller.length() > 256
+                || own == null
+                || own.isEmpty()
+                || own.length() > 256) {
+              problems.add(
+                  "models: every model name and every region model name must be 1 to 256 characters");
+            }
+          });
     }
     RegionTimeouts timeouts = spec.getTimeouts();
     if (timeouts != null) {
@@ -186,7 +225,11 @@ public final class RegionRules {
 
   private static void checkPath(String field, String path, List<String> problems) {
     if (path != null && (path.length() > 256 || !PATH.matcher(path).matches())) {
-      problems.add(field + ": '" + path + "' must be an absolute path such as /health, with no query or fragment");
+      problems.add(
+          field
+              + ": '"
+              + path
+              + "' must be an absolute path such as /health, with no query or fragment");
     }
   }
 }

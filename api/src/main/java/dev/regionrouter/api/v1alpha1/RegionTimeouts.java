@@ -12,14 +12,16 @@ public class RegionTimeouts {
 
   @Min(1)
   @Max(600)
-  @JsonPropertyDescription("Seconds the router waits for the region's first bytes (for a streamed answer: its first "
-      + "whole event) before it moves the request to another region; 1 to 600. Unset: router.proxy.first-byte-timeout.")
+  @JsonPropertyDescription(
+      "Seconds the router waits for the region's first bytes (for a streamed answer: its first "
+          + "whole event) before it moves the request to another region; 1 to 600. Unset: router.proxy.first-byte-timeout.")
   private Integer firstByteSeconds;
 
   @Min(1)
   @Max(3600)
-  @JsonPropertyDescription("Seconds a relayed stream may be silent after its first bytes before the router ends it "
-      + "with an error event; 1 to 3600. Unset: router.proxy.stream-idle-timeout.")
+  @JsonPropertyDescription(
+      "Seconds a relayed stream may be silent after its first bytes before the router ends it "
+          + "with an error event; 1 to 3600. Unset: router.proxy.stream-idle-timeout.")
   private Integer streamIdleSeconds;
 
   public RegionTimeouts() {}

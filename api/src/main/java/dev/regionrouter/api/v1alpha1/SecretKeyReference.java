@@ -8,7 +8,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
-/** A key of a Secret in the region's namespace. Only this reference travels; the value never does. */
+/**
+ * A key of a Secret in the region's namespace. Only this reference travels; the value never does.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyReference {
 
@@ -23,7 +25,8 @@ public class SecretKeyReference {
   @Default(DEFAULT_KEY)
   @Size(min = 1, max = 253)
   @Pattern("^[-._a-zA-Z0-9]+$")
-  @JsonPropertyDescription("Key in the Secret whose value is the bearer token sent to the region; default token.")
+  @JsonPropertyDescription(
+      "Key in the Secret whose value is the bearer token sent to the region; default token.")
   private String key;
 
   public SecretKeyReference() {}
@@ -55,7 +58,9 @@ public class SecretKeyReference {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecretKeyReference that && Objects.equals(name, that.name) && Objects.equals(key, that.key);
+    return o instanceof SecretKeyReference that
+        && Objects.equals(name, that.name)
+        && Objects.equals(key, that.key);
   }
 
   @Override

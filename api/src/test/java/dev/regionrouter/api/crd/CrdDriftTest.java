@@ -19,19 +19,28 @@ class CrdDriftTest {
       Files.writeString(CrdFiles.committed(), expected, StandardCharsets.UTF_8);
     }
     assertThat(CrdFiles.committed())
-        .as("crds/%s is stale: run ./mvnw -pl api verify -Dcrd.update=true and commit it", CrdFiles.FILE_NAME)
+        .as(
+            "crds/%s is stale: run ./mvnw -pl api verify -Dcrd.update=true and commit it",
+            CrdFiles.FILE_NAME)
         .exists();
     assertThat(Files.readString(CrdFiles.committed(), StandardCharsets.UTF_8))
-        .as("crds/%s is stale: run ./mvnw -pl api verify -Dcrd.update=true and commit it", CrdFiles.FILE_NAME)
+        .as(
+            "crds/%s is stale: run ./mvnw -pl api verify -Dcrd.update=true and commit it",
+            CrdFiles.FILE_NAME)
         .isEqualTo(expected);
   }
 
   @Test
   void printerColumnsAreInReadingOrder() {
     List<String> names = new ArrayList<>();
-    CrdFiles.committedTree().path("spec").path("versions").get(0).path("additionalPrinterColumns")
+    CrdFiles.committedTree()
+        .path("spec")
+        .path("versions")
+        .get(0)
+        .path("additionalPrinterColumns")
         .forEach(c -> names.add(c.path("name").asText()));
-    assertThat(names).containsExactly("Provider", "Endpoint", "Cost", "Priority", "Ready", "Latency", "Age");
+    assertThat(names)
+        .containsExactly("Provider", "Endpoint", "Cost", "Priority", "Ready", "Latency", "Age");
   }
 
   @Test
@@ -39,21 +48,26 @@ class CrdDriftTest {
     List<String> missing = new ArrayList<>();
     JsonNode schema = CrdFiles.committedSchema();
     collectUndescribed("", schema, missing);
-    assertThat(missing).as("fields without description (kubectl explain must teach them)").isEmpty();
+    assertThat(missing)
+        .as("fields without description (kubectl explain must teach them)")
+        .isEmpty();
   }
 
   private static void collectUndescribed(String path, JsonNode node, List<String> missing) {
     JsonNode properties = node.path("properties");
-    properties.fieldNames().forEachRemaining(name -> {
-      JsonNode field = properties.get(name);
-      String fieldPath = path.isEmpty() ? name : path + "." + name;
-      if (!field.hasNonNull("description")) {
-        missing.add(fieldPath);
-      }
-      collectUndescribed(fieldPath, field, missing);
-      if (field.has("items")) {
-        collectUndescribed(fieldPath + "[]", field.get("items"), missing);
-      }
-    });
+    properties
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              JsonNode field = properties.get(name);
+              String fieldPath = path.isEmpty() ? name : path + "." + name;
+              if (!field.hasNonNull("description")) {
+                missing.add(fieldPath);
+              }
+              collectUndescribed(fieldPath, field, missing);
+              if (field.has("items")) {
+                collectUndescribed(fieldPath + "[]", field.get("items"), missing);
+              }
+            });
   }
 }

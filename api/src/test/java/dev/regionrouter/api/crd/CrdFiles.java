@@ -23,19 +23,23 @@ import java.util.List;
 public final class CrdFiles {
 
   public static final String FILE_NAME = InferenceRegion.CRD_NAME + ".yaml";
+
   /** Printer columns in the order kubectl should show them. */
   public static final List<String> COLUMN_ORDER =
       List.of("Provider", "Endpoint", "Cost", "Priority", "Ready", "Latency", "Age");
-  public static final String KIND_DESCRIPTION = "InferenceRegion declares a regional AI-inference endpoint the "
-      + "region-router may send traffic to: its URL, price per 1,000 tokens, priority and provider. The operator "
-      + "publishes usable regions in the namespace's inference-regions ConfigMap and reports each region's state "
-      + "here.";
 
-  private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory())
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .build();
+  public static final String KIND_DESCRIPTION =
+      "InferenceRegion declares a regional AI-inference endpoint the "
+          + "region-router may send traffic to: its URL, price per 1,000 tokens, priority and provider. The operator "
+          + "publishes usable regions in the namespace's inference-regions ConfigMap and reports each region's state "
+          + "here.";
+
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder(new YAMLFactory())
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+          .build();
 
   private CrdFiles() {}
 
@@ -46,7 +50,8 @@ public final class CrdFiles {
   }
 
   public static Path generated() {
-    return apiModule().resolve("target/classes/META-INF/fabric8/" + InferenceRegion.CRD_NAME + "-v1.yml");
+    return apiModule()
+        .resolve("target/classes/META-INF/fabric8/" + InferenceRegion.CRD_NAME + "-v1.yml");
   }
 
   public static Path committed() {
@@ -60,11 +65,14 @@ public final class CrdFiles {
       ObjectNode version = (ObjectNode) crd.path("spec").path("versions").get(0);
       ArrayNode columns = (ArrayNode) version.path("additionalPrinterColumns");
       List<JsonNode> ordered = new ArrayList<>();
-      COLUMN_ORDER.forEach(name -> columns.forEach(c -> {
-        if (name.equals(c.path("name").asText())) {
-          ordered.add(c);
-        }
-      }));
+      COLUMN_ORDER.forEach(
+          name ->
+              columns.forEach(
+                  c -> {
+                    if (name.equals(c.path("name").asText())) {
+                      ordered.add(c);
+                    }
+                  }));
       if (ordered.size() != columns.size()) {
         throw new IllegalStateException("printer columns changed: update CrdFiles.COLUMN_ORDER");
       }
@@ -72,7 +80,9 @@ public final class CrdFiles {
       columns.addAll(ordered);
       ObjectNode schema = (ObjectNode) version.path("schema").path("openAPIV3Schema");
       schema.put("description", KIND_DESCRIPTION);
-      ObjectNode conditions = (ObjectNode) schema.path("properties").path("status").path("properties").path("conditions");
+      ObjectNode conditions =
+          (ObjectNode)
+              schema.path("properties").path("status").path("properties").path("conditions");
       conditions.put("x-kubernetes-list-type", "map");
       conditions.putArray("x-kubernetes-list-map-keys").add("type");
       return "# Generated from dev.regionrouter.api.v1alpha1.InferenceRegion by the crd-generator and CrdFiles.\n"
@@ -94,6 +104,11 @@ public final class CrdFiles {
 
   /** The committed CRD's openAPIV3Schema. */
   public static JsonNode committedSchema() {
-    return committedTree().path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
+    return committedTree()
+        .path("spec")
+        .path("versions")
+        .get(0)
+        .path("schema")
+        .path("openAPIV3Schema");
   }
 }

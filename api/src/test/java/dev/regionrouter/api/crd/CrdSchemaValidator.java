@@ -31,10 +31,11 @@ import java.util.regex.Pattern;
 public final class CrdSchemaValidator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
-      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-      .addVar("self", SimpleType.DYN)
-      .build();
+  private static final CelCompiler CEL =
+      CelCompilerFactory.standardCelCompilerBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addVar("self", SimpleType.DYN)
+          .build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
   private final JsonNode schema;
@@ -48,7 +49,10 @@ public final class CrdSchemaValidator {
     return new CrdSchemaValidator(CrdFiles.committedSchema());
   }
 
-  /** Every problem of the object (apiVersion, kind, metadata, spec, status); empty when the API server would accept it. */
+  /**
+   * Every problem of the object (apiVersion, kind, metadata, spec, status); empty when the API
+   * server would accept it.
+   */
   public List<String> validate(Map<String, Object> object) {
     List<String> problems = new ArrayList<>();
     Map<String, Object> copy = deepCopy(object);
@@ -75,21 +79,31 @@ public final class CrdSchemaValidator {
     switch (type) {
       case "object" -> {
         if (!(value instanceof Map)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type object");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type object");
           return;
         }
         Map<String, Object> map = (Map<String, Object>) value;
         JsonNode properties = fieldSchema.path("properties");
         applyDefaults(map, properties);
-        fieldSchema.path("required").forEach(r -> {
-          if (map.get(r.asText()) == null) {
-            problems.add(path + "." + r.asText() + ": Required value");
-          }
-        });
+        fieldSchema
+            .path("required")
+            .forEach(
+                r -> {
+                  if (map.get(r.asText()) == null) {
+                    problems.add(path + "." + r.asText() + ": Required value");
+                  }
+                });
         JsonNode additional = fieldSchema.path("additionalProperties");
-        if (fieldSchema.has("maxProperties") && map.size() > fieldSchema.path("maxProperties").asInt()) {
-          problems.add(path + ": Too many: " + map.size() + ": must have at most "
-              + fieldSchema.path("maxProperties").asInt() + " items");
+        if (fieldSchema.has("maxProperties")
+            && map.size() > fieldSchema.path("maxProperties").asInt()) {
+          problems.add(
+              path
+                  + ": Too many: "
+                  + map.size()
+                  + ": must have at most "
+                  + fieldSchema.path("maxProperties").asInt()
+                  + " items");
         }
         for (Map.Entry<String, Object> entry : map.entrySet()) {
           JsonNode property = properties.path(entry.getKey());
@@ -99,7 +113,8 @@ public final class CrdSchemaValidator {
               validate(path + "." + entry.getKey(), entry.getValue(), additional, problems);
             }
           } else if (property.isMissingNode()) {
-            problems.add(path + "." + entry.getKey() + ": unknown field \"" + entry.getKey() + "\"");
+            problems.add(
+                path + "." + entry.getKey() + ": unknown field \"" + entry.getKey() + "\"");
           } else if (entry.getValue() != null) {
             validate(path + "." + entry.getKey(), entry.getValue(), property, problems);
           }
@@ -107,7 +122,8 @@ public final class CrdSchemaValidator {
       }
       case "array" -> {
         if (!(value instanceof List<?> list)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type array");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type array");
           return;
         }
         for (int i = 0; i < list.size(); i++) {
@@ -116,37 +132,57 @@ public final class CrdSchemaValidator {
       }
       case "string" -> {
         if (!(value instanceof String s)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type string");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type string");
           return;
         }
         if (fieldSchema.has("minLength") && s.length() < fieldSchema.get("minLength").asInt()) {
-          problems.add(path + ": Invalid value: \"" + s + "\": should be at least " + fieldSchema.get("minLength").asInt()
-              + " chars long");
+          problems.add(
+              path
+                  + ": Invalid value: \""
+                  + s
+                  + "\": should be at least "
+                  + fieldSchema.get("minLength").asInt()
+                  + " chars long");
         }
         if (fieldSchema.has("maxLength") && s.length() > fieldSchema.get("maxLength").asInt()) {
-          problems.add(path + ": Too long: may not be more than " + fieldSchema.get("maxLength").asInt() + " bytes");
+          problems.add(
+              path
+                  + ": Too long: may not be more than "
+                  + fieldSchema.get("maxLength").asInt()
+                  + " bytes");
         }
-        if (fieldSchema.has("pattern") && !Pattern.compile(fieldSchema.get("pattern").asText()).matcher(s).find()) {
-          problems.add(path + ": Invalid value: \"" + s + "\": should match '" + fieldSchema.get("pattern").asText() + "'");
+        if (fieldSchema.has("pattern")
+            && !Pattern.compile(fieldSchema.get("pattern").asText()).matcher(s).find()) {
+          problems.add(
+              path
+                  + ": Invalid value: \""
+                  + s
+                  + "\": should match '"
+                  + fieldSchema.get("pattern").asText()
+                  + "'");
         }
       }
       case "integer" -> {
         if (!(value instanceof Integer || value instanceof Long)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type integer");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type integer");
           return;
         }
         checkRange(path, ((Number) value).doubleValue(), fieldSchema, problems);
       }
       case "number" -> {
         if (!(value instanceof Number)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type number");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type number");
           return;
         }
         checkRange(path, ((Number) value).doubleValue(), fieldSchema, problems);
       }
       case "boolean" -> {
         if (!(value instanceof Boolean)) {
-          problems.add(path + ": Invalid value: \"" + typeName(value) + "\": must be of type boolean");
+          problems.add(
+              path + ": Invalid value: \"" + typeName(value) + "\": must be of type boolean");
         }
       }
       default -> problems.add(path + ": schema has unsupported type '" + type + "'");
@@ -159,30 +195,49 @@ public final class CrdSchemaValidator {
     }
   }
 
-  private static void checkRange(String path, double number, JsonNode fieldSchema, List<String> problems) {
+  private static void checkRange(
+      String path, double number, JsonNode fieldSchema, List<String> problems) {
     if (fieldSchema.has("minimum") && number < fieldSchema.get("minimum").asDouble()) {
-      problems.add(path + ": Invalid value: " + format(number) + ": " + path.substring(path.lastIndexOf('.') + 1)
-          + " in body should be greater than or equal to " + format(fieldSchema.get("minimum").asDouble()));
+      problems.add(
+          path
+              + ": Invalid value: "
+              + format(number)
+              + ": "
+              + path.substring(path.lastIndexOf('.') + 1)
+              + " in body should be greater than or equal to "
+              + format(fieldSchema.get("minimum").asDouble()));
     }
     if (fieldSchema.has("maximum") && number > fieldSchema.get("maximum").asDouble()) {
-      problems.add(path + ": Invalid value: " + format(number) + ": " + path.substring(path.lastIndexOf('.') + 1)
-          + " in body should be less than or equal to " + format(fieldSchema.get("maximum").asDouble()));
+      problems.add(
+          path
+              + ": Invalid value: "
+              + format(number)
+              + ": "
+              + path.substring(path.lastIndexOf('.') + 1)
+              + " in body should be less than or equal to "
+              + format(fieldSchema.get("maximum").asDouble()));
     }
   }
 
-  private static void evaluateRule(String path, Object value, JsonNode rule, List<String> problems) {
+  private static void evaluateRule(
+      String path, Object value, JsonNode rule, List<String> problems) {
     String expression = rule.path("rule").asText();
     try {
       CelAbstractSyntaxTree ast = CEL.compile(expression).getAst();
       Object result = RUNTIME.createProgram(ast).eval(Map.of("self", toCel(value)));
       if (!Boolean.TRUE.equals(result)) {
-        String message = rule.hasNonNull("message") ? rule.get("message").asText() : "failed rule: " + expression;
+        String message =
+            rule.hasNonNull("message")
+                ? rule.get("message").asText()
+                : "failed rule: " + expression;
         problems.add(path + ": Invalid value: \"" + describe(value) + "\": " + message);
       }
     } catch (CelValidationException e) {
-      problems.add(path + ": the CRD's rule does not compile: " + expression + ": " + e.getMessage());
+      problems.add(
+          path + ": the CRD's rule does not compile: " + expression + ": " + e.getMessage());
     } catch (CelEvaluationException e) {
-      problems.add(path + ": the CRD's rule failed to evaluate: " + expression + ": " + e.getMessage());
+      problems.add(
+          path + ": the CRD's rule failed to evaluate: " + expression + ": " + e.getMessage());
     }
   }
 

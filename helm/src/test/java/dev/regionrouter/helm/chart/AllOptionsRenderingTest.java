@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every option on (src/test/resources/values/all-options.yaml), and the switches that turn parts off. */
+/**
+ * Every option on (src/test/resources/values/all-options.yaml), and the switches that turn parts
+ * off.
+ */
 class AllOptionsRenderingTest {
 
   static RenderedChart chart;
@@ -22,7 +25,8 @@ class AllOptionsRenderingTest {
   }
 
   static Map<String, Object> container(String deployment) {
-    return Tree.list(chart.get("Deployment", deployment), "spec.template.spec.containers").getFirst();
+    return Tree.list(chart.get("Deployment", deployment), "spec.template.spec.containers")
+        .getFirst();
   }
 
   @Test
@@ -58,15 +62,19 @@ class AllOptionsRenderingTest {
   void operatorWatchingListedNamespacesGetsOneRoleInEachAndNoClusterRights() {
     assertThat(chart.ofKind("ClusterRole")).isEmpty();
     assertThat(chart.ofKind("ClusterRoleBinding")).isEmpty();
-    Map<String, Object> clusterWideRules = Charts.template().get("ClusterRole", "inference-rr-operator");
+    Map<String, Object> clusterWideRules =
+        Charts.template().get("ClusterRole", "inference-rr-operator");
     for (String namespace : List.of("inference", "team-a")) {
       assertThat(Rbac.permissions(chart.get("Role", namespace, "edge-operator")))
           .as("operator Role in %s", namespace)
           .isEqualTo(Rbac.permissions(clusterWideRules));
       Map<String, Object> binding = chart.get("RoleBinding", namespace, "edge-operator");
-      assertThat(Tree.map(binding, "roleRef")).containsEntry("kind", "Role").containsEntry("name", "edge-operator");
+      assertThat(Tree.map(binding, "roleRef"))
+          .containsEntry("kind", "Role")
+          .containsEntry("name", "edge-operator");
       assertThat(Tree.list(binding, "subjects"))
-          .containsExactly(Map.of("kind", "ServiceAccount", "name", "edge-operator", "namespace", NAMESPACE));
+          .containsExactly(
+              Map.of("kind", "ServiceAccount", "name", "edge-operator", "namespace", NAMESPACE));
     }
     assertThat(Tree.list(container("edge-operator"), "env"))
         .contains(Map.of("name", "WATCH_NAMESPACES", "value", "inference,team-a"));
@@ -74,13 +82,15 @@ class AllOptionsRenderingTest {
 
   @Test
   void operatorRunsTheConfiguredReplicasUnderLeaderElection() {
-    assertThat(Tree.<Integer>at(chart.get("Deployment", "edge-operator"), "spec.replicas")).isEqualTo(2);
+    assertThat(Tree.<Integer>at(chart.get("Deployment", "edge-operator"), "spec.replicas"))
+        .isEqualTo(2);
     assertThat(Tree.list(container("edge-operator"), "env"))
         .contains(
             Map.of("name", "LEADER_ELECTION", "value", "true"),
             Map.of("name", "OPERATOR_HTTP_PORT", "value", "9090"),
             Map.of("name", "LOG_LEVEL", "value", "debug"));
-    assertThat(Tree.<Integer>at(container("edge-operator"), "ports.0.containerPort")).isEqualTo(9090);
+    assertThat(Tree.<Integer>at(container("edge-operator"), "ports.0.containerPort"))
+        .isEqualTo(9090);
   }
 
   @Test
@@ -99,10 +109,15 @@ class AllOptionsRenderingTest {
   void autoscalerOwnsTheRouterReplicaCount() {
     Map<String, Object> hpa = chart.get("HorizontalPodAutoscaler", "edge-router");
     assertThat(Tree.map(hpa, "spec.scaleTargetRef"))
-        .containsOnly(entry("apiVersion", "apps/v1"), entry("kind", "Deployment"), entry("name", "edge-router"));
+        .containsOnly(
+            entry("apiVersion", "apps/v1"),
+            entry("kind", "Deployment"),
+            entry("name", "edge-router"));
     assertThat(Tree.map(hpa, "spec")).contains(entry("minReplicas", 3), entry("maxReplicas", 12));
-    assertThat(Tree.<Integer>at(hpa, "spec.metrics.0.resource.target.averageUtilization")).isEqualTo(60);
-    assertThat(Tree.map(chart.get("Deployment", "edge-router"), "spec")).doesNotContainKey("replicas");
+    assertThat(Tree.<Integer>at(hpa, "spec.metrics.0.resource.target.averageUtilization"))
+        .isEqualTo(60);
+    assertThat(Tree.map(chart.get("Deployment", "edge-router"), "spec"))
+        .doesNotContainKey("replicas");
   }
 
   @Test
@@ -119,15 +134,18 @@ class AllOptionsRenderingTest {
     Map<String, Object> operator = chart.get("ServiceMonitor", "edge-operator");
     assertThat(Tree.<String>at(router, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
     assertThat(Tree.map(router, "spec.endpoints.0"))
-        .contains(entry("port", "http"), entry("path", "/actuator/prometheus"), entry("interval", "15s"));
+        .contains(
+            entry("port", "http"), entry("path", "/actuator/prometheus"), entry("interval", "15s"));
     assertThat(Tree.map(operator, "spec.endpoints.0"))
-        .contains(entry("port", "metrics"), entry("path", "/metrics"), entry("scrapeTimeout", "5s"));
+        .contains(
+            entry("port", "metrics"), entry("path", "/metrics"), entry("scrapeTimeout", "5s"));
     assertThat(Tree.map(router, "metadata.labels")).containsEntry("release", "prometheus");
     assertThat(Tree.map(router, "spec.selector.matchLabels"))
         .isEqualTo(Tree.map(chart.get("Service", "edge-router"), "spec.selector"));
     assertThat(Tree.map(operator, "spec.selector.matchLabels"))
         .isEqualTo(Tree.map(chart.get("Service", "edge-operator-metrics"), "spec.selector"));
-    assertThat(Tree.<String>at(chart.get("Service", "edge-operator-metrics"), "spec.ports.0.name")).isEqualTo("metrics");
+    assertThat(Tree.<String>at(chart.get("Service", "edge-operator-metrics"), "spec.ports.0.name"))
+        .isEqualTo("metrics");
   }
 
   @Test
@@ -137,7 +155,10 @@ class AllOptionsRenderingTest {
     List<Map<String, Object>> ingress = Tree.list(router, "spec.ingress");
     assertThat(ingress).hasSize(2);
     assertThat(ingress)
-        .allSatisfy(rule -> assertThat(Tree.list(rule, "ports")).containsExactly(Map.of("port", "http", "protocol", "TCP")));
+        .allSatisfy(
+            rule ->
+                assertThat(Tree.list(rule, "ports"))
+                    .containsExactly(Map.of("port", "http", "protocol", "TCP")));
     assertThat(Tree.list(ingress.get(0), "from")).hasSize(2);
     assertThat(Tree.<String>at(ingress.get(0), "from.1.ipBlock.cidr")).isEqualTo("10.0.0.0/8");
     assertThat(Tree.map(ingress.get(1), "from.0.namespaceSelector"))
@@ -152,13 +173,16 @@ class AllOptionsRenderingTest {
                     List.of(
                         Map.of(
                             "namespaceSelector",
-                            Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring"))))));
+                            Map.of(
+                                "matchLabels",
+                                Map.of("kubernetes.io/metadata.name", "monitoring"))))));
   }
 
   @Test
   void regionsBecomeInferenceRegionsInTheReleaseNamespaceWithTheirSpecAsWritten() {
     Map<String, Object> region = chart.get("InferenceRegion", NAMESPACE, "me-south-1");
-    assertThat(Tree.<String>at(region, "apiVersion")).isEqualTo("inference.regionrouter.dev/v1alpha1");
+    assertThat(Tree.<String>at(region, "apiVersion"))
+        .isEqualTo("inference.regionrouter.dev/v1alpha1");
     assertThat(Tree.map(region, "spec"))
         .containsOnly(
             entry("endpoint", "https://inference.me-south-1.example.com/base"),
@@ -170,10 +194,24 @@ class AllOptionsRenderingTest {
             entry("inferencePath", "/v2/generate"),
             entry("capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 120000)),
             entry("credentialsSecretRef", Map.of("name", "me-south-1-token", "key", "token")),
-            entry("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2, "method", "HEAD", "sendCredentials", true)),
-            entry("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini", "my-mini-deployment")),
+            entry(
+                "probe",
+                Map.of(
+                    "intervalSeconds",
+                    5,
+                    "timeoutSeconds",
+                    2,
+                    "method",
+                    "HEAD",
+                    "sendCredentials",
+                    true)),
+            entry(
+                "models",
+                Map.of("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-mini", "my-mini-deployment")),
             entry("timeouts", Map.of("firstByteSeconds", 30, "streamIdleSeconds", 120)));
-    assertThat(Tree.<Object>at(chart.get("InferenceRegion", NAMESPACE, "brazilsouth"), "spec.costPer1kTokens"))
+    assertThat(
+            Tree.<Object>at(
+                chart.get("InferenceRegion", NAMESPACE, "brazilsouth"), "spec.costPer1kTokens"))
         .isEqualTo(0);
   }
 
@@ -193,15 +231,21 @@ class AllOptionsRenderingTest {
   void routerDrainAndGraceFollowTheValues() {
     Map<String, Object> router = container("edge-router");
     assertThat(Tree.<List<String>>at(router, "args"))
-        .contains("--spring.lifecycle.timeout-per-shutdown-phase=20s", "--router.routing.max-attempts=3");
-    assertThat(Tree.<List<String>>at(router, "lifecycle.preStop.exec.command")).containsExactly("sleep", "10");
-    assertThat(Tree.<Integer>at(chart.get("Deployment", "edge-router"), "spec.template.spec.terminationGracePeriodSeconds"))
+        .contains(
+            "--spring.lifecycle.timeout-per-shutdown-phase=20s", "--router.routing.max-attempts=3");
+    assertThat(Tree.<List<String>>at(router, "lifecycle.preStop.exec.command"))
+        .containsExactly("sleep", "10");
+    assertThat(
+            Tree.<Integer>at(
+                chart.get("Deployment", "edge-router"),
+                "spec.template.spec.terminationGracePeriodSeconds"))
         .isEqualTo(40);
   }
 
   @Test
   void schedulingSettingsReachThePods() {
-    Map<String, Object> pod = Tree.map(chart.get("Deployment", "edge-router"), "spec.template.spec");
+    Map<String, Object> pod =
+        Tree.map(chart.get("Deployment", "edge-router"), "spec.template.spec");
     assertThat(pod)
         .containsEntry("priorityClassName", "high")
         .containsEntry("nodeSelector", Map.of("kubernetes.io/os", "linux"))
@@ -216,10 +260,15 @@ class AllOptionsRenderingTest {
   @Test
   void leaderElectionOffDropsTheLeaseRole(@TempDir Path dir) {
     RenderedChart off =
-        Charts.template(Charts.writeValues(dir, Values.of("operator.leaderElection.enabled", false).yaml()));
+        Charts.template(
+            Charts.writeValues(dir, Values.of("operator.leaderElection.enabled", false).yaml()));
 
     assertThat(off.find("Role", "rr-operator-leader-election")).isEmpty();
-    assertThat(Tree.list(Tree.list(off.get("Deployment", "rr-operator"), "spec.template.spec.containers").getFirst(), "env"))
+    assertThat(
+            Tree.list(
+                Tree.list(off.get("Deployment", "rr-operator"), "spec.template.spec.containers")
+                    .getFirst(),
+                "env"))
         .contains(Map.of("name", "LEADER_ELECTION", "value", "false"));
   }
 
@@ -241,10 +290,10 @@ class AllOptionsRenderingTest {
     RenderedChart chart =
         Charts.template(
             Charts.writeValues(
-                dir,
-                "securityContext:\n  runAsUser: null\n  runAsGroup: null\n  fsGroup: null\n"));
+                dir, "securityContext:\n  runAsUser: null\n  runAsGroup: null\n  fsGroup: null\n"));
 
     assertThat(Tree.map(chart.get("Deployment", "rr-router"), "spec.template.spec.securityContext"))
-        .containsOnly(entry("runAsNonRoot", true), entry("seccompProfile", Map.of("type", "RuntimeDefault")));
+        .containsOnly(
+            entry("runAsNonRoot", true), entry("seccompProfile", Map.of("type", "RuntimeDefault")));
   }
 }

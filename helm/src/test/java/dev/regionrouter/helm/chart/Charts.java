@@ -15,7 +15,10 @@ public final class Charts {
 
   public static final String RELEASE = "rr";
   public static final String NAMESPACE = "inference";
-  /** helm-java's template defaults to Kubernetes 1.20; the chart needs 1.25+ (CEL rules in the CRD). */
+
+  /**
+   * helm-java's template defaults to Kubernetes 1.20; the chart needs 1.25+ (CEL rules in the CRD).
+   */
   public static final String KUBE_VERSION = "1.31.0";
 
   private Charts() {}
@@ -41,7 +44,8 @@ public final class Charts {
 
   public static TemplateCommand templateCommand(Path... valuesFiles) {
     TemplateCommand command =
-        new Helm(chartDir()).template()
+        new Helm(chartDir())
+            .template()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
             .withKubeVersion(KUBE_VERSION);

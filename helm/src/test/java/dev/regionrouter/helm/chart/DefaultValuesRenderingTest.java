@@ -72,7 +72,8 @@ class DefaultValuesRenderingTest {
     Map<String, Object> binding = chart.get("ClusterRoleBinding", "inference-rr-operator");
     assertThat(Tree.<String>at(binding, "roleRef.name")).isEqualTo("inference-rr-operator");
     assertThat(Tree.list(binding, "subjects"))
-        .containsExactly(Map.of("kind", "ServiceAccount", "name", "rr-operator", "namespace", NAMESPACE));
+        .containsExactly(
+            Map.of("kind", "ServiceAccount", "name", "rr-operator", "namespace", NAMESPACE));
   }
 
   @Test
@@ -84,8 +85,11 @@ class DefaultValuesRenderingTest {
             "coordination.k8s.io leases create",
             "coordination.k8s.io leases get region-router-operator",
             "coordination.k8s.io leases update region-router-operator");
-    assertThat(Tree.list(chart.get("RoleBinding", NAMESPACE, "rr-operator-leader-election"), "subjects"))
-        .containsExactly(Map.of("kind", "ServiceAccount", "name", "rr-operator", "namespace", NAMESPACE));
+    assertThat(
+            Tree.list(
+                chart.get("RoleBinding", NAMESPACE, "rr-operator-leader-election"), "subjects"))
+        .containsExactly(
+            Map.of("kind", "ServiceAccount", "name", "rr-operator", "namespace", NAMESPACE));
   }
 
   @Test
@@ -95,7 +99,8 @@ class DefaultValuesRenderingTest {
             "core configmaps get inference-regions",
             "core configmaps list inference-regions",
             "core configmaps watch inference-regions");
-    assertThat(chart.ofKind("ClusterRole")).noneMatch(r -> Tree.<String>at(r, "metadata.name").contains("router"));
+    assertThat(chart.ofKind("ClusterRole"))
+        .noneMatch(r -> Tree.<String>at(r, "metadata.name").contains("router"));
   }
 
   @Test
@@ -182,19 +187,25 @@ class DefaultValuesRenderingTest {
         .contains(
             Map.of("name", "WATCH_NAMESPACES", "value", ""),
             Map.of(
-                "name", "OPERATOR_NAMESPACE",
-                "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace"))),
+                "name",
+                "OPERATOR_NAMESPACE",
+                "valueFrom",
+                Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace"))),
             Map.of("name", "LEADER_ELECTION", "value", "true"),
             Map.of("name", "OPERATOR_HTTP_PORT", "value", "8080"));
-    assertThat(Tree.<Integer>at(chart.get("Deployment", "rr-operator"), "spec.replicas")).isEqualTo(1);
+    assertThat(Tree.<Integer>at(chart.get("Deployment", "rr-operator"), "spec.replicas"))
+        .isEqualTo(1);
   }
 
   @Test
   void routerProbesTheActuatorHealthGroups() {
     Map<String, Object> c = container("rr-router");
-    assertThat(Tree.<String>at(c, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-    assertThat(Tree.<String>at(c, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-    assertThat(Tree.<String>at(c, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+    assertThat(Tree.<String>at(c, "livenessProbe.httpGet.path"))
+        .isEqualTo("/actuator/health/liveness");
+    assertThat(Tree.<String>at(c, "startupProbe.httpGet.path"))
+        .isEqualTo("/actuator/health/liveness");
+    assertThat(Tree.<String>at(c, "readinessProbe.httpGet.path"))
+        .isEqualTo("/actuator/health/readiness");
     assertThat(Tree.list(c, "ports"))
         .containsExactly(Map.of("name", "http", "containerPort", 8000, "protocol", "TCP"));
   }
@@ -225,11 +236,13 @@ class DefaultValuesRenderingTest {
     Map<String, Object> service = chart.get("Service", "rr-router");
     assertThat(Tree.<String>at(service, "spec.type")).isEqualTo("ClusterIP");
     assertThat(Tree.list(service, "spec.ports"))
-        .containsExactly(Map.of("name", "http", "port", 8000, "targetPort", "http", "protocol", "TCP"));
+        .containsExactly(
+            Map.of("name", "http", "port", 8000, "targetPort", "http", "protocol", "TCP"));
     assertThat(Tree.map(service, "spec.selector"))
         .isEqualTo(Tree.map(chart.get("Deployment", "rr-router"), "spec.selector.matchLabels"))
         .containsEntry("app.kubernetes.io/component", "router");
-    assertThat(Tree.<Integer>at(chart.get("Deployment", "rr-router"), "spec.replicas")).isEqualTo(2);
+    assertThat(Tree.<Integer>at(chart.get("Deployment", "rr-router"), "spec.replicas"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -250,7 +263,9 @@ class DefaultValuesRenderingTest {
 
   @Test
   void imagesDefaultToTheChartAppVersion() {
-    assertThat(Tree.<String>at(container("rr-operator"), "image")).isEqualTo("region-router/operator:0.1.0");
-    assertThat(Tree.<String>at(container("rr-router"), "image")).isEqualTo("region-router/router:0.1.0");
+    assertThat(Tree.<String>at(container("rr-operator"), "image"))
+        .isEqualTo("region-router/operator:0.1.0");
+    assertThat(Tree.<String>at(container("rr-router"), "image"))
+        .isEqualTo("region-router/router:0.1.0");
   }
 }

@@ -51,10 +51,15 @@ class NotesTest {
   }
 
   @Test
-  void warnsWhenTheOperatorDoesNotWatchTheRoutersNamespace(@org.junit.jupiter.api.io.TempDir Path dir) {
+  void warnsWhenTheOperatorDoesNotWatchTheRoutersNamespace(
+      @org.junit.jupiter.api.io.TempDir Path dir) {
     String notes =
-        notes(Charts.writeValues(dir, Values.of("operator.watchNamespaces", java.util.List.of("team-b")).yaml()));
+        notes(
+            Charts.writeValues(
+                dir, Values.of("operator.watchNamespaces", java.util.List.of("team-b")).yaml()));
 
-    assertThat(notes).contains("WARNING: the router runs in inference, which operator.watchNamespaces does not list");
+    assertThat(notes)
+        .contains(
+            "WARNING: the router runs in inference, which operator.watchNamespaces does not list");
   }
 }

@@ -2,12 +2,12 @@ package dev.regionrouter.helm.chart;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * Flattens RBAC rules into one permission per line ("apiGroup resource verb [names]"), so a test can
- * state the exact set of permissions a role grants and see any extra one in the diff.
+ * Flattens RBAC rules into one permission per line ("apiGroup resource verb [names]"), so a test
+ * can state the exact set of permissions a role grants and see any extra one in the diff.
  */
 public final class Rbac {
 

@@ -26,8 +26,13 @@ class RegionsMatchCrdSchemaTest {
   static void loadTheChartsCrd() throws IOException {
     JsonNode crd =
         new ObjectMapper(new YAMLFactory())
-            .readTree(Charts.chartDir().resolve("crds/inferenceregions.inference.regionrouter.dev.yaml").toFile());
-    validator = new CrdSchemaValidator(crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema"));
+            .readTree(
+                Charts.chartDir()
+                    .resolve("crds/inferenceregions.inference.regionrouter.dev.yaml")
+                    .toFile());
+    validator =
+        new CrdSchemaValidator(
+            crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema"));
   }
 
   @Test
@@ -51,15 +56,23 @@ class RegionsMatchCrdSchemaTest {
         Values.of(
             "regions.slow",
             Map.of(
-                "endpoint", "https://slow.example.com",
-                "costPer1kTokens", 1,
-                "priority", 0,
-                "provider", "onprem",
-                "probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 10)));
+                "endpoint",
+                "https://slow.example.com",
+                "costPer1kTokens",
+                1,
+                "priority",
+                0,
+                "provider",
+                "onprem",
+                "probe",
+                Map.of("intervalSeconds", 5, "timeoutSeconds", 10)));
     Map<String, Object> region =
         Charts.template(Charts.writeValues(dir, values.yaml())).get("InferenceRegion", "slow");
 
     assertThat(validator.validate(region))
-        .anyMatch(problem -> problem.contains("probe.timeoutSeconds must not be greater than probe.intervalSeconds"));
+        .anyMatch(
+            problem ->
+                problem.contains(
+                    "probe.timeoutSeconds must not be greater than probe.intervalSeconds"));
   }
 }

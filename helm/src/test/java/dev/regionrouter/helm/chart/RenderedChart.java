@@ -1,10 +1,10 @@
 package dev.regionrouter.helm.chart;
 
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The objects of one `helm template` run, parsed from its multi-document YAML, with look-ups by kind
- * and name so that tests assert on objects rather than on text.
+ * The objects of one `helm template` run, parsed from its multi-document YAML, with look-ups by
+ * kind and name so that tests assert on objects rather than on text.
  */
 public final class RenderedChart {
 
@@ -87,7 +87,9 @@ public final class RenderedChart {
             o ->
                 o.get("kind")
                     + " "
-                    + Optional.ofNullable(Tree.at(o, "metadata.namespace")).map(n -> n + "/").orElse("")
+                    + Optional.ofNullable(Tree.at(o, "metadata.namespace"))
+                        .map(n -> n + "/")
+                        .orElse("")
                     + Tree.at(o, "metadata.name"))
         .sorted()
         .toList();

@@ -24,7 +24,15 @@ class ValuesSchemaTest {
   @TempDir Path dir;
 
   private static final Map<String, Object> REGION =
-      Map.of("endpoint", "https://r.example.com", "costPer1kTokens", 0.1, "priority", 1, "provider", "aws");
+      Map.of(
+          "endpoint",
+          "https://r.example.com",
+          "costPer1kTokens",
+          0.1,
+          "priority",
+          1,
+          "provider",
+          "aws");
 
   private void assertRejected(Values values, String expectedInMessage) {
     Path file = Charts.writeValues(dir, values.yaml());
@@ -63,15 +71,29 @@ class ValuesSchemaTest {
   @Test
   void rejectsUnknownKeysInsideListItemsAndRegions() {
     assertRejected(
-        Values.of("networkPolicy.routerClients", List.of(Map.of("podSelector", Map.of("matchLabelz", Map.of())))),
+        Values.of(
+            "networkPolicy.routerClients",
+            List.of(Map.of("podSelector", Map.of("matchLabelz", Map.of())))),
         "matchLabelz");
-    assertRejected(Values.of("router.extraEnv", List.of(Map.of("name", "A", "value", "b", "valueFom", "x"))), "valueFom");
-    assertRejected(Values.of("operator.tolerations", List.of(Map.of("key", "a", "efect", "NoSchedule"))), "efect");
-    assertRejected(Values.of("regions.ap-south-1", withField("costPer1kToken", 1)), "costPer1kToken");
-    assertRejected(Values.of("regions.ap-south-1", withField("capacity", Map.of("maxInflight", 3))), "maxInflight");
-    assertRejected(Values.of("regions.ap-south-1", withField("probe", Map.of("interval", 3))), "interval");
-    assertRejected(Values.of("regions.ap-south-1", withField("probe", Map.of("sendCredential", true))), "sendCredential");
-    assertRejected(Values.of("regions.ap-south-1", withField("timeouts", Map.of("firstByte", 3))), "firstByte");
+    assertRejected(
+        Values.of("router.extraEnv", List.of(Map.of("name", "A", "value", "b", "valueFom", "x"))),
+        "valueFom");
+    assertRejected(
+        Values.of("operator.tolerations", List.of(Map.of("key", "a", "efect", "NoSchedule"))),
+        "efect");
+    assertRejected(
+        Values.of("regions.ap-south-1", withField("costPer1kToken", 1)), "costPer1kToken");
+    assertRejected(
+        Values.of("regions.ap-south-1", withField("capacity", Map.of("maxInflight", 3))),
+        "maxInflight");
+    assertRejected(
+        Values.of("regions.ap-south-1", withField("probe", Map.of("interval", 3))), "interval");
+    assertRejected(
+        Values.of("regions.ap-south-1", withField("probe", Map.of("sendCredential", true))),
+        "sendCredential");
+    assertRejected(
+        Values.of("regions.ap-south-1", withField("timeouts", Map.of("firstByte", 3))),
+        "firstByte");
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -124,7 +146,10 @@ class ValuesSchemaTest {
     assertRejected(Values.of("regions.r1", withField(field, typed)), field);
   }
 
-  /** The optional objects and the models map: each value a JSON document, checked as the CRD checks it. */
+  /**
+   * The optional objects and the models map: each value a JSON document, checked as the CRD checks
+   * it.
+   */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource(
       delimiter = '|',
@@ -143,7 +168,8 @@ class ValuesSchemaTest {
         // helm names a bad key as an invalid property name, without its path
         "models | {\"\": \"gpt-4o-2024-08-06\"} | invalid propertyName",
       })
-  void rejectsANestedRegionFieldTheCrdWouldReject(String field, String json, String expectedInMessage) throws IOException {
+  void rejectsANestedRegionFieldTheCrdWouldReject(
+      String field, String json, String expectedInMessage) throws IOException {
     Object value = new ObjectMapper().readValue(json, Object.class);
     assertRejected(Values.of("regions.r1", withField(field, value)), expectedInMessage);
   }
@@ -151,9 +177,11 @@ class ValuesSchemaTest {
   @Test
   void rejectsARegionModelNameOrModelLongerThan256Characters() {
     String long257 = "m".repeat(257);
-    assertRejected(Values.of("regions.r1", withField("models", Map.of(long257, "gpt-4o"))),
+    assertRejected(
+        Values.of("regions.r1", withField("models", Map.of(long257, "gpt-4o"))),
         "invalid propertyName '" + long257 + "'");
-    assertRejected(Values.of("regions.r1", withField("models", Map.of("gpt-4o", long257))), "gpt-4o");
+    assertRejected(
+        Values.of("regions.r1", withField("models", Map.of("gpt-4o", long257))), "gpt-4o");
   }
 
   @Test
@@ -162,8 +190,10 @@ class ValuesSchemaTest {
     for (int i = 0; i < 256; i++) {
       models.put("model-" + i, "deployment-" + i);
     }
-    Path file = Charts.writeValues(dir, Values.of("regions.r1", withField("models", models)).yaml());
-    assertThat(Tree.map(Charts.template(file).get("InferenceRegion", "r1"), "spec.models")).hasSize(256);
+    Path file =
+        Charts.writeValues(dir, Values.of("regions.r1", withField("models", models)).yaml());
+    assertThat(Tree.map(Charts.template(file).get("InferenceRegion", "r1"), "spec.models"))
+        .hasSize(256);
 
     models.put("model-256", "deployment-256");
     assertRejected(Values.of("regions.r1", withField("models", models)), "models");
@@ -212,20 +242,25 @@ class ValuesSchemaTest {
   @Test
   void everyObjectInTheSchemaIsClosedOrATypedMap() throws IOException {
     Map<String, Object> schema =
-        new ObjectMapper().readerForMapOf(Object.class).readValue(Charts.chartDir().resolve("values.schema.json").toFile());
+        new ObjectMapper()
+            .readerForMapOf(Object.class)
+            .readValue(Charts.chartDir().resolve("values.schema.json").toFile());
     List<String> open = new ArrayList<>();
     List<String> passThrough = new ArrayList<>();
     walk(schema, "$", open, passThrough);
 
     assertThat(open).as("object schemas without additionalProperties").isEmpty();
-    assertThat(passThrough).as("pass-through objects").containsExactlyInAnyOrder("$.properties.global", "$.definitions.kubernetesObject");
+    assertThat(passThrough)
+        .as("pass-through objects")
+        .containsExactlyInAnyOrder("$.properties.global", "$.definitions.kubernetesObject");
   }
 
   @SuppressWarnings("unchecked")
   private static void walk(Object node, String path, List<String> open, List<String> passThrough) {
     if (node instanceof Map<?, ?> map) {
       Object type = map.get("type");
-      boolean isObject = "object".equals(type) || (type instanceof List<?> l && l.contains("object"));
+      boolean isObject =
+          "object".equals(type) || (type instanceof List<?> l && l.contains("object"));
       if (isObject) {
         Object additional = map.get("additionalProperties");
         if (additional == null) {
@@ -266,7 +301,8 @@ class ValuesSchemaTest {
       commentedAt.keySet().removeIf(k -> k > indent);
       boolean leaf = !key.group(3).isBlank();
       boolean ancestorCommented =
-          commentedAt.getOrDefault(indent - 2, false) || commentedAt.getOrDefault(indent - 4, false);
+          commentedAt.getOrDefault(indent - 2, false)
+              || commentedAt.getOrDefault(indent - 4, false);
       if (leaf && !commented && !ancestorCommented) {
         uncommented.add((i + 1) + ": " + lines.get(i).trim());
       }

@@ -44,7 +44,8 @@ record Dockerfile(Path path, List<Instruction> instructions) {
       pending.append(line);
       String[] words = pending.toString().strip().split("\\s+");
       instructions.add(
-          new Instruction(words[0].toUpperCase(), List.of(Arrays.copyOfRange(words, 1, words.length))));
+          new Instruction(
+              words[0].toUpperCase(), List.of(Arrays.copyOfRange(words, 1, words.length))));
       pending.setLength(0);
     }
     return new Dockerfile(path, List.copyOf(instructions));

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The images cannot be built here (no Docker engine): this checks what can be checked without
- * one. The Dockerfiles copy what the build produces, the router's layer extraction yields the
+ * The images cannot be built here (no Docker engine): this checks what can be checked without one.
+ * The Dockerfiles copy what the build produces, the router's layer extraction yields the
  * directories its COPY lines name, and the images run as the non-root user the chart expects.
  */
 class DockerfilesTest {
@@ -51,7 +51,11 @@ class DockerfilesTest {
     }
     assumeTrue(
         inReactor || Files.exists(jar(component)),
-        () -> component + " is not in the reactor yet: nothing to check " + jar(component) + " against");
+        () ->
+            component
+                + " is not in the reactor yet: nothing to check "
+                + jar(component)
+                + " against");
     assertThat(jar(component))
         .as(
             "%s is in the reactor but its jar is missing: build with ./mvnw -B verify (helm/pom.xml"
@@ -63,15 +67,19 @@ class DockerfilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"operator", "router"})
   void copiesOnlyTheContractJarFromTheBuildContext(String component) throws IOException {
-    assertThat(dockerfile(component).contextSources()).containsExactly(component + "/target/" + component + ".jar");
+    assertThat(dockerfile(component).contextSources())
+        .containsExactly(component + "/target/" + component + ".jar");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"operator", "router"})
-  void everyPathCopiedFromTheBuildContextExistsInTheBuildOutput(String component) throws IOException {
+  void everyPathCopiedFromTheBuildContextExistsInTheBuildOutput(String component)
+      throws IOException {
     assumeBuilt(component);
     for (String source : dockerfile(component).contextSources()) {
-      assertThat(ROOT.resolve(source)).as("COPY source of docker/%s.Dockerfile", component).isRegularFile();
+      assertThat(ROOT.resolve(source))
+          .as("COPY source of docker/%s.Dockerfile", component)
+          .isRegularFile();
     }
   }
 
@@ -79,7 +87,8 @@ class DockerfilesTest {
   @ValueSource(strings = {"operator", "router"})
   void dockerignoreLetsThroughExactlyWhatTheDockerfileCopies(String component) throws IOException {
     List<String> lines =
-        Files.readAllLines(ROOT.resolve("docker/" + component + ".Dockerfile.dockerignore")).stream()
+        Files.readAllLines(ROOT.resolve("docker/" + component + ".Dockerfile.dockerignore"))
+            .stream()
             .filter(l -> !l.isBlank() && !l.startsWith("#"))
             .toList();
     List<String> allowed =
@@ -94,12 +103,16 @@ class DockerfilesTest {
   void runsOnAJre25AsTheNumericNonRootUserTheChartRunsAs(String component) throws IOException {
     Dockerfile file = dockerfile(component);
     Map<String, Object> values =
-        new ObjectMapper(new YAMLFactory()).readerForMapOf(Object.class).readValue(Charts.chartDir().resolve("values.yaml").toFile());
+        new ObjectMapper(new YAMLFactory())
+            .readerForMapOf(Object.class)
+            .readValue(Charts.chartDir().resolve("values.yaml").toFile());
     @SuppressWarnings("unchecked")
     Object chartUser = ((Map<String, Object>) values.get("securityContext")).get("runAsUser");
 
-    assertThat(file.argDefault("JRE_IMAGE")).matches("eclipse-temurin:25[-.a-z0-9]*-jre|eclipse-temurin:25-jre");
-    assertThat(file.all("FROM")).allSatisfy(from -> assertThat(from.args().getFirst()).isEqualTo("${JRE_IMAGE}"));
+    assertThat(file.argDefault("JRE_IMAGE"))
+        .matches("eclipse-temurin:25[-.a-z0-9]*-jre|eclipse-temurin:25-jre");
+    assertThat(file.all("FROM"))
+        .allSatisfy(from -> assertThat(from.args().getFirst()).isEqualTo("${JRE_IMAGE}"));
     String user = file.last("USER").args().getFirst();
     assertThat(user).matches("\\d+:\\d+").doesNotStartWith("0:");
     assertThat(user).startsWith(chartUser + ":");
@@ -120,7 +133,9 @@ class DockerfilesTest {
   @ValueSource(strings = {"operator", "router"})
   void imageJvmOptionsAreTheChartDefaults(String component) throws IOException {
     Map<String, Object> values =
-        new ObjectMapper(new YAMLFactory()).readerForMapOf(Object.class).readValue(Charts.chartDir().resolve("values.yaml").toFile());
+        new ObjectMapper(new YAMLFactory())
+            .readerForMapOf(Object.class)
+            .readValue(Charts.chartDir().resolve("values.yaml").toFile());
     @SuppressWarnings("unchecked")
     Object javaOpts = ((Map<String, Object>) values.get(component)).get("javaOpts");
     assertThat(String.join(" ", dockerfile(component).last("ENV").args()))
@@ -153,7 +168,8 @@ class DockerfilesTest {
   @Test
   void routerLayerExtractionYieldsEveryLayerTheImageCopies(@TempDir Path dir) throws Exception {
     Dockerfile file = dockerfile("router");
-    assertThat(file.last("ENTRYPOINT").args()).containsExactly("[\"java\",", "\"-jar\",", "\"/app/router.jar\"]");
+    assertThat(file.last("ENTRYPOINT").args())
+        .containsExactly("[\"java\",", "\"-jar\",", "\"/app/router.jar\"]");
     List<String> layers = file.stageSources("layers");
     assertThat(layers)
         .containsExactly(
@@ -166,8 +182,14 @@ class DockerfilesTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process extract =
         new ProcessBuilder(
-                java, "-Djarmode=tools", "-jar", jar("router").toString(),
-                "extract", "--layers", "--destination", dir.resolve("extracted").toString())
+                java,
+                "-Djarmode=tools",
+                "-jar",
+                jar("router").toString(),
+                "extract",
+                "--layers",
+                "--destination",
+                dir.resolve("extracted").toString())
             .redirectErrorStream(true)
             .start();
     String output = new String(extract.getInputStream().readAllBytes());

@@ -30,7 +30,8 @@ final class Terraform {
     List<String> command = new ArrayList<>();
     command.add(onPath().orElseThrow().toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     // a TF_CLI_CONFIG_FILE pointing at a missing file only adds warnings; no registry is reachable
     builder.environment().remove("TF_CLI_CONFIG_FILE");
     builder.environment().put("TF_IN_AUTOMATION", "1");
@@ -41,7 +42,8 @@ final class Terraform {
     String output = new String(process.getInputStream().readAllBytes());
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new IllegalStateException("terraform " + String.join(" ", args) + " did not finish:\n" + output);
+      throw new IllegalStateException(
+          "terraform " + String.join(" ", args) + " did not finish:\n" + output);
     }
     return new Result(process.exitValue(), output);
   }

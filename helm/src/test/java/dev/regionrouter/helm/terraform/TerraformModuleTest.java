@@ -41,7 +41,9 @@ class TerraformModuleTest {
     assumeTrue(Terraform.onPath().isPresent(), "terraform is not on PATH");
     Files.copy(MODULE.resolve("variables.tf"), scratch.resolve("variables.tf"));
     Files.copy(MODULE.resolve("regions.tf"), scratch.resolve("regions.tf"));
-    Files.writeString(scratch.resolve("outputs.tf"), "output \"region_specs\" {\n  value = local.region_specs\n}\n");
+    Files.writeString(
+        scratch.resolve("outputs.tf"),
+        "output \"region_specs\" {\n  value = local.region_specs\n}\n");
     Terraform.Result init = Terraform.run(scratch, "init", "-backend=false", "-input=false");
     assertThat(init.exitCode()).as(init.output()).isZero();
   }
@@ -49,7 +51,11 @@ class TerraformModuleTest {
   @Test
   void everythingUnderTerraformIsCanonicallyFormatted() throws Exception {
     Terraform.Result fmt = Terraform.run(TERRAFORM_DIR, "fmt", "-check", "-recursive", "-diff");
-    assertThat(fmt.exitCode()).as("terraform fmt -check -recursive terraform (fix: terraform fmt -recursive terraform):\n%s", fmt.output()).isZero();
+    assertThat(fmt.exitCode())
+        .as(
+            "terraform fmt -check -recursive terraform (fix: terraform fmt -recursive terraform):\n%s",
+            fmt.output())
+        .isZero();
   }
 
   @Test
@@ -66,7 +72,17 @@ class TerraformModuleTest {
     region.put("inference_path", "/v2/generate");
     region.put("capacity", Map.of("max_in_flight", 64, "tokens_per_minute", 120000));
     region.put("credentials_secret_ref", Map.of("name", "ap-token", "key", "token"));
-    region.put("probe", Map.of("interval_seconds", 5, "timeout_seconds", 2, "method", "HEAD", "send_credentials", true));
+    region.put(
+        "probe",
+        Map.of(
+            "interval_seconds",
+            5,
+            "timeout_seconds",
+            2,
+            "method",
+            "HEAD",
+            "send_credentials",
+            true));
     // model names are passed through as written, never turned into camelCase
     region.put("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "my_model", "my-mini-deployment"));
     region.put("timeouts", Map.of("first_byte_seconds", 30, "stream_idle_seconds", 120));
@@ -89,23 +105,58 @@ class TerraformModuleTest {
                 entry("inferencePath", "/v2/generate"),
                 entry("capacity", Map.of("maxInFlight", 64, "tokensPerMinute", 120000)),
                 entry("credentialsSecretRef", Map.of("name", "ap-token", "key", "token")),
-                entry("probe", Map.of("intervalSeconds", 5, "timeoutSeconds", 2, "method", "HEAD", "sendCredentials", true)),
-                entry("models", Map.of("gpt-4o", "gpt-4o-2024-08-06", "my_model", "my-mini-deployment")),
+                entry(
+                    "probe",
+                    Map.of(
+                        "intervalSeconds",
+                        5,
+                        "timeoutSeconds",
+                        2,
+                        "method",
+                        "HEAD",
+                        "sendCredentials",
+                        true)),
+                entry(
+                    "models",
+                    Map.of("gpt-4o", "gpt-4o-2024-08-06", "my_model", "my-mini-deployment")),
                 entry("timeouts", Map.of("firstByteSeconds", 30, "streamIdleSeconds", 120))));
-    assertThat(specs.get("eu-west-1")).isEqualTo(Map.of(
-        "endpoint", "https://inference.ap-south-1.example.com:8443/base",
-        "costPer1kTokens", 0.32, "priority", 1, "provider", "aws",
-        "probe", Map.of("sendCredentials", false),
-        "timeouts", Map.of("streamIdleSeconds", 3600)));
-    assertThat(specs.get("me-south-1")).isEqualTo(Map.of(
-        "endpoint", "https://inference.ap-south-1.example.com:8443/base",
-        "costPer1kTokens", 0.32, "priority", 1, "provider", "aws"));
+    assertThat(specs.get("eu-west-1"))
+        .isEqualTo(
+            Map.of(
+                "endpoint",
+                "https://inference.ap-south-1.example.com:8443/base",
+                "costPer1kTokens",
+                0.32,
+                "priority",
+                1,
+                "provider",
+                "aws",
+                "probe",
+                Map.of("sendCredentials", false),
+                "timeouts",
+                Map.of("streamIdleSeconds", 3600)));
+    assertThat(specs.get("me-south-1"))
+        .isEqualTo(
+            Map.of(
+                "endpoint",
+                "https://inference.ap-south-1.example.com:8443/base",
+                "costPer1kTokens",
+                0.32,
+                "priority",
+                1,
+                "provider",
+                "aws"));
     for (Map.Entry<String, Object> spec : specs.entrySet()) {
-      assertThat(crd().validate(inferenceRegion(spec.getKey(), spec.getValue()))).as(spec.getKey()).isEmpty();
+      assertThat(crd().validate(inferenceRegion(spec.getKey(), spec.getValue())))
+          .as(spec.getKey())
+          .isEmpty();
     }
   }
 
-  /** Each rule of the CRD has its mirror in variables.tf: terraform and the CRD reject the same region. */
+  /**
+   * Each rule of the CRD has its mirror in variables.tf: terraform and the CRD reject the same
+   * region.
+   */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource(
       delimiter = '|',
@@ -134,7 +185,8 @@ class TerraformModuleTest {
         "models | {\"\": \"gpt-4o-2024-08-06\"} | must be 1 to 256 characters",
       })
   void rejectsWhatTheCrdRejects(String field, String value, String message) throws Exception {
-    Object parsed = JSON.readValue(value.startsWith("{") ? value : quoteUnlessNumber(value), Object.class);
+    Object parsed =
+        JSON.readValue(value.startsWith("{") ? value : quoteUnlessNumber(value), Object.class);
     Map<String, Object> region = new LinkedHashMap<>(minimalRegion());
     region.put(field, parsed);
 
@@ -143,13 +195,16 @@ class TerraformModuleTest {
     assertThat(result.exitCode()).as(result.output()).isNotZero();
     assertThat(result.output().replaceAll("\\s+", " ")).contains(message);
     Map<String, Object> spec = toCrdSpec(region);
-    assertThat(crd().validate(inferenceRegion("r1", spec))).as("the CRD rejects it too: %s", spec).isNotEmpty();
+    assertThat(crd().validate(inferenceRegion("r1", spec)))
+        .as("the CRD rejects it too: %s", spec)
+        .isNotEmpty();
   }
 
   @Test
   void rejectsAModelNameOrRegionModelNameLongerThan256CharactersAsTheCrdDoes() throws Exception {
     String long257 = "m".repeat(257);
-    for (Map<String, String> models : List.of(Map.of(long257, "gpt-4o"), Map.of("gpt-4o", long257))) {
+    for (Map<String, String> models :
+        List.of(Map.of(long257, "gpt-4o"), Map.of("gpt-4o", long257))) {
       Map<String, Object> region = new LinkedHashMap<>(minimalRegion());
       region.put("models", models);
 
@@ -157,7 +212,9 @@ class TerraformModuleTest {
 
       assertThat(result.exitCode()).as(result.output()).isNotZero();
       assertThat(result.output().replaceAll("\\s+", " ")).contains("must be 1 to 256 characters");
-      assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region)))).as("the CRD rejects it too").isNotEmpty();
+      assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region))))
+          .as("the CRD rejects it too")
+          .isNotEmpty();
     }
   }
 
@@ -175,8 +232,11 @@ class TerraformModuleTest {
     Terraform.Result result = plan(Map.of("r1", region));
 
     assertThat(result.exitCode()).as(result.output()).isNotZero();
-    assertThat(result.output().replaceAll("\\s+", " ")).contains("models may hold at most 256 entries");
-    assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region)))).as("the CRD rejects it too").isNotEmpty();
+    assertThat(result.output().replaceAll("\\s+", " "))
+        .contains("models may hold at most 256 entries");
+    assertThat(crd().validate(inferenceRegion("r1", toCrdSpec(region))))
+        .as("the CRD rejects it too")
+        .isNotEmpty();
   }
 
   @Test
@@ -188,24 +248,37 @@ class TerraformModuleTest {
 
   private static Map<String, Object> minimalRegion() {
     return Map.of(
-        "endpoint", "https://inference.ap-south-1.example.com:8443/base",
-        "cost_per_1k_tokens", 0.32,
-        "priority", 1,
-        "provider", "aws");
+        "endpoint",
+        "https://inference.ap-south-1.example.com:8443/base",
+        "cost_per_1k_tokens",
+        0.32,
+        "priority",
+        1,
+        "provider",
+        "aws");
   }
 
   private static CrdSchemaValidator crd() throws IOException {
-    var tree = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-        .readTree(Charts.repositoryRoot().resolve("crds/inferenceregions.inference.regionrouter.dev.yaml").toFile());
-    return new CrdSchemaValidator(tree.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema"));
+    var tree =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(
+                Charts.repositoryRoot()
+                    .resolve("crds/inferenceregions.inference.regionrouter.dev.yaml")
+                    .toFile());
+    return new CrdSchemaValidator(
+        tree.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema"));
   }
 
   private static Map<String, Object> inferenceRegion(String name, Object spec) {
     return Map.of(
-        "apiVersion", "inference.regionrouter.dev/v1alpha1",
-        "kind", "InferenceRegion",
-        "metadata", Map.of("name", name, "namespace", "default"),
-        "spec", spec);
+        "apiVersion",
+        "inference.regionrouter.dev/v1alpha1",
+        "kind",
+        "InferenceRegion",
+        "metadata",
+        Map.of("name", name, "namespace", "default"),
+        "spec",
+        spec);
   }
 
   /**
@@ -215,8 +288,13 @@ class TerraformModuleTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> toCrdSpec(Map<String, Object> region) {
     Map<String, Object> spec = new LinkedHashMap<>();
-    region.forEach((k, v) -> spec.put(camel(k),
-        v instanceof Map<?, ?> m && !k.equals("models") ? toCrdSpec((Map<String, Object>) m) : v));
+    region.forEach(
+        (k, v) ->
+            spec.put(
+                camel(k),
+                v instanceof Map<?, ?> m && !k.equals("models")
+                    ? toCrdSpec((Map<String, Object>) m)
+                    : v));
     return spec;
   }
 
@@ -256,9 +334,16 @@ class TerraformModuleTest {
   private static Map<String, Object> apply(Map<String, Object> regions) throws Exception {
     Path state = scratch.resolve("case-" + RUNS.incrementAndGet() + ".tfstate");
     Terraform.Result apply =
-        Terraform.run(scratch, "apply", "-auto-approve", "-input=false", "-state=" + state, "-var-file=" + varFile(regions));
+        Terraform.run(
+            scratch,
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-state=" + state,
+            "-var-file=" + varFile(regions));
     assertThat(apply.exitCode()).as(apply.output()).isZero();
-    Terraform.Result output = Terraform.run(scratch, "output", "-state=" + state, "-json", "region_specs");
+    Terraform.Result output =
+        Terraform.run(scratch, "output", "-state=" + state, "-json", "region_specs");
     assertThat(output.exitCode()).as(output.output()).isZero();
     return JSON.readValue(output.output(), Map.class);
   }

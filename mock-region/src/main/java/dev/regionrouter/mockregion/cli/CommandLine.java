@@ -5,7 +5,6 @@ import dev.regionrouter.mockregion.MockRegionOptions;
 import dev.regionrouter.mockregion.config.DelayRange;
 import dev.regionrouter.mockregion.config.Mode;
 import dev.regionrouter.mockregion.config.StreamFault;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,38 +17,39 @@ import java.util.Set;
  */
 public final class CommandLine {
 
-    /** Exit code for bad arguments, as most Unix tools use. */
-    public static final int USAGE_EXIT_CODE = 2;
+  /** Exit code for bad arguments, as most Unix tools use. */
+  public static final int USAGE_EXIT_CODE = 2;
 
-    public sealed interface Result permits Run, Help, Invalid {
-        int exitCode();
+  public sealed interface Result permits Run, Help, Invalid {
+    int exitCode();
+  }
+
+  /** Arguments are good: start with these options. */
+  public record Run(MockRegionOptions options) implements Result {
+    @Override
+    public int exitCode() {
+      return 0;
     }
+  }
 
-    /** Arguments are good: start with these options. */
-    public record Run(MockRegionOptions options) implements Result {
-        @Override
-        public int exitCode() {
-            return 0;
-        }
+  /** {@code --help}: print {@link #text()} on stdout and exit 0. */
+  public record Help(String text) implements Result {
+    @Override
+    public int exitCode() {
+      return 0;
     }
+  }
 
-    /** {@code --help}: print {@link #text()} on stdout and exit 0. */
-    public record Help(String text) implements Result {
-        @Override
-        public int exitCode() {
-            return 0;
-        }
+  /** Bad arguments: print the message and usage on stderr and exit 2. */
+  public record Invalid(String message, String usage) implements Result {
+    @Override
+    public int exitCode() {
+      return USAGE_EXIT_CODE;
     }
+  }
 
-    /** Bad arguments: print the message and usage on stderr and exit 2. */
-    public record Invalid(String message, String usage) implements Result {
-        @Override
-        public int exitCode() {
-            return USAGE_EXIT_CODE;
-        }
-    }
-
-    public static final String USAGE = """
+  public static final String USAGE =
+      """
             usage: java -jar mock-region.jar REGION PORT LATENCY_MS [options]
 
             A simulated regional AI-inference endpoint.
@@ -91,109 +91,112 @@ public final class CommandLine {
             GET|POST /admin/config, GET /admin/stats, POST /admin/stats/reset.
             """;
 
-    private CommandLine() {
-    }
+  private CommandLine() {}
 
-    public static Result parse(String... args) {
-        List<String> positional = new ArrayList<>();
-        List<String> flags = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return new Help(USAGE);
-            }
-            if (arg.startsWith("--")) {
-                flags.add(arg);
-            } else {
-                positional.add(arg);
-            }
-        }
-        if (positional.size() != 3) {
-            return invalid("expected REGION PORT LATENCY_MS, got " + positional.size() + " positional argument(s)");
-        }
-        try {
-            MockRegion.Builder builder = MockRegion.builder(positional.get(0))
-                    .port(intArg("PORT", positional.get(1)))
-                    .latencyMs(longArg("LATENCY_MS", positional.get(2)));
-            Set<String> seen = new HashSet<>();
-            for (String flag : flags) {
-                int equals = flag.indexOf('=');
-                String name = equals < 0 ? flag.substring(2) : flag.substring(2, equals);
-                String value = equals < 0 ? null : flag.substring(equals + 1);
-                if (!seen.add(name)) {
-                    return invalid("--" + name + " given twice");
-                }
-                apply(builder, name, value);
-            }
-            return new Run(builder.options());
-        } catch (IllegalArgumentException e) {
-            return invalid(e.getMessage());
-        }
+  public static Result parse(String... args) {
+    List<String> positional = new ArrayList<>();
+    List<String> flags = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return new Help(USAGE);
+      }
+      if (arg.startsWith("--")) {
+        flags.add(arg);
+      } else {
+        positional.add(arg);
+      }
     }
+    if (positional.size() != 3) {
+      return invalid(
+          "expected REGION PORT LATENCY_MS, got " + positional.size() + " positional argument(s)");
+    }
+    try {
+      MockRegion.Builder builder =
+          MockRegion.builder(positional.get(0))
+              .port(intArg("PORT", positional.get(1)))
+              .latencyMs(longArg("LATENCY_MS", positional.get(2)));
+      Set<String> seen = new HashSet<>();
+      for (String flag : flags) {
+        int equals = flag.indexOf('=');
+        String name = equals < 0 ? flag.substring(2) : flag.substring(2, equals);
+        String value = equals < 0 ? null : flag.substring(equals + 1);
+        if (!seen.add(name)) {
+          return invalid("--" + name + " given twice");
+        }
+        apply(builder, name, value);
+      }
+      return new Run(builder.options());
+    } catch (IllegalArgumentException e) {
+      return invalid(e.getMessage());
+    }
+  }
 
-    private static void apply(MockRegion.Builder builder, String name, String value) {
-        if (name.equals("fail-health")) {
-            builder.failHealth(value == null || bool(name, value));
-            return;
-        }
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("--" + name + " needs a value (--" + name + "=...)");
-        }
-        switch (name) {
-            case "host" -> builder.host(value);
-            case "inference-delay-ms" -> builder.inferenceDelay(DelayRange.parse(value));
-            case "failure-rate" -> builder.failureRate(doubleArg(name, value));
-            case "failure-status" -> builder.failureStatus(intArg(name, value));
-            case "mode" -> builder.mode(Mode.parse(value));
-            case "retry-after-seconds" -> builder.retryAfterSeconds(intArg(name, value));
-            case "tokens-used" -> builder.tokensUsed(intArg(name, value));
-            case "stream-chunks" -> builder.streamChunks(intArg(name, value));
-            case "stream-interval-ms" -> builder.streamIntervalMs(longArg(name, value));
-            case "fail-first" -> builder.settings(s -> s.failFirst(intArg(name, value)));
-            case "fail-for-ms" -> builder.settings(s -> s.failForMs(longArg(name, value)));
-            case "error-code" -> builder.settings(s -> s.errorCode(value));
-            case "stream-fault" -> builder.settings(s -> s.streamFault(StreamFault.parse(value)));
-            case "stream-fault-after" -> builder.settings(s -> s.streamFaultAfter(intArg(name, value)));
-            case "fault-model" -> builder.settings(s -> s.faultModel(value));
-            case "threads" -> builder.threads(intArg(name, value));
-            case "max-body-bytes" -> builder.maxBodyBytes(intArg(name, value));
-            case "transport" -> builder.transport(value.toLowerCase(Locale.ROOT));
-            default -> throw new IllegalArgumentException("unknown option --" + name);
-        }
+  private static void apply(MockRegion.Builder builder, String name, String value) {
+    if (name.equals("fail-health")) {
+      builder.failHealth(value == null || bool(name, value));
+      return;
     }
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("--" + name + " needs a value (--" + name + "=...)");
+    }
+    switch (name) {
+      case "host" -> builder.host(value);
+      case "inference-delay-ms" -> builder.inferenceDelay(DelayRange.parse(value));
+      case "failure-rate" -> builder.failureRate(doubleArg(name, value));
+      case "failure-status" -> builder.failureStatus(intArg(name, value));
+      case "mode" -> builder.mode(Mode.parse(value));
+      case "retry-after-seconds" -> builder.retryAfterSeconds(intArg(name, value));
+      case "tokens-used" -> builder.tokensUsed(intArg(name, value));
+      case "stream-chunks" -> builder.streamChunks(intArg(name, value));
+      case "stream-interval-ms" -> builder.streamIntervalMs(longArg(name, value));
+      case "fail-first" -> builder.settings(s -> s.failFirst(intArg(name, value)));
+      case "fail-for-ms" -> builder.settings(s -> s.failForMs(longArg(name, value)));
+      case "error-code" -> builder.settings(s -> s.errorCode(value));
+      case "stream-fault" -> builder.settings(s -> s.streamFault(StreamFault.parse(value)));
+      case "stream-fault-after" -> builder.settings(s -> s.streamFaultAfter(intArg(name, value)));
+      case "fault-model" -> builder.settings(s -> s.faultModel(value));
+      case "threads" -> builder.threads(intArg(name, value));
+      case "max-body-bytes" -> builder.maxBodyBytes(intArg(name, value));
+      case "transport" -> builder.transport(value.toLowerCase(Locale.ROOT));
+      default -> throw new IllegalArgumentException("unknown option --" + name);
+    }
+  }
 
-    private static Invalid invalid(String message) {
-        return new Invalid(message, USAGE);
-    }
+  private static Invalid invalid(String message) {
+    return new Invalid(message, USAGE);
+  }
 
-    private static int intArg(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-        }
+  private static int intArg(String name, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
     }
+  }
 
-    private static long longArg(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-        }
+  private static long longArg(String name, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
     }
+  }
 
-    private static double doubleArg(String name, String value) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
-        }
+  private static double doubleArg(String name, String value) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
     }
+  }
 
-    private static boolean bool(String name, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException("--" + name + " must be true or false, got '" + value + "'");
-        };
-    }
+  private static boolean bool(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--" + name + " must be true or false, got '" + value + "'");
+    };
+  }
 }

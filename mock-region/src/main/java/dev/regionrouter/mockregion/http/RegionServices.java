@@ -7,10 +7,9 @@ import dev.regionrouter.mockregion.stats.RequestStats;
 
 /** What every connection of one mock region shares (all thread-safe). */
 record RegionServices(
-        SettingsStore settings,
-        RequestStats stats,
-        Responses responses,
-        ReferenceApi reference,
-        OpenAiApi openAi,
-        AdminApi admin) {
-}
+    SettingsStore settings,
+    RequestStats stats,
+    Responses responses,
+    ReferenceApi reference,
+    OpenAiApi openAi,
+    AdminApi admin) {}

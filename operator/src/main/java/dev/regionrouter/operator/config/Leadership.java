@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Whether this replica may write. Every writer (status, routing table, events, probes) asks it
- * right before acting, so a replica that lost the Lease stops writing at once, even while JOSDK
- * is still finishing a reconciliation. Without leader election the replica always leads.
+ * right before acting, so a replica that lost the Lease stops writing at once, even while JOSDK is
+ * still finishing a reconciliation. Without leader election the replica always leads.
  */
 public final class Leadership {
 

@@ -29,7 +29,8 @@ public final class EventRecorder {
   private final OperatorMetrics metrics;
   private final Clock clock;
 
-  public EventRecorder(KubernetesClient client, String instance, OperatorMetrics metrics, Clock clock) {
+  public EventRecorder(
+      KubernetesClient client, String instance, OperatorMetrics metrics, Clock clock) {
     this.client = client;
     this.instance = instance;
     this.metrics = metrics;
@@ -37,41 +38,53 @@ public final class EventRecorder {
   }
 
   public void record(InferenceRegion region, TransitionEvents.RegionEvent event) {
-    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
     String namespace = region.getMetadata().getNamespace();
     String message = event.message() == null ? "" : event.message();
     if (message.length() > MAX_MESSAGE) {
       message = message.substring(0, MAX_MESSAGE - 3) + "...";
     }
-    Event k8sEvent = new EventBuilder()
-        .withNewMetadata()
-        .withNamespace(namespace)
-        .withName(region.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis())
-            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(region.getApiVersion())
-            .withKind(region.getKind())
+    Event k8sEvent =
+        new EventBuilder()
+            .withNewMetadata()
             .withNamespace(namespace)
-            .withName(region.getMetadata().getName())
-            .withUid(region.getMetadata().getUid())
-            .withResourceVersion(region.getMetadata().getResourceVersion())
-            .build())
-        .withType(event.type())
-        .withReason(event.reason())
-        .withMessage(message)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent(COMPONENT)
-        .withReportingInstance(instance)
-        .build();
+            .withName(
+                region.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(System.currentTimeMillis())
+                    + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(region.getApiVersion())
+                    .withKind(region.getKind())
+                    .withNamespace(namespace)
+                    .withName(region.getMetadata().getName())
+                    .withUid(region.getMetadata().getUid())
+                    .withResourceVersion(region.getMetadata().getResourceVersion())
+                    .build())
+            .withType(event.type())
+            .withReason(event.reason())
+            .withMessage(message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withReportingInstance(instance)
+            .build();
     try {
       client.v1().events().inNamespace(namespace).resource(k8sEvent).create();
       metrics.eventRecorded();
     } catch (KubernetesClientException e) {
-      LOG.warn("could not record event {} for {}/{}: {}", event.reason(), namespace, region.getMetadata().getName(),
+      LOG.warn(
+          "could not record event {} for {}/{}: {}",
+          event.reason(),
+          namespace,
+          region.getMetadata().getName(),
           e.getMessage());
     }
   }

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which Kubernetes Events a status change deserves. Events follow transitions of conditions
- * (status or reason), never the passage of time, so a region that stays unhealthy for hours gets
- * one Unhealthy event, not one per probe. Pure: it compares two statuses.
+ * Which Kubernetes Events a status change deserves. Events follow transitions of conditions (status
+ * or reason), never the passage of time, so a region that stays unhealthy for hours gets one
+ * Unhealthy event, not one per probe. Pure: it compares two statuses.
  */
 public final class TransitionEvents {
 
@@ -27,17 +27,20 @@ public final class TransitionEvents {
 
   private TransitionEvents() {}
 
-  public static List<RegionEvent> between(InferenceRegionStatus before, InferenceRegionStatus after) {
+  public static List<RegionEvent> between(
+      InferenceRegionStatus before, InferenceRegionStatus after) {
     List<RegionEvent> events = new ArrayList<>();
     Optional<Condition> acceptedBefore = condition(before, Conditions.ACCEPTED);
     Condition acceptedAfter = condition(after, Conditions.ACCEPTED).orElseThrow();
     if (!acceptedAfter.isTrue() && changed(acceptedBefore, acceptedAfter)) {
-      events.add(new RegionEvent(RegionEvent.WARNING, Reasons.INVALID_SPEC, acceptedAfter.getMessage()));
+      events.add(
+          new RegionEvent(RegionEvent.WARNING, Reasons.INVALID_SPEC, acceptedAfter.getMessage()));
     }
 
     Optional<Condition> healthyBefore = condition(before, Conditions.HEALTHY);
     Condition healthyAfter = condition(after, Conditions.HEALTHY).orElseThrow();
-    boolean wasUnhealthy = healthyBefore.map(c -> Condition.FALSE.equals(c.getStatus())).orElse(false);
+    boolean wasUnhealthy =
+        healthyBefore.map(c -> Condition.FALSE.equals(c.getStatus())).orElse(false);
     if (Condition.FALSE.equals(healthyAfter.getStatus()) && !wasUnhealthy) {
       events.add(new RegionEvent(RegionEvent.WARNING, UNHEALTHY, healthyAfter.getMessage()));
     } else if (healthyAfter.isTrue() && wasUnhealthy) {
@@ -49,11 +52,15 @@ public final class TransitionEvents {
     if (changed(publishedBefore, publishedAfter)) {
       String reason = publishedAfter.getReason();
       if (publishedAfter.isTrue()) {
-        events.add(new RegionEvent(RegionEvent.NORMAL, Reasons.PUBLISHED, publishedAfter.getMessage()));
+        events.add(
+            new RegionEvent(RegionEvent.NORMAL, Reasons.PUBLISHED, publishedAfter.getMessage()));
       } else if (Reasons.DRAINED.equals(reason)) {
-        events.add(new RegionEvent(RegionEvent.NORMAL, Reasons.DRAINED, publishedAfter.getMessage()));
+        events.add(
+            new RegionEvent(RegionEvent.NORMAL, Reasons.DRAINED, publishedAfter.getMessage()));
       } else if (Reasons.TABLE_TOO_LARGE.equals(reason)) {
-        events.add(new RegionEvent(RegionEvent.WARNING, Reasons.TABLE_TOO_LARGE, publishedAfter.getMessage()));
+        events.add(
+            new RegionEvent(
+                RegionEvent.WARNING, Reasons.TABLE_TOO_LARGE, publishedAfter.getMessage()));
       }
     }
     return events;

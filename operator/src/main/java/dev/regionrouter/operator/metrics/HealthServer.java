@@ -10,9 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operator's small HTTP side door (the JDK's built-in server, no framework):
- * GET /healthz (liveness: the process answers), /readyz (readiness, from a probe the operator
- * supplies) and /metrics (Prometheus text format).
+ * The operator's small HTTP side door (the JDK's built-in server, no framework): GET /healthz
+ * (liveness: the process answers), /readyz (readiness, from a probe the operator supplies) and
+ * /metrics (Prometheus text format).
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -21,20 +21,31 @@ public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  public HealthServer(int port, Supplier<Readiness> readiness, Supplier<String> metrics) throws IOException {
+  public HealthServer(int port, Supplier<Readiness> readiness, Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "operator-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "operator-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", ex -> {
-      Readiness r = readiness.get();
-      respond(ex, r.ready() ? 200 : 503, "text/plain", (r.ready() ? "ready: " : "not ready: ") + r.detail() + "\n");
-    });
-    server.createContext("/metrics", ex ->
-        respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+    server.createContext(
+        "/readyz",
+        ex -> {
+          Readiness r = readiness.get();
+          respond(
+              ex,
+              r.ready() ? 200 : 503,
+              "text/plain",
+              (r.ready() ? "ready: " : "not ready: ") + r.detail() + "\n");
+        });
+    server.createContext(
+        "/metrics",
+        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
     server.start();
   }
 
@@ -42,9 +53,11 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }

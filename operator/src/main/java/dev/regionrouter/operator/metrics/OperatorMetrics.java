@@ -17,7 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 public final class OperatorMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter tableWrites;
   private final Counter tableUnchanged;
   private final Counter tableTooLarge;
@@ -37,23 +38,38 @@ public final class OperatorMetrics {
     tableUnchanged = publishes("unchanged");
     tableTooLarge = publishes("too_large");
     tableErrors = publishes("error");
-    probeSuccesses = Counter.builder("regionrouter.operator.probes").tag("outcome", "success")
-        .description("Health probes of regions by the operator").register(registry);
-    probeFailures = Counter.builder("regionrouter.operator.probes").tag("outcome", "failure")
-        .description("Health probes of regions by the operator").register(registry);
-    statusWrites = Counter.builder("regionrouter.operator.status.writes")
-        .description("InferenceRegion status updates written").register(registry);
-    events = Counter.builder("regionrouter.operator.events")
-        .description("Kubernetes Events recorded").register(registry);
-    reconcileFailures = Counter.builder("regionrouter.operator.reconcile.failures")
-        .description("Reconciles that failed and went to the error path (retried with backoff)").register(registry);
+    probeSuccesses =
+        Counter.builder("regionrouter.operator.probes")
+            .tag("outcome", "success")
+            .description("Health probes of regions by the operator")
+            .register(registry);
+    probeFailures =
+        Counter.builder("regionrouter.operator.probes")
+            .tag("outcome", "failure")
+            .description("Health probes of regions by the operator")
+            .register(registry);
+    statusWrites =
+        Counter.builder("regionrouter.operator.status.writes")
+            .description("InferenceRegion status updates written")
+            .register(registry);
+    events =
+        Counter.builder("regionrouter.operator.events")
+            .description("Kubernetes Events recorded")
+            .register(registry);
+    reconcileFailures =
+        Counter.builder("regionrouter.operator.reconcile.failures")
+            .description("Reconciles that failed and went to the error path (retried with backoff)")
+            .register(registry);
     Gauge.builder("regionrouter.operator.leader", leadership, l -> l.isLeading() ? 1 : 0)
-        .description("1 while this replica leads (or runs without leader election)").register(registry);
+        .description("1 while this replica leads (or runs without leader election)")
+        .register(registry);
   }
 
   private Counter publishes(String outcome) {
-    return Counter.builder("regionrouter.operator.table.publishes").tag("outcome", outcome)
-        .description("Routing-table publish attempts by outcome").register(registry);
+    return Counter.builder("regionrouter.operator.table.publishes")
+        .tag("outcome", outcome)
+        .description("Routing-table publish attempts by outcome")
+        .register(registry);
   }
 
   public MeterRegistry registry() {

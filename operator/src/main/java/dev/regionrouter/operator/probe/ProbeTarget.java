@@ -9,19 +9,28 @@ import java.time.Duration;
  * (spec.probe wins over the operator's defaults). authenticated: the region's probes need its token
  * (spec.probe.sendCredentials), which the operator does not hold.
  */
-public record ProbeTarget(URI healthUri, String method, Duration interval, Duration timeout, boolean authenticated) {
+public record ProbeTarget(
+    URI healthUri, String method, Duration interval, Duration timeout, boolean authenticated) {
 
-  public static ProbeTarget of(InferenceRegionSpec spec, int defaultIntervalSeconds, int defaultTimeoutSeconds) {
+  public static ProbeTarget of(
+      InferenceRegionSpec spec, int defaultIntervalSeconds, int defaultTimeoutSeconds) {
     Integer interval = spec.getProbe() == null ? null : spec.getProbe().getIntervalSeconds();
     Integer timeout = spec.getProbe() == null ? null : spec.getProbe().getTimeoutSeconds();
     int intervalSeconds = interval != null ? interval : defaultIntervalSeconds;
-    int timeoutSeconds = Math.min(timeout != null ? timeout : defaultTimeoutSeconds, intervalSeconds);
+    int timeoutSeconds =
+        Math.min(timeout != null ? timeout : defaultTimeoutSeconds, intervalSeconds);
     String method = spec.getProbe() == null ? "GET" : spec.getProbe().effectiveMethod();
-    // the operator reads no Secrets: where probes need the region's token (sendCredentials), its probe
+    // the operator reads no Secrets: where probes need the region's token (sendCredentials), its
+    // probe
     // goes without one, and a 401 or 403 answer shows the region is up and answering
-    boolean authenticated = spec.getProbe() != null && Boolean.TRUE.equals(spec.getProbe().getSendCredentials());
-    return new ProbeTarget(healthUri(spec.getEndpoint(), spec.effectiveHealthPath()), method,
-        Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(timeoutSeconds), authenticated);
+    boolean authenticated =
+        spec.getProbe() != null && Boolean.TRUE.equals(spec.getProbe().getSendCredentials());
+    return new ProbeTarget(
+        healthUri(spec.getEndpoint(), spec.effectiveHealthPath()),
+        method,
+        Duration.ofSeconds(intervalSeconds),
+        Duration.ofSeconds(timeoutSeconds),
+        authenticated);
   }
 
   /** endpoint + path with exactly one slash between them (the endpoint may have a base path). */

@@ -8,14 +8,14 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>Latency is an EWMA (alpha 0.3) of successful probes; the reported figure moves only when
- *       the average leaves a band of max(5 ms, 20 %) around it. The very first success is a warm-up:
- *       it pays for the connection set-up and a cold JVM (often ten times the region's latency),
- *       so it is not reported; the prober probes again at once ({@link #warmingUp()}) and that
- *       second sample is the first one reported.</li>
+ *       the average leaves a band of max(5 ms, 20 %) around it. The very first success is a
+ *       warm-up: it pays for the connection set-up and a cold JVM (often ten times the region's
+ *       latency), so it is not reported; the prober probes again at once ({@link #warmingUp()}) and
+ *       that second sample is the first one reported.
  *   <li>Healthy after one success, unhealthy after {@value #FAILURE_THRESHOLD} failures in a row
- *       (Kubernetes' default failureThreshold).</li>
+ *       (Kubernetes' default failureThreshold).
  *   <li>The failure count is reported at 1, 2, 3, then 4, 8, 16, ...: a dead region costs a status
- *       write at exponentially spaced probes, not at every probe.</li>
+ *       write at exponentially spaced probes, not at every probe.
  * </ul>
  */
 public final class ProbeTracker {
@@ -44,7 +44,9 @@ public final class ProbeTracker {
     }
     ewmaMs = successes <= 2 ? latencyMs : ALPHA * latencyMs + (1 - ALPHA) * ewmaMs;
     Long latency = reported == null ? null : reported.latencyMs();
-    if (latency == null || Math.abs(ewmaMs - latency) >= Math.max(MIN_LATENCY_BAND_MS, LATENCY_BAND_RATIO * latency)) {
+    if (latency == null
+        || Math.abs(ewmaMs - latency)
+            >= Math.max(MIN_LATENCY_BAND_MS, LATENCY_BAND_RATIO * latency)) {
       latency = Math.round(ewmaMs);
     }
     return report(new ProbeObservation(true, latency, now, 0, null));

@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Probes each tracked region's health endpoint in the background: GET on its interval (with
- * +-10 % jitter so that regions do not fire in lockstep), with its timeout, asynchronously (one
- * timer thread, the JDK HttpClient's own I/O). Calls {@code onChange} with the region's key only
- * when its {@link ProbeObservation} changed meaningfully, so probes do not cause status churn.
+ * Probes each tracked region's health endpoint in the background: GET on its interval (with +-10 %
+ * jitter so that regions do not fire in lockstep), with its timeout, asynchronously (one timer
+ * thread, the JDK HttpClient's own I/O). Calls {@code onChange} with the region's key only when its
+ * {@link ProbeObservation} changed meaningfully, so probes do not cause status churn.
  *
  * @param <K> the key of a region (JOSDK's ResourceID in the operator)
  */
@@ -65,32 +65,39 @@ public final class RegionProber<K> implements AutoCloseable {
     this.onChange = onChange;
     this.metrics = metrics;
     this.clock = clock;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "region-prober");
-      t.setDaemon(true);
-      return t;
-    });
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "region-prober");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts probing the region, or restarts it when its target changed; no-op when unchanged. */
   public void track(K key, ProbeTarget target) {
-    probed.compute(key, (k, existing) -> {
-      if (existing != null && existing.target.equals(target)) {
-        return existing;
-      }
-      if (existing != null) {
-        existing.stop();
-      }
-      Probed p = new Probed(k, target);
-      // first probe soon (the status shows NotProbedYet until then), spread over up to a second
-      long firstDelayMs = ThreadLocalRandom.current().nextLong(Math.min(1000, target.interval().toMillis()) + 1);
-      schedule(p, firstDelayMs);
-      return p;
-    });
+    probed.compute(
+        key,
+        (k, existing) -> {
+          if (existing != null && existing.target.equals(target)) {
+            return existing;
+          }
+          if (existing != null) {
+            existing.stop();
+          }
+          Probed p = new Probed(k, target);
+          // first probe soon (the status shows NotProbedYet until then), spread over up to a second
+          long firstDelayMs =
+              ThreadLocalRandom.current()
+                  .nextLong(Math.min(1000, target.interval().toMillis()) + 1);
+          schedule(p, firstDelayMs);
+          return p;
+        });
   }
 
   /** Stops probing the region and forgets what was observed (deleted or no longer probeable). */
@@ -131,48 +138,60 @@ public final class RegionProber<K> implements AutoCloseable {
     if (p.stopped) {
       return;
     }
-    HttpRequest request = HttpRequest.newBuilder(p.target.healthUri())
-        .timeout(p.target.timeout())
-        .header("User-Agent", "region-router-operator")
-        .method(p.target.method(), HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(p.target.healthUri())
+            .timeout(p.target.timeout())
+            .header("User-Agent", "region-router-operator")
+            .method(p.target.method(), HttpRequest.BodyPublishers.noBody())
+            .build();
     long start = System.nanoTime();
     http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .orTimeout(p.target.timeout().toMillis() + 500, TimeUnit.MILLISECONDS) // bound connect too
-        .whenComplete((response, error) -> {
-          double latencyMs = (System.nanoTime() - start) / 1_000_000.0;
-          boolean changed;
-          boolean ok = error == null && (response.statusCode() / 100 == 2 || p.target.authenticated()
-              && (response.statusCode() == 401 || response.statusCode() == 403));
-          synchronized (p) {
-            if (ok) {
-              changed = p.tracker.success(latencyMs, clock.instant());
-            } else {
-              changed = p.tracker.failure(error == null ? "HTTP " + response.statusCode() : describe(error, p.target),
-                  clock.instant());
-            }
-          }
-          metrics.probe(ok);
-          if (changed && !p.stopped) {
-            onChange.accept(p.key);
-          }
-          boolean warmingUp;
-          synchronized (p) {
-            warmingUp = p.tracker.warmingUp();
-          }
-          if (warmingUp) {
-            schedule(p, WARM_UP_REPROBE_MS); // the first answer was the warm-up: measure for real now
-            return;
-          }
-          long interval = p.target.interval().toMillis();
-          long jitter = interval / 10;
-          schedule(p, interval - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
-        });
+        .whenComplete(
+            (response, error) -> {
+              double latencyMs = (System.nanoTime() - start) / 1_000_000.0;
+              boolean changed;
+              boolean ok =
+                  error == null
+                      && (response.statusCode() / 100 == 2
+                          || p.target.authenticated()
+                              && (response.statusCode() == 401 || response.statusCode() == 403));
+              synchronized (p) {
+                if (ok) {
+                  changed = p.tracker.success(latencyMs, clock.instant());
+                } else {
+                  changed =
+                      p.tracker.failure(
+                          error == null
+                              ? "HTTP " + response.statusCode()
+                              : describe(error, p.target),
+                          clock.instant());
+                }
+              }
+              metrics.probe(ok);
+              if (changed && !p.stopped) {
+                onChange.accept(p.key);
+              }
+              boolean warmingUp;
+              synchronized (p) {
+                warmingUp = p.tracker.warmingUp();
+              }
+              if (warmingUp) {
+                schedule(
+                    p,
+                    WARM_UP_REPROBE_MS); // the first answer was the warm-up: measure for real now
+                return;
+              }
+              long interval = p.target.interval().toMillis();
+              long jitter = interval / 10;
+              schedule(p, interval - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
+            });
   }
 
   /** A short, stable description: the same failure always reads the same (no churn in status). */
   static String describe(Throwable error, ProbeTarget target) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof HttpConnectTimeoutException) {
       return "connect timed out";
     }
@@ -182,7 +201,8 @@ public final class RegionProber<K> implements AutoCloseable {
     if (e instanceof ConnectException) {
       return "connection refused";
     }
-    if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
+    if (e instanceof java.nio.channels.UnresolvedAddressException
+        || e instanceof java.net.UnknownHostException) {
       return "unknown host";
     }
     if (e instanceof java.io.IOException && e.getMessage() != null) {

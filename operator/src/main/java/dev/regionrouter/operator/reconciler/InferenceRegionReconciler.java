@@ -38,15 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles one InferenceRegion: observe (spec problems, publication, probe), compute the
- * desired status, apply (ask for the namespace's table to be republished, keep the probe running),
- * record (write the status only when it changed, events only on transitions).
+ * Reconciles one InferenceRegion: observe (spec problems, publication, probe), compute the desired
+ * status, apply (ask for the namespace's table to be republished, keep the probe running), record
+ * (write the status only when it changed, events only on transitions).
  *
  * <p>One error path: whatever makes a reconcile fail (the API server refusing the status write, or
  * the routing-table write this region waits for, thrown as {@link RoutingTableWriteException}) goes
- * to JOSDK, which retries with backoff and calls {@link #updateErrorStatus}; that maps the exception
- * to a condition reason ({@link ReconcileErrors}) and shows it without wiping the rest of the status.
- * An invalid spec is not an error: it is a condition, and is not retried.
+ * to JOSDK, which retries with backoff and calls {@link #updateErrorStatus}; that maps the
+ * exception to a condition reason ({@link ReconcileErrors}) and shows it without wiping the rest of
+ * the status. An invalid spec is not an error: it is a condition, and is not retried.
  *
  * <p>Runs in JOSDK's "trigger on all events" mode: deletions reach it too, with no finalizer (the
  * routing table is derived state, nothing outside the cluster needs cleaning, and a missing
@@ -66,9 +66,16 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
   private final PrimaryCacheCatalog catalog;
   private final Clock clock;
 
-  public InferenceRegionReconciler(RoutingTablePublisher publisher, RegionProber<ResourceID> prober,
-      EventRecorder events, Leadership leadership, OperatorSettings settings, OperatorMetrics metrics,
-      RegionSignals signals, PrimaryCacheCatalog catalog, Clock clock) {
+  public InferenceRegionReconciler(
+      RoutingTablePublisher publisher,
+      RegionProber<ResourceID> prober,
+      EventRecorder events,
+      Leadership leadership,
+      OperatorSettings settings,
+      OperatorMetrics metrics,
+      RegionSignals signals,
+      PrimaryCacheCatalog catalog,
+      Clock clock) {
     this.publisher = publisher;
     this.prober = prober;
     this.events = events;
@@ -81,13 +88,15 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
   }
 
   @Override
-  public List<EventSource<?, InferenceRegion>> prepareEventSources(EventSourceContext<InferenceRegion> context) {
+  public List<EventSource<?, InferenceRegion>> prepareEventSources(
+      EventSourceContext<InferenceRegion> context) {
     catalog.bind(context.getPrimaryCache());
     return List.of(signals);
   }
 
   @Override
-  public UpdateControl<InferenceRegion> reconcile(InferenceRegion region, Context<InferenceRegion> context) {
+  public UpdateControl<InferenceRegion> reconcile(
+      InferenceRegion region, Context<InferenceRegion> context) {
     ResourceID id = ResourceID.fromResource(region);
     String namespace = region.getMetadata().getNamespace();
     if (context.isPrimaryResourceDeleted() || region.getMetadata().getDeletionTimestamp() != null) {
@@ -97,18 +106,24 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
       return UpdateControl.noUpdate();
     }
     if (!leadership.isLeading()) {
-      return UpdateControl.noUpdate(); // lost the lead mid-flight: the new leader takes it from here
+      return UpdateControl
+          .noUpdate(); // lost the lead mid-flight: the new leader takes it from here
     }
 
     // observe
     List<String> problems = RegionRules.checkSpec(region.getSpec());
     if (problems.isEmpty()) {
-      prober.track(id, ProbeTarget.of(region.getSpec(), settings.defaultProbeIntervalSeconds(),
-          settings.defaultProbeTimeoutSeconds()));
+      prober.track(
+          id,
+          ProbeTarget.of(
+              region.getSpec(),
+              settings.defaultProbeIntervalSeconds(),
+              settings.defaultProbeTimeoutSeconds()));
     } else {
       prober.forget(id);
     }
-    // apply: the table is recomputed from all regions of the namespace (coalesced, only if bytes change)
+    // apply: the table is recomputed from all regions of the namespace (coalesced, only if bytes
+    // change)
     publisher.requestPublish(namespace);
     ProbeObservation probe = prober.observation(id).orElse(null);
 
@@ -116,21 +131,34 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
     InferenceRegionStatus before = region.getStatus();
     Publication publication = publisher.publicationOf(region);
     Optional<WriteFailure> tableFailure = publisher.writeFailure(namespace);
-    if (tableFailure.isPresent() && problems.isEmpty() && !region.getSpec().drained()
-        && publication != Publication.PUBLISHED && publication != Publication.TOO_LARGE) {
+    if (tableFailure.isPresent()
+        && problems.isEmpty()
+        && !region.getSpec().drained()
+        && publication != Publication.PUBLISHED
+        && publication != Publication.TOO_LARGE) {
       // the write this region waits for keeps failing: JOSDK's error path shows it and retries
-      throw new RoutingTableWriteException(namespace, tableFailure.get(), RegionStatusCalculator.compute(region,
-          new RegionStatusCalculator.Observed(problems, publication, probe), clock.instant()));
+      throw new RoutingTableWriteException(
+          namespace,
+          tableFailure.get(),
+          RegionStatusCalculator.compute(
+              region,
+              new RegionStatusCalculator.Observed(problems, publication, probe),
+              clock.instant()));
     }
-    if (problems.isEmpty() && !region.getSpec().drained() && publication == Publication.PENDING
+    if (problems.isEmpty()
+        && !region.getSpec().drained()
+        && publication == Publication.PENDING
         && publisher.isPending(namespace)
         && (before == null || before.getConditions() == null || before.getConditions().isEmpty())) {
       // a new region whose table write is due within a second: the publish signals it, so one
       // status write instead of two (halves API traffic in a burst of creations)
       return UpdateControl.noUpdate();
     }
-    InferenceRegionStatus desired = RegionStatusCalculator.compute(region,
-        new RegionStatusCalculator.Observed(problems, publication, probe), clock.instant());
+    InferenceRegionStatus desired =
+        RegionStatusCalculator.compute(
+            region,
+            new RegionStatusCalculator.Observed(problems, publication, probe),
+            clock.instant());
     if (Objects.equals(normalized(before), desired)) {
       return UpdateControl.noUpdate();
     }
@@ -138,10 +166,13 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
     // record: full status replace with optimistic locking (PUT /status with the resourceVersion):
     // the condition list is replaced, never merged, and a conflict is retried by JOSDK.
     try {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(region, context, r -> {
-        r.setStatus(desired);
-        return r;
-      });
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+          region,
+          context,
+          r -> {
+            r.setStatus(desired);
+            return r;
+          });
     } catch (OperatorException | KubernetesClientException e) {
       if (notFound(e)) {
         // deleted meanwhile: its delete event follows and republishes the table
@@ -151,7 +182,12 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
     }
     metrics.statusWritten();
     for (TransitionEvents.RegionEvent event : TransitionEvents.between(before, desired)) {
-      LOG.info("{}/{}: {} {}: {}", namespace, region.getMetadata().getName(), event.type(), event.reason(),
+      LOG.info(
+          "{}/{}: {} {}: {}",
+          namespace,
+          region.getMetadata().getName(),
+          event.type(),
+          event.reason(),
           event.message());
       events.record(region, event);
     }
@@ -161,49 +197,73 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
   /**
    * JOSDK's error path: the reconcile threw. Shows the error as conditions (Ready=False and
    * Reconciling=True with a CamelCase reason, Published=False when it keeps the region out of the
-   * table) over the rest of the status, written only when that changes what the object shows.
-   * JOSDK keeps retrying with backoff; the next successful reconcile computes the status afresh,
-   * which clears the error.
+   * table) over the rest of the status, written only when that changes what the object shows. JOSDK
+   * keeps retrying with backoff; the next successful reconcile computes the status afresh, which
+   * clears the error.
    */
   @Override
-  public ErrorStatusUpdateControl<InferenceRegion> updateErrorStatus(InferenceRegion region,
-      Context<InferenceRegion> context, Exception e) {
+  public ErrorStatusUpdateControl<InferenceRegion> updateErrorStatus(
+      InferenceRegion region, Context<InferenceRegion> context, Exception e) {
     metrics.reconcileFailed();
     if (!leadership.isLeading() || region.getMetadata().getDeletionTimestamp() != null) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     ReconcileError error = ReconcileErrors.classify(e);
-    // what the object shows now: the cache, not the reconcile's copy (a failed write may have changed it)
-    InferenceRegionStatus current = context.getPrimaryCache().get(ResourceID.fromResource(region))
-        .map(InferenceRegion::getStatus).orElse(null);
-    InferenceRegionStatus base = ReconcileErrors.find(e, RoutingTableWriteException.class)
-        .map(RoutingTableWriteException::observedStatus).orElse(current);
+    // what the object shows now: the cache, not the reconcile's copy (a failed write may have
+    // changed it)
+    InferenceRegionStatus current =
+        context
+            .getPrimaryCache()
+            .get(ResourceID.fromResource(region))
+            .map(InferenceRegion::getStatus)
+            .orElse(null);
+    InferenceRegionStatus base =
+        ReconcileErrors.find(e, RoutingTableWriteException.class)
+            .map(RoutingTableWriteException::observedStatus)
+            .orElse(current);
     Publication publication = publisher.publicationOf(region);
     boolean listed = publication == Publication.PUBLISHED || publication == Publication.UPDATING;
-    InferenceRegionStatus shown = ErrorConditions.apply(base, current, region.getMetadata().getGeneration(), error,
-        listed, clock.instant());
+    InferenceRegionStatus shown =
+        ErrorConditions.apply(
+            base, current, region.getMetadata().getGeneration(), error, listed, clock.instant());
     if (Objects.equals(normalized(current), shown)) {
-      return ErrorStatusUpdateControl.noStatusUpdate(); // already shown: no churn while the error lasts
+      return ErrorStatusUpdateControl
+          .noStatusUpdate(); // already shown: no churn while the error lasts
     }
     try {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(region, context, r -> {
-        r.setStatus(shown);
-        return r;
-      });
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+          region,
+          context,
+          r -> {
+            r.setStatus(shown);
+            return r;
+          });
     } catch (RuntimeException writeFailed) {
       // the API server refuses this write too: the next retry tries again
-      LOG.debug("{}/{}: could not show {} in the status: {}", region.getMetadata().getNamespace(),
-          region.getMetadata().getName(), error.reason(), writeFailed.getMessage());
+      LOG.debug(
+          "{}/{}: could not show {} in the status: {}",
+          region.getMetadata().getNamespace(),
+          region.getMetadata().getName(),
+          error.reason(),
+          writeFailed.getMessage());
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     metrics.statusWritten();
-    String readyBefore = current == null ? null
-        : current.condition(Conditions.READY).map(Condition::getReason).orElse(null);
+    String readyBefore =
+        current == null
+            ? null
+            : current.condition(Conditions.READY).map(Condition::getReason).orElse(null);
     if (!error.reason().equals(readyBefore)) {
-      LOG.warn("{}/{}: {}: {}", region.getMetadata().getNamespace(), region.getMetadata().getName(), error.reason(),
+      LOG.warn(
+          "{}/{}: {}: {}",
+          region.getMetadata().getNamespace(),
+          region.getMetadata().getName(),
+          error.reason(),
           error.message());
-      events.record(region, new TransitionEvents.RegionEvent(TransitionEvents.RegionEvent.WARNING, error.reason(),
-          error.message()));
+      events.record(
+          region,
+          new TransitionEvents.RegionEvent(
+              TransitionEvents.RegionEvent.WARNING, error.reason(), error.message()));
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
@@ -215,30 +275,42 @@ public final class InferenceRegionReconciler implements Reconciler<InferenceRegi
    */
   public void publicationChanged(String namespace) {
     Optional<WriteFailure> tableFailure = publisher.writeFailure(namespace);
-    catalog.regions(namespace).forEach(region -> {
-      boolean showsError = ErrorConditions.shows(region.getStatus(), ReconcileErrors.API_SERVER_ERROR);
-      Publication publication = publisher.publicationOf(region);
-      if (tableFailure.isPresent()) {
-        if (!showsError && RegionEntries.usable(region) && publication != Publication.PUBLISHED
-            && publication != Publication.TOO_LARGE) {
-          signals.signal(ResourceID.fromResource(region));
-        }
-        return;
-      }
-      if (showsError) {
-        signals.signal(ResourceID.fromResource(region));
-        return;
-      }
-      Condition expected = RegionStatusCalculator.publishedCondition(publication);
-      Condition actual = region.getStatus() == null ? null
-          : region.getStatus().condition(Conditions.PUBLISHED).orElse(null);
-      boolean drainedOrInvalid = actual != null && (Conditions.Reasons.DRAINED.equals(actual.getReason())
-          || Conditions.Reasons.INVALID_SPEC.equals(actual.getReason()));
-      if (!drainedOrInvalid && (actual == null || !Objects.equals(expected.getReason(), actual.getReason())
-          || !Objects.equals(expected.getMessage(), actual.getMessage()))) {
-        signals.signal(ResourceID.fromResource(region));
-      }
-    });
+    catalog
+        .regions(namespace)
+        .forEach(
+            region -> {
+              boolean showsError =
+                  ErrorConditions.shows(region.getStatus(), ReconcileErrors.API_SERVER_ERROR);
+              Publication publication = publisher.publicationOf(region);
+              if (tableFailure.isPresent()) {
+                if (!showsError
+                    && RegionEntries.usable(region)
+                    && publication != Publication.PUBLISHED
+                    && publication != Publication.TOO_LARGE) {
+                  signals.signal(ResourceID.fromResource(region));
+                }
+                return;
+              }
+              if (showsError) {
+                signals.signal(ResourceID.fromResource(region));
+                return;
+              }
+              Condition expected = RegionStatusCalculator.publishedCondition(publication);
+              Condition actual =
+                  region.getStatus() == null
+                      ? null
+                      : region.getStatus().condition(Conditions.PUBLISHED).orElse(null);
+              boolean drainedOrInvalid =
+                  actual != null
+                      && (Conditions.Reasons.DRAINED.equals(actual.getReason())
+                          || Conditions.Reasons.INVALID_SPEC.equals(actual.getReason()));
+              if (!drainedOrInvalid
+                  && (actual == null
+                      || !Objects.equals(expected.getReason(), actual.getReason())
+                      || !Objects.equals(expected.getMessage(), actual.getMessage()))) {
+                signals.signal(ResourceID.fromResource(region));
+              }
+            });
   }
 
   /** A probe observation changed meaningfully: reconcile that region. */

@@ -28,6 +28,8 @@ public final class PrimaryCacheCatalog implements RegionCatalog {
   @Override
   public Set<String> namespaces() {
     ResourceCache<InferenceRegion> c = cache;
-    return c == null ? Set.of() : c.list().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
+    return c == null
+        ? Set.of()
+        : c.list().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
   }
 }

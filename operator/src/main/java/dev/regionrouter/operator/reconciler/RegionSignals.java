@@ -7,9 +7,9 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.Set;
 
 /**
- * A JOSDK event source fed by the operator itself: a probe observation changed, or a routing
- * table was published. Each signal asks JOSDK to reconcile one region (JOSDK coalesces repeated
- * signals for a region that is already queued).
+ * A JOSDK event source fed by the operator itself: a probe observation changed, or a routing table
+ * was published. Each signal asks JOSDK to reconcile one region (JOSDK coalesces repeated signals
+ * for a region that is already queued).
  */
 public final class RegionSignals extends AbstractEventSource<Void, InferenceRegion> {
 

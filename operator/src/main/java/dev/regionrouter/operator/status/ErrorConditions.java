@@ -27,8 +27,14 @@ public final class ErrorConditions {
    */
   public record ReconcileError(String reason, String message, boolean keepsOutOfTable) {}
 
-  private static final List<String> ORDER = List.of(Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED,
-      Conditions.HEALTHY, Conditions.RECONCILING, Conditions.STALLED);
+  private static final List<String> ORDER =
+      List.of(
+          Conditions.READY,
+          Conditions.ACCEPTED,
+          Conditions.PUBLISHED,
+          Conditions.HEALTHY,
+          Conditions.RECONCILING,
+          Conditions.STALLED);
 
   private ErrorConditions() {}
 
@@ -37,28 +43,54 @@ public final class ErrorConditions {
    * @param current the status the object has now (for lastTransitionTime); may be null
    * @param listed whether the region is listed in the routing table now (any version of it)
    */
-  public static InferenceRegionStatus apply(InferenceRegionStatus base, InferenceRegionStatus current,
-      Long generation, ReconcileError error, boolean listed, Instant now) {
+  public static InferenceRegionStatus apply(
+      InferenceRegionStatus base,
+      InferenceRegionStatus current,
+      Long generation,
+      ReconcileError error,
+      boolean listed,
+      Instant now) {
     List<Condition> conditions = new ArrayList<>();
     if (base != null && base.getConditions() != null) {
       base.getConditions().forEach(c -> conditions.add(copy(c)));
     }
-    put(conditions, new Condition(Conditions.READY, Condition.FALSE, error.reason(), error.message(), null, generation));
-    put(conditions, new Condition(Conditions.RECONCILING, Condition.TRUE, error.reason(), error.message(), null,
-        generation));
-    boolean accepted = base == null || base.condition(Conditions.ACCEPTED).map(Condition::isTrue).orElse(true);
+    put(
+        conditions,
+        new Condition(
+            Conditions.READY, Condition.FALSE, error.reason(), error.message(), null, generation));
+    put(
+        conditions,
+        new Condition(
+            Conditions.RECONCILING,
+            Condition.TRUE,
+            error.reason(),
+            error.message(),
+            null,
+            generation));
+    boolean accepted =
+        base == null || base.condition(Conditions.ACCEPTED).map(Condition::isTrue).orElse(true);
     if (error.keepsOutOfTable() && !listed && accepted) {
-      put(conditions, new Condition(Conditions.PUBLISHED, Condition.FALSE, error.reason(), error.message(), null,
-          generation));
+      put(
+          conditions,
+          new Condition(
+              Conditions.PUBLISHED,
+              Condition.FALSE,
+              error.reason(),
+              error.message(),
+              null,
+              generation));
     }
     String nowText = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     for (Condition c : conditions) {
       if (c.getLastTransitionTime() == null) {
-        Optional<Condition> before = current == null ? Optional.empty() : current.condition(c.getType());
-        c.setLastTransitionTime(before.filter(b -> Objects.equals(c.getStatus(), b.getStatus()))
-            .map(Condition::getLastTransitionTime)
-            .filter(t -> !t.isEmpty())
-            .orElse(nowText));
+        Optional<Condition> before =
+            current == null ? Optional.empty() : current.condition(c.getType());
+        c.setLastTransitionTime(
+            before
+                .filter(b -> Objects.equals(c.getStatus(), b.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .filter(t -> !t.isEmpty())
+                .orElse(nowText));
       }
     }
     conditions.sort((a, b) -> Integer.compare(rank(a.getType()), rank(b.getType())));
@@ -71,7 +103,8 @@ public final class ErrorConditions {
 
   /** True when a condition of the status carries that reason (the error is shown). */
   public static boolean shows(InferenceRegionStatus status, String reason) {
-    return status != null && status.getConditions() != null
+    return status != null
+        && status.getConditions() != null
         && status.getConditions().stream().anyMatch(c -> reason.equals(c.getReason()));
   }
 
@@ -86,7 +119,12 @@ public final class ErrorConditions {
   }
 
   private static Condition copy(Condition c) {
-    return new Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage(), c.getLastTransitionTime(),
+    return new Condition(
+        c.getType(),
+        c.getStatus(),
+        c.getReason(),
+        c.getMessage(),
+        c.getLastTransitionTime(),
         c.getObservedGeneration());
   }
 }

@@ -28,71 +28,123 @@ import java.util.Optional;
 public final class RegionStatusCalculator {
 
   /** What the reconciler observed about one region. */
-  public record Observed(List<String> specProblems, Publication publication, ProbeObservation probe) {}
+  public record Observed(
+      List<String> specProblems, Publication publication, ProbeObservation probe) {}
 
   private RegionStatusCalculator() {}
 
-  public static InferenceRegionStatus compute(InferenceRegion region, Observed observed, Instant now) {
+  public static InferenceRegionStatus compute(
+      InferenceRegion region, Observed observed, Instant now) {
     InferenceRegionStatus current = region.getStatus();
     Long generation = region.getMetadata().getGeneration();
     boolean accepted = observed.specProblems().isEmpty();
     boolean drained = accepted && region.getSpec().drained();
     ProbeObservation probe = accepted ? observed.probe() : null;
 
-    Condition acceptedCondition = accepted
-        ? condition(Conditions.ACCEPTED, Condition.TRUE, Reasons.VALID, "the spec is valid")
-        : condition(Conditions.ACCEPTED, Condition.FALSE, Reasons.INVALID_SPEC, String.join("; ", observed.specProblems()));
+    Condition acceptedCondition =
+        accepted
+            ? condition(Conditions.ACCEPTED, Condition.TRUE, Reasons.VALID, "the spec is valid")
+            : condition(
+                Conditions.ACCEPTED,
+                Condition.FALSE,
+                Reasons.INVALID_SPEC,
+                String.join("; ", observed.specProblems()));
 
     Condition published;
     if (!accepted) {
-      published = condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.INVALID_SPEC,
-          "not in the routing table: the spec is invalid");
+      published =
+          condition(
+              Conditions.PUBLISHED,
+              Condition.FALSE,
+              Reasons.INVALID_SPEC,
+              "not in the routing table: the spec is invalid");
     } else if (drained) {
-      published = condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.DRAINED, "drained: not in the routing table");
+      published =
+          condition(
+              Conditions.PUBLISHED,
+              Condition.FALSE,
+              Reasons.DRAINED,
+              "drained: not in the routing table");
     } else {
       published = publishedCondition(observed.publication());
     }
 
     Condition healthy;
     if (!accepted) {
-      healthy = condition(Conditions.HEALTHY, Condition.UNKNOWN, Reasons.NOT_PROBED_YET, "not probed: the spec is invalid");
+      healthy =
+          condition(
+              Conditions.HEALTHY,
+              Condition.UNKNOWN,
+              Reasons.NOT_PROBED_YET,
+              "not probed: the spec is invalid");
     } else if (probe == null || probe.healthy() == null) {
-      String message = probe == null || probe.consecutiveFailures() == 0
-          ? "waiting for the first probe of the health endpoint"
-          : "probe failed " + probe.consecutiveFailures() + " time(s), unhealthy after " + ProbeTracker.FAILURE_THRESHOLD
-              + ": " + probe.lastError();
+      String message =
+          probe == null || probe.consecutiveFailures() == 0
+              ? "waiting for the first probe of the health endpoint"
+              : "probe failed "
+                  + probe.consecutiveFailures()
+                  + " time(s), unhealthy after "
+                  + ProbeTracker.FAILURE_THRESHOLD
+                  + ": "
+                  + probe.lastError();
       healthy = condition(Conditions.HEALTHY, Condition.UNKNOWN, Reasons.NOT_PROBED_YET, message);
     } else if (probe.healthy()) {
-      healthy = condition(Conditions.HEALTHY, Condition.TRUE, Reasons.PROBE_SUCCEEDED, "the health endpoint answers");
+      healthy =
+          condition(
+              Conditions.HEALTHY,
+              Condition.TRUE,
+              Reasons.PROBE_SUCCEEDED,
+              "the health endpoint answers");
     } else {
-      healthy = condition(Conditions.HEALTHY, Condition.FALSE, Reasons.PROBE_FAILED,
-          "the health endpoint fails: " + probe.lastError());
+      healthy =
+          condition(
+              Conditions.HEALTHY,
+              Condition.FALSE,
+              Reasons.PROBE_FAILED,
+              "the health endpoint fails: " + probe.lastError());
     }
 
     Condition ready = ready(accepted, drained, published, healthy);
 
-    List<Condition> conditions = new ArrayList<>(List.of(ready, acceptedCondition, published, healthy));
-    boolean publishPending = accepted && !drained
-        && (observed.publication() == Publication.PENDING || observed.publication() == Publication.UPDATING);
+    List<Condition> conditions =
+        new ArrayList<>(List.of(ready, acceptedCondition, published, healthy));
+    boolean publishPending =
+        accepted
+            && !drained
+            && (observed.publication() == Publication.PENDING
+                || observed.publication() == Publication.UPDATING);
     boolean notProbedYet = accepted && Condition.UNKNOWN.equals(healthy.getStatus());
     if (publishPending || notProbedYet) {
-      conditions.add(publishPending
-          ? condition(Conditions.RECONCILING, Condition.TRUE, Reasons.PENDING, published.getMessage())
-          : condition(Conditions.RECONCILING, Condition.TRUE, Reasons.NOT_PROBED_YET, healthy.getMessage()));
+      conditions.add(
+          publishPending
+              ? condition(
+                  Conditions.RECONCILING, Condition.TRUE, Reasons.PENDING, published.getMessage())
+              : condition(
+                  Conditions.RECONCILING,
+                  Condition.TRUE,
+                  Reasons.NOT_PROBED_YET,
+                  healthy.getMessage()));
     }
     if (!accepted) {
-      conditions.add(condition(Conditions.STALLED, Condition.TRUE, Reasons.INVALID_SPEC,
-          "fix the spec: " + acceptedCondition.getMessage()));
+      conditions.add(
+          condition(
+              Conditions.STALLED,
+              Condition.TRUE,
+              Reasons.INVALID_SPEC,
+              "fix the spec: " + acceptedCondition.getMessage()));
     }
 
     String nowText = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     for (Condition c : conditions) {
       c.setObservedGeneration(generation);
-      Optional<Condition> before = current == null ? Optional.empty() : current.condition(c.getType());
-      c.setLastTransitionTime(before.filter(b -> c.getStatus().equals(b.getStatus()))
-          .map(Condition::getLastTransitionTime)
-          .filter(t -> t != null && !t.isEmpty())
-          .orElse(nowText));
+      Optional<Condition> before =
+          current == null ? Optional.empty() : current.condition(c.getType());
+      c.setLastTransitionTime(
+          before
+              .filter(b -> c.getStatus().equals(b.getStatus()))
+              .map(Condition::getLastTransitionTime)
+              .filter(t -> t != null && !t.isEmpty())
+              .orElse(nowText));
     }
 
     InferenceRegionStatus status = new InferenceRegionStatus();
@@ -105,35 +157,67 @@ public final class RegionStatusCalculator {
   /** The Published condition of a usable (accepted, not drained) region, without times. */
   public static Condition publishedCondition(Publication publication) {
     return switch (publication) {
-      case PUBLISHED -> condition(Conditions.PUBLISHED, Condition.TRUE, Reasons.PUBLISHED,
-          "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
+      case PUBLISHED ->
+          condition(
+              Conditions.PUBLISHED,
+              Condition.TRUE,
+              Reasons.PUBLISHED,
+              "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
       // the previous version stays listed (and routable) while the new one is written: no flip
-      case UPDATING -> condition(Conditions.PUBLISHED, Condition.TRUE, Reasons.PUBLISHED,
-          "listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + "; the change is being written");
-      case PENDING -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.PENDING,
-          "waiting for ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + " to be written");
-      case TOO_LARGE -> condition(Conditions.PUBLISHED, Condition.FALSE, Reasons.TABLE_TOO_LARGE,
-          "the routing table would exceed the ConfigMap size limit: ConfigMap "
-              + RoutingTableCodec.CONFIG_MAP_NAME + " keeps its last content, without this version of the region");
+      case UPDATING ->
+          condition(
+              Conditions.PUBLISHED,
+              Condition.TRUE,
+              Reasons.PUBLISHED,
+              "listed in ConfigMap "
+                  + RoutingTableCodec.CONFIG_MAP_NAME
+                  + "; the change is being written");
+      case PENDING ->
+          condition(
+              Conditions.PUBLISHED,
+              Condition.FALSE,
+              Reasons.PENDING,
+              "waiting for ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME + " to be written");
+      case TOO_LARGE ->
+          condition(
+              Conditions.PUBLISHED,
+              Condition.FALSE,
+              Reasons.TABLE_TOO_LARGE,
+              "the routing table would exceed the ConfigMap size limit: ConfigMap "
+                  + RoutingTableCodec.CONFIG_MAP_NAME
+                  + " keeps its last content, without this version of the region");
     };
   }
 
-  private static Condition ready(boolean accepted, boolean drained, Condition published, Condition healthy) {
+  private static Condition ready(
+      boolean accepted, boolean drained, Condition published, Condition healthy) {
     if (!accepted) {
-      return condition(Conditions.READY, Condition.FALSE, Reasons.INVALID_SPEC, "the spec is invalid");
+      return condition(
+          Conditions.READY, Condition.FALSE, Reasons.INVALID_SPEC, "the spec is invalid");
     }
     if (!published.isTrue() && !drained) {
-      return condition(Conditions.READY, Condition.FALSE, published.getReason(), published.getMessage());
+      return condition(
+          Conditions.READY, Condition.FALSE, published.getReason(), published.getMessage());
     }
     if (!healthy.isTrue()) {
-      String status = Condition.UNKNOWN.equals(healthy.getStatus()) ? Condition.UNKNOWN : Condition.FALSE;
+      String status =
+          Condition.UNKNOWN.equals(healthy.getStatus()) ? Condition.UNKNOWN : Condition.FALSE;
       return condition(Conditions.READY, status, healthy.getReason(), healthy.getMessage());
     }
-    // kstatus: a drained region is the state the user asked for, so it is Ready (kubectl wait works);
+    // kstatus: a drained region is the state the user asked for, so it is Ready (kubectl wait
+    // works);
     // the reason says it takes no traffic.
     return drained
-        ? condition(Conditions.READY, Condition.TRUE, Reasons.DRAINED, "drained: healthy, but not in the routing table")
-        : condition(Conditions.READY, Condition.TRUE, Reasons.READY, "published in the routing table and healthy");
+        ? condition(
+            Conditions.READY,
+            Condition.TRUE,
+            Reasons.DRAINED,
+            "drained: healthy, but not in the routing table")
+        : condition(
+            Conditions.READY,
+            Condition.TRUE,
+            Reasons.READY,
+            "published in the routing table and healthy");
   }
 
   private static ProbeStatus probeStatus(ProbeObservation probe) {
@@ -143,7 +227,8 @@ public final class RegionStatusCalculator {
     ProbeStatus status = new ProbeStatus();
     status.setHealthy(probe.healthy());
     status.setLatencyMs(probe.latencyMs());
-    status.setLastProbeTime(DateTimeFormatter.ISO_INSTANT.format(probe.changedAt().truncatedTo(ChronoUnit.SECONDS)));
+    status.setLastProbeTime(
+        DateTimeFormatter.ISO_INSTANT.format(probe.changedAt().truncatedTo(ChronoUnit.SECONDS)));
     status.setConsecutiveFailures(probe.consecutiveFailures());
     status.setLastError(probe.lastError());
     return status;

@@ -43,42 +43,52 @@ public final class ConfigMapStore implements AutoCloseable {
    * or lost its label) for every add, update and delete, including the initial list.
    */
   public void start(BiConsumer<String, ConfigMap> onChange) {
-    ResourceEventHandler<ConfigMap> handler = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ConfigMap cm) {
-        if (isRoutingTable(cm)) {
-          onChange.accept(cm.getMetadata().getNamespace(), cm);
-        }
-      }
+    ResourceEventHandler<ConfigMap> handler =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap cm) {
+            if (isRoutingTable(cm)) {
+              onChange.accept(cm.getMetadata().getNamespace(), cm);
+            }
+          }
 
-      @Override
-      public void onUpdate(ConfigMap oldCm, ConfigMap newCm) {
-        if (isRoutingTable(newCm)) {
-          onChange.accept(newCm.getMetadata().getNamespace(), newCm);
-        }
-      }
+          @Override
+          public void onUpdate(ConfigMap oldCm, ConfigMap newCm) {
+            if (isRoutingTable(newCm)) {
+              onChange.accept(newCm.getMetadata().getNamespace(), newCm);
+            }
+          }
 
-      @Override
-      public void onDelete(ConfigMap cm, boolean deletedFinalStateUnknown) {
-        if (isRoutingTable(cm)) {
-          onChange.accept(cm.getMetadata().getNamespace(), null);
-        }
-      }
-    };
+          @Override
+          public void onDelete(ConfigMap cm, boolean deletedFinalStateUnknown) {
+            if (isRoutingTable(cm)) {
+              onChange.accept(cm.getMetadata().getNamespace(), null);
+            }
+          }
+        };
     // runnableInformer + start: does not block or throw when the API server is slow to answer
     if (namespaces.isEmpty()) {
-      informers.add(client.configMaps().inAnyNamespace().withLabel(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
-          .runnableInformer(0));
+      informers.add(
+          client
+              .configMaps()
+              .inAnyNamespace()
+              .withLabel(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
+              .runnableInformer(0));
     } else {
       for (String ns : namespaces) {
-        informers.add(client.configMaps().inNamespace(ns).withLabel(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
-            .runnableInformer(0));
+        informers.add(
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .withLabel(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
+                .runnableInformer(0));
       }
     }
-    informers.forEach(i -> {
-      i.addEventHandler(handler);
-      i.start();
-    });
+    informers.forEach(
+        i -> {
+          i.addEventHandler(handler);
+          i.start();
+        });
   }
 
   public boolean hasSynced() {
@@ -118,20 +128,28 @@ public final class ConfigMapStore implements AutoCloseable {
         && PART_OF_VALUE.equals(labels.get(PART_OF_LABEL));
   }
 
-  /** Creates or replaces the namespace's routing-table ConfigMap; returns what the API server stored. */
+  /**
+   * Creates or replaces the namespace's routing-table ConfigMap; returns what the API server
+   * stored.
+   */
   public ConfigMap write(String namespace, String json) {
-    ConfigMap desired = new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(RoutingTableCodec.CONFIG_MAP_NAME)
-        .withNamespace(namespace)
-        .addToLabels(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
-        .addToLabels(PART_OF_LABEL, PART_OF_VALUE)
-        .endMetadata()
-        .addToData(RoutingTableCodec.CONFIG_MAP_KEY, json)
-        .build();
+    ConfigMap desired =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(RoutingTableCodec.CONFIG_MAP_NAME)
+            .withNamespace(namespace)
+            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY_VALUE)
+            .addToLabels(PART_OF_LABEL, PART_OF_VALUE)
+            .endMetadata()
+            .addToData(RoutingTableCodec.CONFIG_MAP_KEY, json)
+            .build();
     // The operator is the only writer (leader election) and the content is derived in full from
     // the regions: a plain replace of the latest version is right, no merge with what is there.
-    return client.configMaps().inNamespace(namespace).resource(desired).createOr(NonDeletingOperation::update);
+    return client
+        .configMaps()
+        .inNamespace(namespace)
+        .resource(desired)
+        .createOr(NonDeletingOperation::update);
   }
 
   private static boolean isRoutingTable(ConfigMap cm) {

@@ -33,8 +33,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * bench/operator-scale's runner: a CRUD mock API server on a local port, the real operator.jar as
- * a child process against it (kubeconfig file), N InferenceRegions of one {@link RegionShapes}
+ * bench/operator-scale's runner: a CRUD mock API server on a local port, the real operator.jar as a
+ * child process against it (kubeconfig file), N InferenceRegions of one {@link RegionShapes}
  * created concurrently in one namespace. Prints key=value results: time until the ConfigMap lists
  * all of them (and from the last accepted create: the operator's own share), ConfigMap writes, time
  * until every status says Published, the operator's peak RSS (VmHWM) and peak heap.
@@ -50,7 +50,8 @@ public final class OperatorScaleBench {
   private static final String NS = "bench";
 
   /** Held so that the level sticks: the mock logs every request through java.util.logging. */
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   public static void main(String[] args) throws Exception {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -67,7 +68,9 @@ public final class OperatorScaleBench {
     try (MockCluster cluster = MockCluster.startOnLoopback()) {
       KubernetesClient client = cluster.client();
       Path kubeconfig = work.resolve("kubeconfig");
-      Files.writeString(kubeconfig, """
+      Files.writeString(
+          kubeconfig,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -85,15 +88,17 @@ public final class OperatorScaleBench {
           - name: bench
             user:
               token: bench
-          """.formatted(client.getMasterUrl().toString().replaceAll("/$", ""), NS));
+          """
+              .formatted(client.getMasterUrl().toString().replaceAll("/$", ""), NS));
       int httpPort = freePort();
       List<String> command = new ArrayList<>();
       command.add(java);
       command.addAll(jvmOptions);
       command.addAll(List.of("-jar", jar.toString()));
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(work.resolve("operator.log").toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("operator.log").toFile());
       Map<String, String> env = pb.environment();
       env.put("KUBECONFIG", kubeconfig.toString());
       env.put("OPERATOR_HTTP_PORT", String.valueOf(httpPort));
@@ -113,25 +118,30 @@ public final class OperatorScaleBench {
         AtomicInteger listed = new AtomicInteger();
         AtomicInteger tableBytes = new AtomicInteger();
         AtomicLong allListedAt = new AtomicLong();
-        Watch watch = client.configMaps().inNamespace(NS).withName(RoutingTableCodec.CONFIG_MAP_NAME)
-            .watch(new Watcher<>() {
-              @Override
-              public void eventReceived(Action action, ConfigMap cm) {
-                if (action == Action.ADDED || action == Action.MODIFIED) {
-                  writes.incrementAndGet();
-                  String json = cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
-                  int n = RoutingTableCodec.readJson(json).regions().size();
-                  listed.set(n);
-                  tableBytes.set(json.getBytes(StandardCharsets.UTF_8).length);
-                  if (n == count) {
-                    allListedAt.compareAndSet(0, System.nanoTime());
-                  }
-                }
-              }
+        Watch watch =
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName(RoutingTableCodec.CONFIG_MAP_NAME)
+                .watch(
+                    new Watcher<>() {
+                      @Override
+                      public void eventReceived(Action action, ConfigMap cm) {
+                        if (action == Action.ADDED || action == Action.MODIFIED) {
+                          writes.incrementAndGet();
+                          String json = cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
+                          int n = RoutingTableCodec.readJson(json).regions().size();
+                          listed.set(n);
+                          tableBytes.set(json.getBytes(StandardCharsets.UTF_8).length);
+                          if (n == count) {
+                            allListedAt.compareAndSet(0, System.nanoTime());
+                          }
+                        }
+                      }
 
-              @Override
-              public void onClose(WatcherException cause) {}
-            });
+                      @Override
+                      public void onClose(WatcherException cause) {}
+                    });
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
           List<Future<?>> creates = new ArrayList<>();
@@ -145,21 +155,33 @@ public final class OperatorScaleBench {
         }
         long createdAt = System.nanoTime();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-        while (!overLimit && allListedAt.get() == 0 && System.nanoTime() < deadline && operator.isAlive()) {
+        while (!overLimit
+            && allListedAt.get() == 0
+            && System.nanoTime() < deadline
+            && operator.isAlive()) {
           Thread.sleep(20); // polling a benchmark's progress, not a test assertion
         }
-        long tableMs = allListedAt.get() == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - start);
-        long fromLastCreateMs = allListedAt.get() == 0 ? -1
-            : Math.max(0, TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - createdAt));
+        long tableMs =
+            allListedAt.get() == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - start);
+        long fromLastCreateMs =
+            allListedAt.get() == 0
+                ? -1
+                : Math.max(0, TimeUnit.NANOSECONDS.toMillis(allListedAt.get() - createdAt));
         int writesAtTable = writes.get();
         long statusMs = -1;
         long published = 0;
         long tooLarge = 0;
         while (System.nanoTime() < deadline && operator.isAlive()) {
-          List<InferenceRegion> regions = client.resources(InferenceRegion.class).inNamespace(NS).list().getItems();
-          published = regions.stream().filter(r -> reason(r).equals(Conditions.Reasons.PUBLISHED)).count();
-          tooLarge = regions.stream().filter(r -> reason(r).equals(Conditions.Reasons.TABLE_TOO_LARGE)).count();
-          if (published == count || (overLimit && published + tooLarge == count && published == listed.get())) {
+          List<InferenceRegion> regions =
+              client.resources(InferenceRegion.class).inNamespace(NS).list().getItems();
+          published =
+              regions.stream().filter(r -> reason(r).equals(Conditions.Reasons.PUBLISHED)).count();
+          tooLarge =
+              regions.stream()
+                  .filter(r -> reason(r).equals(Conditions.Reasons.TABLE_TOO_LARGE))
+                  .count();
+          if (published == count
+              || (overLimit && published + tooLarge == count && published == listed.get())) {
             statusMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             break;
           }
@@ -185,7 +207,8 @@ public final class OperatorScaleBench {
         System.out.println("status_published_ms=" + statusMs);
         System.out.println("peak_rss_mib=" + sampler.peakRssKb.get() / 1024);
         System.out.println("peak_heap_used_mib=" + sampler.peakHeapBytes.get() / (1024 * 1024));
-        System.out.println("heap_committed_mib=" + sampler.heapCommittedBytes.get() / (1024 * 1024));
+        System.out.println(
+            "heap_committed_mib=" + sampler.heapCommittedBytes.get() / (1024 * 1024));
         System.out.println("operator_alive=" + operator.isAlive());
       } finally {
         sampler.stop();
@@ -199,14 +222,19 @@ public final class OperatorScaleBench {
   }
 
   private static String reason(InferenceRegion region) {
-    return region.getStatus() == null ? "" : region.getStatus().condition(Conditions.PUBLISHED)
-        .map(Condition::getReason).orElse("");
+    return region.getStatus() == null
+        ? ""
+        : region.getStatus().condition(Conditions.PUBLISHED).map(Condition::getReason).orElse("");
   }
 
   private static boolean ready(HttpClient http, int port) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode()
+          == 200;
     } catch (IOException | InterruptedException e) {
       return false;
     }
@@ -216,8 +244,10 @@ public final class OperatorScaleBench {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && operator.isAlive()) {
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }
@@ -237,10 +267,12 @@ public final class OperatorScaleBench {
 
   /** Samples the child's VmHWM from /proc and its heap from /metrics every 200 ms. */
   private static final class PeakSampler {
-    private static final Pattern HEAP = Pattern.compile(
-        "^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
-    private static final Pattern HEAP_COMMITTED = Pattern.compile(
-        "^jvm_memory_committed_bytes\\{area=\"heap\",[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern HEAP =
+        Pattern.compile(
+            "^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern HEAP_COMMITTED =
+        Pattern.compile(
+            "^jvm_memory_committed_bytes\\{area=\"heap\",[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
     final AtomicLong peakRssKb = new AtomicLong();
     final AtomicLong peakHeapBytes = new AtomicLong();
     final AtomicLong heapCommittedBytes = new AtomicLong();
@@ -258,16 +290,19 @@ public final class OperatorScaleBench {
 
     void start() {
       running = true;
-      thread = new Thread(() -> {
-        while (running) {
-          sample();
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "sampler");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  sample();
+                  try {
+                    Thread.sleep(200);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "sampler");
       thread.setDaemon(true);
       thread.start();
     }
@@ -287,8 +322,12 @@ public final class OperatorScaleBench {
             peakRssKb.accumulateAndGet(Long.parseLong(line.replaceAll("[^0-9]", "")), Math::max);
           }
         }
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
         peakHeapBytes.accumulateAndGet(sum(HEAP, metrics), Math::max);
         heapCommittedBytes.accumulateAndGet(sum(HEAP_COMMITTED, metrics), Math::max);
       } catch (IOException | InterruptedException | RuntimeException e) {

@@ -20,15 +20,19 @@ public final class TableSizeBench {
   private TableSizeBench() {}
 
   public static void main(String[] args) {
-    List<RegionShapes> shapes = args.length == 0 ? List.of(RegionShapes.values())
-        : java.util.Arrays.stream(args).map(RegionShapes::named).toList();
+    List<RegionShapes> shapes =
+        args.length == 0
+            ? List.of(RegionShapes.values())
+            : java.util.Arrays.stream(args).map(RegionShapes::named).toList();
     int limit = RoutingTableCodec.CONFIG_MAP_MAX_BYTES;
     for (RegionShapes shape : shapes) {
       String key = shape.name().toLowerCase(java.util.Locale.ROOT);
       int thousand = bytes(shape, 1000);
       int empty = bytes(shape, 0);
-      System.out.println(key + ".bytes_per_region=" + String.format(java.util.Locale.ROOT, "%.1f",
-          (thousand - empty) / 1000.0));
+      System.out.println(
+          key
+              + ".bytes_per_region="
+              + String.format(java.util.Locale.ROOT, "%.1f", (thousand - empty) / 1000.0));
       System.out.println(key + ".table_bytes_1000=" + thousand);
       System.out.println(key + ".table_bytes_5000=" + bytes(shape, 5000));
       // the largest count that fits, exactly (entry sizes vary a little with the index)
@@ -56,6 +60,8 @@ public final class TableSizeBench {
     for (int i = 0; i < count; i++) {
       entries.add(RegionEntries.of(shape.region("bench", i)));
     }
-    return RoutingTableCodec.toJson(RoutingTable.of(entries)).getBytes(StandardCharsets.UTF_8).length;
+    return RoutingTableCodec.toJson(RoutingTable.of(entries))
+        .getBytes(StandardCharsets.UTF_8)
+        .length;
   }
 }

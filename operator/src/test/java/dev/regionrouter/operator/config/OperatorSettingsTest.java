@@ -26,12 +26,15 @@ class OperatorSettingsTest {
 
   @Test
   void readsWatchNamespacesPortProbeIntervalAndLeaseNamespace() {
-    OperatorSettings s = OperatorSettings.fromEnvironment(Map.of(
-        "WATCH_NAMESPACES", " team-a, team-b ,,",
-        "OPERATOR_HTTP_PORT", "9090",
-        "OPERATOR_PROBE_INTERVAL_SECONDS", "1",
-        "OPERATOR_NAMESPACE", "region-router",
-        "POD_NAME", "operator-0"), NO_FILE);
+    OperatorSettings s =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "WATCH_NAMESPACES", " team-a, team-b ,,",
+                "OPERATOR_HTTP_PORT", "9090",
+                "OPERATOR_PROBE_INTERVAL_SECONDS", "1",
+                "OPERATOR_NAMESPACE", "region-router",
+                "POD_NAME", "operator-0"),
+            NO_FILE);
     assertThat(s.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(s.httpPort()).isEqualTo(9090);
     assertThat(s.defaultProbeIntervalSeconds()).isEqualTo(1);
@@ -42,17 +45,22 @@ class OperatorSettingsTest {
   }
 
   @Test
-  void takesTheLeaseNamespaceFromTheServiceAccountFileInACluster(@TempDir Path dir) throws Exception {
+  void takesTheLeaseNamespaceFromTheServiceAccountFileInACluster(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("namespace");
     Files.writeString(file, "ops\n");
-    assertThat(OperatorSettings.fromEnvironment(Map.of(), file).leaderElection().leaseNamespace()).isEqualTo("ops");
-    assertThat(OperatorSettings.fromEnvironment(Map.of("LEADER_ELECTION", "false"), file).leaderElectionEnabled())
+    assertThat(OperatorSettings.fromEnvironment(Map.of(), file).leaderElection().leaseNamespace())
+        .isEqualTo("ops");
+    assertThat(
+            OperatorSettings.fromEnvironment(Map.of("LEADER_ELECTION", "false"), file)
+                .leaderElectionEnabled())
         .isFalse();
   }
 
   @Test
   void refusesANonNumericPort() {
-    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("OPERATOR_HTTP_PORT", "http"), NO_FILE))
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("OPERATOR_HTTP_PORT", "http"), NO_FILE))
         .hasMessageContaining("OPERATOR_HTTP_PORT");
   }
 }

@@ -37,7 +37,9 @@ class ProbeTrackerTest {
     assertThat(tracker.warmingUp()).isFalse();
     assertThat(tracker.current().latencyMs()).isEqualTo(55L);
     tracker.success(65, t0.plusSeconds(20));
-    assertThat(tracker.current().latencyMs()).as("then smoothed as usual, inside the band").isEqualTo(55L);
+    assertThat(tracker.current().latencyMs())
+        .as("then smoothed as usual, inside the band")
+        .isEqualTo(55L);
   }
 
   @Test

@@ -19,8 +19,9 @@ class RegionStatusCalculatorTest {
   private static final ProbeObservation HEALTHY = new ProbeObservation(true, 50L, T0, 0, null);
 
   private static InferenceRegion region() {
-    InferenceRegion r = new InferenceRegion("ns", "ap-south-1",
-        new InferenceRegionSpec("http://127.0.0.1:8003", 0.32, 1, "aws"));
+    InferenceRegion r =
+        new InferenceRegion(
+            "ns", "ap-south-1", new InferenceRegionSpec("http://127.0.0.1:8003", 0.32, 1, "aws"));
     r.getMetadata().setGeneration(1L);
     r.setStatus(null);
     return r;
@@ -33,36 +34,52 @@ class RegionStatusCalculatorTest {
   @Test
   void recomputingLaterGivesAnEqualStatusSoNothingIsWritten() {
     InferenceRegion r = region();
-    InferenceRegionStatus first = RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, HEALTHY), T0);
+    InferenceRegionStatus first =
+        RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, HEALTHY), T0);
     r.setStatus(first);
-    InferenceRegionStatus later = RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, HEALTHY),
-        T0.plusSeconds(3600));
+    InferenceRegionStatus later =
+        RegionStatusCalculator.compute(
+            r, observed(Publication.PUBLISHED, HEALTHY), T0.plusSeconds(3600));
     assertThat(later).isEqualTo(first);
-    assertThat(first.getConditions()).extracting(Condition::getType)
-        .containsExactly(Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED, Conditions.HEALTHY);
+    assertThat(first.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly(
+            Conditions.READY, Conditions.ACCEPTED, Conditions.PUBLISHED, Conditions.HEALTHY);
   }
 
   @Test
   void onlyTheConditionWhoseStatusChangedGetsANewTransitionTime() {
     InferenceRegion r = region();
     r.setStatus(RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, HEALTHY), T0));
-    ProbeObservation failing = new ProbeObservation(false, 50L, T0.plusSeconds(30), 3, "connection refused");
-    InferenceRegionStatus next = RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, failing),
-        T0.plusSeconds(30));
-    assertThat(next.condition(Conditions.HEALTHY).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:00:30Z");
-    assertThat(next.condition(Conditions.READY).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:00:30Z");
-    assertThat(next.condition(Conditions.ACCEPTED).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(next.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
+    ProbeObservation failing =
+        new ProbeObservation(false, 50L, T0.plusSeconds(30), 3, "connection refused");
+    InferenceRegionStatus next =
+        RegionStatusCalculator.compute(
+            r, observed(Publication.PUBLISHED, failing), T0.plusSeconds(30));
+    assertThat(next.condition(Conditions.HEALTHY).orElseThrow().getLastTransitionTime())
+        .isEqualTo("2026-01-01T00:00:30Z");
+    assertThat(next.condition(Conditions.READY).orElseThrow().getLastTransitionTime())
+        .isEqualTo("2026-01-01T00:00:30Z");
+    assertThat(next.condition(Conditions.ACCEPTED).orElseThrow().getLastTransitionTime())
+        .isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(next.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo(Conditions.Reasons.PROBE_FAILED);
   }
 
   @Test
   void anInvalidSpecIsStalledNotReadyAndNotProbed() {
     InferenceRegion r = region();
-    InferenceRegionStatus s = RegionStatusCalculator.compute(r,
-        new RegionStatusCalculator.Observed(List.of("endpoint: bad"), Publication.PENDING, HEALTHY), T0);
+    InferenceRegionStatus s =
+        RegionStatusCalculator.compute(
+            r,
+            new RegionStatusCalculator.Observed(
+                List.of("endpoint: bad"), Publication.PENDING, HEALTHY),
+            T0);
     assertThat(s.condition(Conditions.STALLED).orElseThrow().isTrue()).isTrue();
-    assertThat(s.condition(Conditions.ACCEPTED).orElseThrow().getMessage()).isEqualTo("endpoint: bad");
-    assertThat(s.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.Reasons.INVALID_SPEC);
+    assertThat(s.condition(Conditions.ACCEPTED).orElseThrow().getMessage())
+        .isEqualTo("endpoint: bad");
+    assertThat(s.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo(Conditions.Reasons.INVALID_SPEC);
     assertThat(s.condition(Conditions.RECONCILING)).isEmpty();
     assertThat(s.getProbe()).isNull();
   }
@@ -70,10 +87,13 @@ class RegionStatusCalculatorTest {
   @Test
   void aPendingPublishIsReconcilingAndAnUpdateKeepsPublishedTrue() {
     InferenceRegion r = region();
-    InferenceRegionStatus pending = RegionStatusCalculator.compute(r, observed(Publication.PENDING, HEALTHY), T0);
+    InferenceRegionStatus pending =
+        RegionStatusCalculator.compute(r, observed(Publication.PENDING, HEALTHY), T0);
     assertThat(pending.condition(Conditions.RECONCILING).orElseThrow().isTrue()).isTrue();
-    assertThat(pending.condition(Conditions.READY).orElseThrow().getStatus()).isEqualTo(Condition.FALSE);
-    InferenceRegionStatus updating = RegionStatusCalculator.compute(r, observed(Publication.UPDATING, HEALTHY), T0);
+    assertThat(pending.condition(Conditions.READY).orElseThrow().getStatus())
+        .isEqualTo(Condition.FALSE);
+    InferenceRegionStatus updating =
+        RegionStatusCalculator.compute(r, observed(Publication.UPDATING, HEALTHY), T0);
     assertThat(updating.condition(Conditions.PUBLISHED).orElseThrow().isTrue()).isTrue();
     assertThat(updating.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
     assertThat(updating.condition(Conditions.RECONCILING)).isPresent();
@@ -83,10 +103,13 @@ class RegionStatusCalculatorTest {
   void aDrainedHealthyRegionIsReadyWithReasonDrained() {
     InferenceRegion r = region();
     r.getSpec().setDrain(true);
-    InferenceRegionStatus s = RegionStatusCalculator.compute(r, observed(Publication.PENDING, HEALTHY), T0);
+    InferenceRegionStatus s =
+        RegionStatusCalculator.compute(r, observed(Publication.PENDING, HEALTHY), T0);
     assertThat(s.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
-    assertThat(s.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.Reasons.DRAINED);
-    assertThat(s.condition(Conditions.PUBLISHED).orElseThrow().getReason()).isEqualTo(Conditions.Reasons.DRAINED);
+    assertThat(s.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo(Conditions.Reasons.DRAINED);
+    assertThat(s.condition(Conditions.PUBLISHED).orElseThrow().getReason())
+        .isEqualTo(Conditions.Reasons.DRAINED);
     assertThat(s.condition(Conditions.RECONCILING)).isEmpty();
   }
 }

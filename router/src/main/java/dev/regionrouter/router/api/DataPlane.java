@@ -14,12 +14,12 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The data plane on the router's HTTP server: puts a {@link DataPlaneHandler} on every connection
- * (after the HTTP codec, before Reactor Netty's own handling) and routes its requests:
- * {@code /v1/inference} to the inference endpoint, any other {@code /v1/**} to the pass-through.
+ * (after the HTTP codec, before Reactor Netty's own handling) and routes its requests: {@code
+ * /v1/inference} to the inference endpoint, any other {@code /v1/**} to the pass-through.
  *
  * <p>Graceful shutdown: Spring's graceful shutdown knows only its own requests, so this lifecycle
- * stops first (after readiness has dropped): it waits for the data-plane requests in flight,
- * while the answers it sends from then on close their connections.
+ * stops first (after readiness has dropped): it waits for the data-plane requests in flight, while
+ * the answers it sends from then on close their connections.
  */
 public class DataPlane implements SmartLifecycle {
 
@@ -36,9 +36,16 @@ public class DataPlane implements SmartLifecycle {
   private volatile boolean draining;
   private volatile boolean running;
 
-  /** idleTimeout: a keep-alive connection with no request for this long is closed (as the server's own). */
-  public DataPlane(ProxyProperties settings, DataPlaneHandler.Endpoint inference, DataPlaneHandler.Endpoint passThrough,
-      Duration shutdownWait, Duration idleTimeout) {
+  /**
+   * idleTimeout: a keep-alive connection with no request for this long is closed (as the server's
+   * own).
+   */
+  public DataPlane(
+      ProxyProperties settings,
+      DataPlaneHandler.Endpoint inference,
+      DataPlaneHandler.Endpoint passThrough,
+      Duration shutdownWait,
+      Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
     this.settings = settings;
     this.inference = inference;
@@ -48,13 +55,19 @@ public class DataPlane implements SmartLifecycle {
 
   /** Adds the data plane to each connection of the server. */
   public HttpServer install(HttpServer server) {
-    return server.doOnChannelInit((observer, channel, remote) -> {
-      if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
-        throw new IllegalStateException("no HTTP/1.1 codec on the router's connection (pipeline: "
-            + channel.pipeline().names() + ")");
-      }
-      channel.pipeline().addAfter(NettyPipeline.HttpCodec, "region-router.dataPlane", new DataPlaneHandler(this));
-    });
+    return server.doOnChannelInit(
+        (observer, channel, remote) -> {
+          if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
+            throw new IllegalStateException(
+                "no HTTP/1.1 codec on the router's connection (pipeline: "
+                    + channel.pipeline().names()
+                    + ")");
+          }
+          channel
+              .pipeline()
+              .addAfter(
+                  NettyPipeline.HttpCodec, "region-router.dataPlane", new DataPlaneHandler(this));
+        });
   }
 
   DataPlaneHandler.Endpoint endpointFor(DataPlaneExchange exchange) {
@@ -111,7 +124,9 @@ public class DataPlane implements SmartLifecycle {
       while (inFlight.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          log.warn("{} data-plane request(s) still in flight after {} s; stopping anyway", inFlight.get(),
+          log.warn(
+              "{} data-plane request(s) still in flight after {} s; stopping anyway",
+              inFlight.get(),
               shutdownWait.toSeconds());
           break;
         }

@@ -33,17 +33,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One data-plane request on its connection, as the endpoints see it: the request (its body read
- * whole) and the ways to answer it, once: a whole response, or a stream (head, chunks, end), or
- * an abort (the connection is cut: a stream the region broke). Every method may be called from
- * any thread; the work runs on the connection's event loop. When the caller goes away first, the
- * hook given to {@link #onCallerGone} runs (it cancels the request's region calls).
+ * whole) and the ways to answer it, once: a whole response, or a stream (head, chunks, end), or an
+ * abort (the connection is cut: a stream the region broke). Every method may be called from any
+ * thread; the work runs on the connection's event loop. When the caller goes away first, the hook
+ * given to {@link #onCallerGone} runs (it cancels the request's region calls).
  */
 public final class DataPlaneExchange {
 
   private static final Logger log = LoggerFactory.getLogger(DataPlaneExchange.class);
 
-  /** Our handler's place in the pipeline: answers go from here toward the socket, past nothing else. */
+  /**
+   * Our handler's place in the pipeline: answers go from here toward the socket, past nothing else.
+   */
   private final ChannelHandlerContext ctx;
+
   private final Channel channel;
   private final HttpRequest request;
   private final String path;
@@ -52,14 +55,23 @@ public final class DataPlaneExchange {
   private final boolean keepAlive;
   private final Runnable onEnd;
   private final java.util.function.BooleanSupplier draining;
+
   /** Headers for whatever answer goes out (rare: null until one is set). */
   private HttpHeaders extraHeaders;
+
   private volatile Runnable callerGone;
   private boolean committed;
   private boolean ended;
 
-  DataPlaneExchange(ChannelHandlerContext ctx, HttpRequest request, String path, String query, byte[] body, boolean keepAlive,
-      java.util.function.BooleanSupplier draining, Runnable onEnd) {
+  DataPlaneExchange(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      String path,
+      String query,
+      byte[] body,
+      boolean keepAlive,
+      java.util.function.BooleanSupplier draining,
+      Runnable onEnd) {
     this.draining = draining;
     this.ctx = ctx;
     this.channel = ctx.channel();
@@ -114,12 +126,13 @@ public final class DataPlaneExchange {
 
   /** Added to whatever answer goes out (set before it goes). */
   public void setResponseHeader(String name, String value) {
-    onLoop(() -> {
-      if (extraHeaders == null) {
-        extraHeaders = AsciiHeaders.OUTGOING.newHeaders();
-      }
-      extraHeaders.set(name, value);
-    });
+    onLoop(
+        () -> {
+          if (extraHeaders == null) {
+            extraHeaders = AsciiHeaders.OUTGOING.newHeaders();
+          }
+          extraHeaders.set(name, value);
+        });
   }
 
   public void onCallerGone(Runnable hook) {
@@ -132,33 +145,45 @@ public final class DataPlaneExchange {
   }
 
   /** headers: names and values as Strings, or as AsciiStrings (see {@link AsciiHeaders}). */
-  public void sendFull(int status, Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
-      String contentType, byte[] content) {
+  public void sendFull(
+      int status,
+      Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
+      String contentType,
+      byte[] content) {
     sendFull(status, headers, contentType, Unpooled.wrappedBuffer(content));
   }
 
   /** As {@link #sendFull(int, Map, String, byte[])}, taking ownership of the content buffer. */
-  public void sendFull(int status, Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
-      String contentType, ByteBuf content) {
-    onLoop(() -> {
-      if (committed) {
-        content.release();
-        return;
-      }
-      committed = true;
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          content, AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
-      HttpHeaders out = response.headers();
-      headers.forEach(out::add);
-      if (extraHeaders != null) {
-        out.add(extraHeaders);
-      }
-      if (contentType != null) {
-        out.set(HttpHeaderNames.CONTENT_TYPE, AsciiHeaders.known(contentType));
-      }
-      out.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-      write(response, true);
-    });
+  public void sendFull(
+      int status,
+      Map<? extends CharSequence, ? extends List<? extends CharSequence>> headers,
+      String contentType,
+      ByteBuf content) {
+    onLoop(
+        () -> {
+          if (committed) {
+            content.release();
+            return;
+          }
+          committed = true;
+          FullHttpResponse response =
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1,
+                  HttpResponseStatus.valueOf(status),
+                  content,
+                  AsciiHeaders.OUTGOING,
+                  AsciiHeaders.OUTGOING_TRAILERS);
+          HttpHeaders out = response.headers();
+          headers.forEach(out::add);
+          if (extraHeaders != null) {
+            out.add(extraHeaders);
+          }
+          if (contentType != null) {
+            out.set(HttpHeaderNames.CONTENT_TYPE, AsciiHeaders.known(contentType));
+          }
+          out.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+          write(response, true);
+        });
   }
 
   /**
@@ -166,70 +191,89 @@ public final class DataPlaneExchange {
    * answer is committed (a stream under way), an error can only cut the connection.
    */
   public void sendError(Throwable error) {
-    onLoop(() -> {
-      if (committed) {
-        abort();
-        return;
-      }
-      if (error instanceof RouterException e) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (e.retryAfter() != null) {
-          headers.put(HttpHeaderNames.RETRY_AFTER.toString(), List.of(ErrorBodies.retryAfterSeconds(e.retryAfter())));
-        }
-        if (e.attempts() > 0 || e.status() == 503 || e.status() == 504) {
-          headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(e.attempts())));
-        }
-        sendFull(e.status(), headers, "application/json", ErrorBodies.json(e.code(), e.getMessage()));
-        return;
-      }
-      log.error("unexpected error on {} {}", method(), path, error);
-      sendFull(500, Map.of(), "application/json",
-          ErrorBodies.json("internal_error", "the router failed to handle the request"));
-    });
+    onLoop(
+        () -> {
+          if (committed) {
+            abort();
+            return;
+          }
+          if (error instanceof RouterException e) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            if (e.retryAfter() != null) {
+              headers.put(
+                  HttpHeaderNames.RETRY_AFTER.toString(),
+                  List.of(ErrorBodies.retryAfterSeconds(e.retryAfter())));
+            }
+            if (e.attempts() > 0 || e.status() == 503 || e.status() == 504) {
+              headers.put(HeaderPolicy.ATTEMPTS_HEADER, List.of(Integer.toString(e.attempts())));
+            }
+            sendFull(
+                e.status(),
+                headers,
+                "application/json",
+                ErrorBodies.json(e.code(), e.getMessage()));
+            return;
+          }
+          log.error("unexpected error on {} {}", method(), path, error);
+          sendFull(
+              500,
+              Map.of(),
+              "application/json",
+              ErrorBodies.json("internal_error", "the router failed to handle the request"));
+        });
   }
 
   /** Commits a streamed answer: status and headers go out now. */
   public void startStream(int status, Map<String, List<String>> headers) {
-    onLoop(() -> {
-      if (committed) {
-        return;
-      }
-      committed = true;
-      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          AsciiHeaders.OUTGOING);
-      HttpHeaders out = response.headers();
-      headers.forEach(out::add);
-      if (extraHeaders != null) {
-        out.add(extraHeaders);
-      }
-      boolean bodiless = method().equals("HEAD") || status == 204 || status == 304 || status < 200;
-      if (!bodiless) {
-        HttpUtil.setTransferEncodingChunked(response, true);
-      }
-      if (!keepAlive) {
-        out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      ctx.writeAndFlush(response);
-    });
+    onLoop(
+        () -> {
+          if (committed) {
+            return;
+          }
+          committed = true;
+          HttpResponse response =
+              new DefaultHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), AsciiHeaders.OUTGOING);
+          HttpHeaders out = response.headers();
+          headers.forEach(out::add);
+          if (extraHeaders != null) {
+            out.add(extraHeaders);
+          }
+          boolean bodiless =
+              method().equals("HEAD") || status == 204 || status == 304 || status < 200;
+          if (!bodiless) {
+            HttpUtil.setTransferEncodingChunked(response, true);
+          }
+          if (!keepAlive) {
+            out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          }
+          ctx.writeAndFlush(response);
+        });
   }
 
-  /** One chunk of a streamed answer, flushed; completes when written, fails when the caller left. */
+  /**
+   * One chunk of a streamed answer, flushed; completes when written, fails when the caller left.
+   */
   public CompletableFuture<Void> writeChunk(ByteBuf chunk) {
     CompletableFuture<Void> written = new CompletableFuture<>();
-    onLoop(() -> {
-      if (ended || !channel.isActive()) {
-        chunk.release();
-        written.completeExceptionally(new java.io.IOException("the caller left"));
-        return;
-      }
-      ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener((ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          written.complete(null);
-        } else {
-          written.completeExceptionally(f.cause());
-        }
-      });
-    });
+    onLoop(
+        () -> {
+          if (ended || !channel.isActive()) {
+            chunk.release();
+            written.completeExceptionally(new java.io.IOException("the caller left"));
+            return;
+          }
+          ctx.writeAndFlush(new DefaultHttpContent(chunk))
+              .addListener(
+                  (ChannelFutureListener)
+                      f -> {
+                        if (f.isSuccess()) {
+                          written.complete(null);
+                        } else {
+                          written.completeExceptionally(f.cause());
+                        }
+                      });
+        });
     return written;
   }
 
@@ -242,15 +286,18 @@ public final class DataPlaneExchange {
     onLoop(() -> write(LastHttpContent.EMPTY_LAST_CONTENT, false));
   }
 
-  /** Cuts the connection: the caller sees a truncated answer, never a complete-looking short one. */
+  /**
+   * Cuts the connection: the caller sees a truncated answer, never a complete-looking short one.
+   */
   public void abort() {
-    onLoop(() -> {
-      if (!ended) {
-        ended = true;
-        ctx.close();
-        onEnd.run();
-      }
-    });
+    onLoop(
+        () -> {
+          if (!ended) {
+            ended = true;
+            ctx.close();
+            onEnd.run();
+          }
+        });
   }
 
   /** The caller's connection closed while this exchange was open. */
@@ -275,11 +322,14 @@ public final class DataPlaneExchange {
     if (close && full) {
       ((HttpResponse) last).headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    ctx.writeAndFlush(last).addListener((ChannelFutureListener) f -> {
-      if (close || !f.isSuccess()) {
-        ctx.close();
-      }
-    });
+    ctx.writeAndFlush(last)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (close || !f.isSuccess()) {
+                    ctx.close();
+                  }
+                });
     onEnd.run();
   }
 
@@ -292,7 +342,10 @@ public final class DataPlaneExchange {
     }
   }
 
-  /** The deadline the caller asked for with X-Region-Router-Timeout-Ms, never longer than configured. */
+  /**
+   * The deadline the caller asked for with X-Region-Router-Timeout-Ms, never longer than
+   * configured.
+   */
   public Duration requestTimeout(Duration configured) {
     String header = header(HeaderPolicy.TIMEOUT_HEADER);
     if (header == null) {
@@ -302,7 +355,8 @@ public final class DataPlaneExchange {
     try {
       millis = Long.parseLong(header.trim());
     } catch (NumberFormatException e) {
-      throw RouterException.badRequest(HeaderPolicy.TIMEOUT_HEADER + " must be a number of milliseconds");
+      throw RouterException.badRequest(
+          HeaderPolicy.TIMEOUT_HEADER + " must be a number of milliseconds");
     }
     if (millis < 1) {
       throw RouterException.badRequest(HeaderPolicy.TIMEOUT_HEADER + " must be >= 1");

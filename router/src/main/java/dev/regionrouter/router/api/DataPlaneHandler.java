@@ -15,9 +15,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import reactor.netty.http.IdleTimeoutHandler;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import reactor.netty.http.IdleTimeoutHandler;
 
 /**
  * The data plane's place on each connection of the router's HTTP server, right after the HTTP
@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
  * web framework (its per-request cost was most of the router's); every other request (health,
  * status pages, actuator) goes on to Spring WebFlux unchanged.
  *
- * <p>HTTP/1.1 answers must leave in request order, so while one request is being answered (here
- * or by Spring) the next ones wait in arrival order; past {@link #HELD_LIMIT} waiting messages no
- * more is read from the connection (a pipelining caller cannot make the router buffer without
- * bound). The body of a data-plane request is read whole
- * up to the size limit (413 beyond it, before reading when Content-Length says so) and within the
- * body-read timeout (408): a caller trickling its body holds only its own connection.
+ * <p>HTTP/1.1 answers must leave in request order, so while one request is being answered (here or
+ * by Spring) the next ones wait in arrival order; past {@link #HELD_LIMIT} waiting messages no more
+ * is read from the connection (a pipelining caller cannot make the router buffer without bound).
+ * The body of a data-plane request is read whole up to the size limit (413 beyond it, before
+ * reading when Content-Length says so) and within the body-read timeout (408): a caller trickling
+ * its body holds only its own connection.
  */
 final class DataPlaneHandler extends ChannelDuplexHandler {
 
@@ -39,21 +39,28 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
   private final DataPlane plane;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+
   /** The data-plane request being read or answered. */
   private Reading reading;
+
   private DataPlaneExchange answering;
+
   /** A request handed to Spring whose answer has not ended. */
   private boolean foreign;
+
   /** The rest of the current request goes to Spring. */
   private boolean passing;
+
   /** The current data-plane request is refused: its remaining body is dropped. */
   private boolean discarding;
+
   /**
-   * Closes a keep-alive connection left idle: armed once and re-armed for the rest of the idle
-   * time when it finds the connection has been busy meanwhile (no timer scheduled and cancelled
-   * per request).
+   * Closes a keep-alive connection left idle: armed once and re-armed for the rest of the idle time
+   * when it finds the connection has been busy meanwhile (no timer scheduled and cancelled per
+   * request).
    */
   private ScheduledFuture<?> idleCheck;
+
   /** When the connection last became idle (System.nanoTime). */
   private long idleSince;
 
@@ -79,9 +86,9 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
   /**
    * Reactor Netty reads on demand (auto-read off) and asks only for its own requests. A connection
-   * serving the data plane reads continuously instead (auto-read on: asking for each read costs
-   * two epoll_ctl calls per request), up to {@link #HELD_LIMIT} held messages; with auto-read
-   * off, the data plane asks for the rest of a body it is reading, and for the next request once idle.
+   * serving the data plane reads continuously instead (auto-read on: asking for each read costs two
+   * epoll_ctl calls per request), up to {@link #HELD_LIMIT} held messages; with auto-read off, the
+   * data plane asks for the rest of a body it is reading, and for the next request once idle.
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
@@ -105,11 +112,14 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       String uri = request.uri();
       int q = uri.indexOf('?');
       String path = q < 0 ? uri : uri.substring(0, q);
-      if (!request.decoderResult().isSuccess() || !(path.equals("/v1") || path.startsWith("/v1/"))) {
+      if (!request.decoderResult().isSuccess()
+          || !(path.equals("/v1") || path.startsWith("/v1/"))) {
         foreign = true;
         passing = !(msg instanceof LastHttpContent);
         if (ctx.channel().config().isAutoRead()) {
-          ctx.channel().config().setAutoRead(false); // Spring's request: Reactor Netty reads on demand
+          ctx.channel()
+              .config()
+              .setAutoRead(false); // Spring's request: Reactor Netty reads on demand
         }
         ctx.fireChannelRead(msg);
         return;
@@ -145,32 +155,38 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       ctx.channel().config().setAutoRead(true);
     }
     if (HttpUtil.is100ContinueExpected(request)) {
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
     reading = new Reading(ctx, request, path, query);
   }
 
   private RouterException tooLarge() {
-    return new RouterException(413, "body_too_large", "request body is larger than " + plane.maxBodyBytes() + " bytes",
-        null, 0);
+    return new RouterException(
+        413,
+        "body_too_large",
+        "request body is larger than " + plane.maxBodyBytes() + " bytes",
+        null,
+        0);
   }
 
   /**
-   * Answers an error before the body was read, with Connection: close. The rest of the body is
-   * read and dropped before the connection closes (closing with unread bytes would reset it, and
-   * the caller could lose the answer), within the body-read timeout.
+   * Answers an error before the body was read, with Connection: close. The rest of the body is read
+   * and dropped before the connection closes (closing with unread bytes would reset it, and the
+   * caller could lose the answer), within the body-read timeout.
    */
   private void refuse(ChannelHandlerContext ctx, HttpRequest request, RouterException error) {
     discarding = !(request instanceof LastHttpContent);
-    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request, "", null, new byte[0], true,
-        () -> false, () -> { });
+    DataPlaneExchange exchange =
+        new DataPlaneExchange(ctx, request, "", null, new byte[0], true, () -> false, () -> {});
     exchange.setResponseHeader("Connection", "close");
     exchange.sendError(error);
     if (!discarding) {
       ctx.close();
       return;
     }
-    ctx.executor().schedule(() -> ctx.close(), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    ctx.executor()
+        .schedule(() -> ctx.close(), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** A data-plane request whose body is arriving. */
@@ -179,6 +195,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     final String path;
     final String query;
     final BodyParts body = new BodyParts();
+
     /** The body-read timeout: armed only when the body did not come whole with its request. */
     ScheduledFuture<?> timer;
 
@@ -190,7 +207,10 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
     void armTimer(ChannelHandlerContext ctx) {
       if (timer == null) {
-        timer = ctx.executor().schedule(() -> failSlow(ctx), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        timer =
+            ctx.executor()
+                .schedule(
+                    () -> failSlow(ctx), plane.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
       }
     }
 
@@ -201,8 +221,16 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
     }
 
     void failSlow(ChannelHandlerContext ctx) {
-      fail(ctx, new RouterException(408, "request_timeout",
-          "the request body did not arrive within " + plane.bodyReadTimeout().toMillis() + " ms", null, 0));
+      fail(
+          ctx,
+          new RouterException(
+              408,
+              "request_timeout",
+              "the request body did not arrive within "
+                  + plane.bodyReadTimeout().toMillis()
+                  + " ms",
+              null,
+              0));
     }
 
     void content(ChannelHandlerContext ctx, HttpContent content) {
@@ -237,8 +265,16 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
   private void serve(ChannelHandlerContext ctx, Reading request, byte[] body) {
     plane.started();
-    DataPlaneExchange exchange = new DataPlaneExchange(ctx, request.request, request.path, request.query,
-        body, HttpUtil.isKeepAlive(request.request), plane::draining, () -> ended(ctx));
+    DataPlaneExchange exchange =
+        new DataPlaneExchange(
+            ctx,
+            request.request,
+            request.path,
+            request.query,
+            body,
+            HttpUtil.isKeepAlive(request.request),
+            plane::draining,
+            () -> ended(ctx));
     answering = exchange;
     try {
       plane.endpointFor(exchange).handle(exchange);
@@ -268,18 +304,23 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   }
 
   private void armIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
-    idleCheck = ctx.executor().schedule(() -> {
-      idleCheck = null;
-      if (busy()) {
-        return; // armed again when the connection is next idle
-      }
-      long left = plane.idleTimeout().toNanos() - (System.nanoTime() - idleSince);
-      if (left <= 0) {
-        ctx.close();
-      } else {
-        armIdleCheck(ctx, left);
-      }
-    }, delayNanos, TimeUnit.NANOSECONDS);
+    idleCheck =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  idleCheck = null;
+                  if (busy()) {
+                    return; // armed again when the connection is next idle
+                  }
+                  long left = plane.idleTimeout().toNanos() - (System.nanoTime() - idleSince);
+                  if (left <= 0) {
+                    ctx.close();
+                  } else {
+                    armIdleCheck(ctx, left);
+                  }
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS);
   }
 
   private void drainHeld(ChannelHandlerContext ctx) {
@@ -301,11 +342,13 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (foreign && msg instanceof LastHttpContent) {
-      promise.addListener((ChannelFutureListener) f -> {
-        foreign = false;
-        drainHeld(ctx);
-        becameIdle(ctx);
-      });
+      promise.addListener(
+          (ChannelFutureListener)
+              f -> {
+                foreign = false;
+                drainHeld(ctx);
+                becameIdle(ctx);
+              });
     }
     ctx.write(msg, promise);
   }

@@ -5,7 +5,10 @@ import dev.regionrouter.router.config.RouterConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The contract's error shape, {@code {"error": {"code": ..., "message": ...}}}, for every error path. */
+/**
+ * The contract's error shape, {@code {"error": {"code": ..., "message": ...}}}, for every error
+ * path.
+ */
 final class ErrorBodies {
 
   private ErrorBodies() {}

@@ -19,8 +19,8 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 
 /**
- * The error path of the Spring side (health, status pages, actuator, unknown paths): every error
- * is {@code {"error": {"code", "message"}}} with its status, from the router's own exceptions and
+ * The error path of the Spring side (health, status pages, actuator, unknown paths): every error is
+ * {@code {"error": {"code", "message"}}} with its status, from the router's own exceptions and
  * WebFlux's (404, 405, 415, ...). Never a stack trace: unexpected exceptions are logged here and
  * answered with a generic 500. (The data plane, {@code /v1/**}, answers its errors itself, in the
  * same shape: {@link DataPlaneExchange#sendError}.)
@@ -47,14 +47,21 @@ public class ErrorHandling implements ErrorWebExceptionHandler {
     } else if (error instanceof ResponseStatusException e) {
       status = e.getStatusCode();
       code = code(status);
-      message = e instanceof MethodNotAllowedException m
-          ? "method " + m.getHttpMethod() + " is not allowed here"
-          : e instanceof UnsupportedMediaTypeStatusException ? "unsupported Content-Type"
-          : status.value() == 404 ? "no such path: " + exchange.getRequest().getPath().value()
-          : reason(status);
+      message =
+          e instanceof MethodNotAllowedException m
+              ? "method " + m.getHttpMethod() + " is not allowed here"
+              : e instanceof UnsupportedMediaTypeStatusException
+                  ? "unsupported Content-Type"
+                  : status.value() == 404
+                      ? "no such path: " + exchange.getRequest().getPath().value()
+                      : reason(status);
       e.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
     } else {
-      log.error("unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+      log.error(
+          "unexpected error on {} {}",
+          exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(),
+          error);
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       code = "internal_error";
       message = "the router failed to handle the request";
@@ -62,7 +69,9 @@ public class ErrorHandling implements ErrorWebExceptionHandler {
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
     if (error instanceof RouterException e && e.retryAfter() != null) {
-      response.getHeaders().set(HttpHeaders.RETRY_AFTER, ErrorBodies.retryAfterSeconds(e.retryAfter()));
+      response
+          .getHeaders()
+          .set(HttpHeaders.RETRY_AFTER, ErrorBodies.retryAfterSeconds(e.retryAfter()));
     }
     DataBuffer body = response.bufferFactory().wrap(ErrorBodies.json(code, message));
     return response.writeWith(Mono.just(body));

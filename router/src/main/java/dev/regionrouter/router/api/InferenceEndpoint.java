@@ -39,10 +39,13 @@ import org.springframework.http.MediaType;
 public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private static final CharSequence REGION_HEADER = AsciiHeaders.known(HeaderPolicy.REGION_HEADER);
-  private static final CharSequence ATTEMPTS_HEADER = AsciiHeaders.known(HeaderPolicy.ATTEMPTS_HEADER);
+  private static final CharSequence ATTEMPTS_HEADER =
+      AsciiHeaders.known(HeaderPolicy.ATTEMPTS_HEADER);
   private static final CharSequence MODEL_HEADER = AsciiHeaders.known(HeaderPolicy.MODEL_HEADER);
+
   /** The answer is {"result": the region's output as it came, "metadata": {...}}. */
   private static final byte[] RESULT_FIELD = "{\"result\":".getBytes(StandardCharsets.US_ASCII);
+
   private static final byte[] METADATA_FIELD = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
 
   private final InferenceProxy proxy;
@@ -52,7 +55,11 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   private final HedgingAttempt hedging;
   private final Map<String, RegionFields> regionFields = new ConcurrentHashMap<>();
 
-  public InferenceEndpoint(InferenceProxy proxy, ProxyProperties settings, RouterMetrics metrics, RoutePlanner planner,
+  public InferenceEndpoint(
+      InferenceProxy proxy,
+      ProxyProperties settings,
+      RouterMetrics metrics,
+      RoutePlanner planner,
       HedgingAttempt hedging) {
     this.proxy = proxy;
     this.settings = settings;
@@ -64,16 +71,26 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   @Override
   public void handle(DataPlaneExchange exchange) {
     if (!exchange.method().equals("POST")) {
-      throw new RouterException(405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
+      throw new RouterException(
+          405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
     }
     requireJson(exchange.header("Content-Type"));
-    InferenceRequest.Parsed request = InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
+    InferenceRequest.Parsed request =
+        InferenceRequest.parse(exchange.body(), RouterConfiguration.json());
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
-    RouteRequest route = planner.request(exchange::header, request.estimatedTokens(), request.model());
+    RouteRequest route =
+        planner.request(exchange::header, request.estimatedTokens(), request.model());
     String authorization = exchange.header("Authorization");
-    RegionCalls.serve(exchange, planner, route,
-        () -> hedging.run(route, leg -> proxy.infer(leg, request.forward(), authorization, deadline, exchange.loop()),
-            exchange.loop()),
+    RegionCalls.serve(
+        exchange,
+        planner,
+        route,
+        () ->
+            hedging.run(
+                route,
+                leg ->
+                    proxy.infer(leg, request.forward(), authorization, deadline, exchange.loop()),
+                exchange.loop()),
         served -> {
           try {
             respond(exchange, route, served);
@@ -83,28 +100,48 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         });
   }
 
-  private void respond(DataPlaneExchange exchange, RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served)
+  private void respond(
+      DataPlaneExchange exchange,
+      RouteRequest route,
+      AttemptLoop.Served<InferenceProxy.Answer> served)
       throws java.io.IOException {
     boolean answered = served.value() instanceof RegionAnswer;
-    planner.settle(route, served.region(),
+    planner.settle(
+        route,
+        served.region(),
         served.value() instanceof RegionAnswer i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
     String model = served.region().modelFor(route.model());
-    Map<CharSequence, List<CharSequence>> headers = model == null
-        ? Map.of(REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
-            ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())))
-        : Map.of(REGION_HEADER, List.of(AsciiHeaders.repeated(served.region().name())),
-            ATTEMPTS_HEADER, List.of(AsciiHeaders.count(served.attempts())), MODEL_HEADER, List.of(model));
+    Map<CharSequence, List<CharSequence>> headers =
+        model == null
+            ? Map.of(
+                REGION_HEADER,
+                List.of(AsciiHeaders.repeated(served.region().name())),
+                ATTEMPTS_HEADER,
+                List.of(AsciiHeaders.count(served.attempts())))
+            : Map.of(
+                REGION_HEADER,
+                List.of(AsciiHeaders.repeated(served.region().name())),
+                ATTEMPTS_HEADER,
+                List.of(AsciiHeaders.count(served.attempts())),
+                MODEL_HEADER,
+                List.of(model));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
-      exchange.sendFull(rejected.status(), headers,
-          rejected.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : rejected.contentType(),
+      exchange.sendFull(
+          rejected.status(),
+          headers,
+          rejected.contentType() == null
+              ? MediaType.APPLICATION_OCTET_STREAM_VALUE
+              : rejected.contentType(),
           rejected.body());
       return;
     }
     RegionAnswer answer = (RegionAnswer) served.value();
     ByteBuf body = exchange.alloc().ioBuffer(answer.length() + 512);
     try {
-      body.writeBytes(RESULT_FIELD).writeBytes(answer.json(), answer.offset(), answer.length()).writeBytes(METADATA_FIELD);
+      body.writeBytes(RESULT_FIELD)
+          .writeBytes(answer.json(), answer.offset(), answer.length())
+          .writeBytes(METADATA_FIELD);
       metadata(route, served, answer, new ByteBufOutputStream(body));
       body.writeByte('}');
     } catch (RuntimeException | java.io.IOException e) {
@@ -119,13 +156,18 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
    * request: it is built once per request on the hot path), into the buffer that goes to the
    * socket.
    */
-  private void metadata(RouteRequest route, AttemptLoop.Served<InferenceProxy.Answer> served, RegionAnswer answer,
-      java.io.OutputStream bytes) throws java.io.IOException {
+  private void metadata(
+      RouteRequest route,
+      AttemptLoop.Served<InferenceProxy.Answer> served,
+      RegionAnswer answer,
+      java.io.OutputStream bytes)
+      throws java.io.IOException {
     ObjectMapper json = RouterConfiguration.json();
     RegionEntry region = served.region();
     try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
       out.writeStartObject();
-      // the region's own fields, then a comma: to the generator, "attempts" is the object's first field
+      // the region's own fields, then a comma: to the generator, "attempts" is the object's first
+      // field
       out.writeRaw(regionFields(region));
       out.writeNumberField("attempts", served.attempts());
       String model = region.modelFor(route.model());
@@ -193,14 +235,17 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   static void requireJson(String contentType) {
     if (contentType == null) {
-      throw new RouterException(415, "unsupported_media_type", "Content-Type must be application/json", null, 0);
+      throw new RouterException(
+          415, "unsupported_media_type", "Content-Type must be application/json", null, 0);
     }
     if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
       return; // the common case, without parsing the media type
     }
     try {
       MediaType type = MediaType.parseMediaType(contentType);
-      if (type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardType() && !type.isWildcardSubtype()) {
+      if (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+          && !type.isWildcardType()
+          && !type.isWildcardSubtype()) {
         return;
       }
       if ("application".equals(type.getType()) && type.getSubtype().endsWith("+json")) {
@@ -209,7 +254,11 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     } catch (InvalidMediaTypeException e) {
       // falls through to 415
     }
-    throw new RouterException(415, "unsupported_media_type",
-        "Content-Type must be application/json, got " + contentType, null, 0);
+    throw new RouterException(
+        415,
+        "unsupported_media_type",
+        "Content-Type must be application/json, got " + contentType,
+        null,
+        0);
   }
 }

@@ -14,10 +14,10 @@ import java.util.List;
  * "temperature": number = 0.7 (0..2)}}. Validated strictly (a string is not a number) and returned
  * with its defaults filled in; fields the contract does not name are kept and forwarded.
  *
- * <p>The body is read with a streaming parser that looks at those three fields and skips over
- * the rest (no tree is built: it showed in profiles of the hot path). What goes to the region is
- * the caller's own bytes, with the missing defaults appended before the closing brace: re-encoding
- * for every request cost a tenth of the router's CPU (bench/hotpath), and the caller's body is
+ * <p>The body is read with a streaming parser that looks at those three fields and skips over the
+ * rest (no tree is built: it showed in profiles of the hot path). What goes to the region is the
+ * caller's own bytes, with the missing defaults appended before the closing brace: re-encoding for
+ * every request cost a tenth of the router's CPU (bench/hotpath), and the caller's body is
  * forwarded exactly as sent.
  */
 final class InferenceRequest {
@@ -32,7 +32,10 @@ final class InferenceRequest {
    * characters, and the bytes to send to a region.
    */
   record Parsed(int maxTokens, int promptLength, byte[] forward, String model) {
-    /** The tokens the request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a prompt token. */
+    /**
+     * The tokens the request may use, for capacity.tokensPerMinute: max_tokens plus ~4 characters a
+     * prompt token.
+     */
     long estimatedTokens() {
       return maxTokens + promptLength / 4L;
     }
@@ -44,7 +47,8 @@ final class InferenceRequest {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {
         if (first != null && first.isStructStart()) {
-          parser.skipChildren(); // a well-formed array is "not an object"; a broken one is malformed
+          parser
+              .skipChildren(); // a well-formed array is "not an object"; a broken one is malformed
         }
         throw RouterException.badRequest("request body must be a JSON object");
       }
@@ -56,13 +60,17 @@ final class InferenceRequest {
           case "max_tokens" -> fields.maxTokens(parser, value);
           case "temperature" -> fields.temperature(parser, value);
           case "model" -> fields.model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          default -> { }
+          default -> {}
         }
         parser.skipChildren(); // an object or array value: over it (and checked on the way)
       }
     } catch (JacksonException e) {
-      throw new RouterException(400, "malformed_json", "request body is not valid JSON: " + e.getOriginalMessage(),
-          null, 0);
+      throw new RouterException(
+          400,
+          "malformed_json",
+          "request body is not valid JSON: " + e.getOriginalMessage(),
+          null,
+          0);
     } catch (java.io.IOException e) {
       throw new RouterException(400, "malformed_json", "request body cannot be read", null, 0);
     }
@@ -83,6 +91,7 @@ final class InferenceRequest {
     boolean maxTokensTooLarge;
     JsonToken temperatureToken;
     double temperature;
+
     /** An optional "model" (string): routed and mapped as on the OpenAI paths. */
     String model;
 
@@ -135,7 +144,8 @@ final class InferenceRequest {
         }
       }
       if (!temperatureMissing()) {
-        if (temperatureToken != JsonToken.VALUE_NUMBER_INT && temperatureToken != JsonToken.VALUE_NUMBER_FLOAT) {
+        if (temperatureToken != JsonToken.VALUE_NUMBER_INT
+            && temperatureToken != JsonToken.VALUE_NUMBER_FLOAT) {
           problems.add("temperature: must be a number");
         } else if (temperature < 0 || temperature > 2) {
           problems.add("temperature: must be between 0 and 2, got " + temperature);
@@ -145,11 +155,19 @@ final class InferenceRequest {
     }
   }
 
-  /** The caller's bytes, with the missing defaults appended (re-encoded in the rare cases that need it). */
+  /**
+   * The caller's bytes, with the missing defaults appended (re-encoded in the rare cases that need
+   * it).
+   */
   private static byte[] forward(byte[] body, ObjectMapper json, Fields fields) {
-    boolean bom = body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF;
-    boolean explicitNull = fields.maxTokensToken == JsonToken.VALUE_NULL
-        || fields.temperatureToken == JsonToken.VALUE_NULL;
+    boolean bom =
+        body.length >= 3
+            && (body[0] & 0xff) == 0xEF
+            && (body[1] & 0xff) == 0xBB
+            && (body[2] & 0xff) == 0xBF;
+    boolean explicitNull =
+        fields.maxTokensToken == JsonToken.VALUE_NULL
+            || fields.temperatureToken == JsonToken.VALUE_NULL;
     if (!fields.maxTokensMissing() && !fields.temperatureMissing() && !bom) {
       return body;
     }
@@ -169,22 +187,29 @@ final class InferenceRequest {
         throw RouterException.badRequest("cannot encode the request: " + e.getMessage());
       }
     }
-    byte[] appended = fields.maxTokensMissing()
-        ? (fields.temperatureMissing() ? BOTH_DEFAULTS : MAX_TOKENS_DEFAULT) : TEMPERATURE_DEFAULT;
+    byte[] appended =
+        fields.maxTokensMissing()
+            ? (fields.temperatureMissing() ? BOTH_DEFAULTS : MAX_TOKENS_DEFAULT)
+            : TEMPERATURE_DEFAULT;
     return withFields(body, appended);
   }
 
   /** What the missing defaults append (the same bytes for every request that leaves them out). */
   private static final byte[] MAX_TOKENS_DEFAULT = ascii(",\"max_tokens\":" + DEFAULT_MAX_TOKENS);
-  private static final byte[] TEMPERATURE_DEFAULT = ascii(",\"temperature\":" + DEFAULT_TEMPERATURE);
-  private static final byte[] BOTH_DEFAULTS = ascii(",\"max_tokens\":" + DEFAULT_MAX_TOKENS
-      + ",\"temperature\":" + DEFAULT_TEMPERATURE);
+
+  private static final byte[] TEMPERATURE_DEFAULT =
+      ascii(",\"temperature\":" + DEFAULT_TEMPERATURE);
+  private static final byte[] BOTH_DEFAULTS =
+      ascii(",\"max_tokens\":" + DEFAULT_MAX_TOKENS + ",\"temperature\":" + DEFAULT_TEMPERATURE);
 
   private static byte[] ascii(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
-  /** The object's bytes with ",field:value..." inserted before its closing brace (the prompt makes it non-empty). */
+  /**
+   * The object's bytes with ",field:value..." inserted before its closing brace (the prompt makes
+   * it non-empty).
+   */
   private static byte[] withFields(byte[] object, byte[] extra) {
     int end = object.length - 1;
     while (end >= 0 && object[end] != '}') {

@@ -8,8 +8,8 @@ import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.routing.DecisionLog;
 import dev.regionrouter.router.routing.Explanations;
 import dev.regionrouter.router.routing.RoutePlanner;
-import dev.regionrouter.router.select.CandidateExplain;
 import dev.regionrouter.router.select.Candidate;
+import dev.regionrouter.router.select.CandidateExplain;
 import dev.regionrouter.router.select.RoutingPolicy;
 import dev.regionrouter.router.table.TableHolder;
 import dev.regionrouter.router.table.TableSnapshot;
@@ -22,10 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /health}, {@code GET /regions/status} (the reference tutorial's top level:
  * "latency_cache" (seconds) and "failure_count", each a map keyed by region name, so scripts
- * written for the tutorial read it as they are; then "regions": per region, its health, score
- * parts under the default policy and its part in the last decision),
- * {@code GET /regions/decision} (the last decision, explained) and {@code GET /regions/table} (where the table came from, when, and the last document
- * refused).
+ * written for the tutorial read it as they are; then "regions": per region, its health, score parts
+ * under the default policy and its part in the last decision), {@code GET /regions/decision} (the
+ * last decision, explained) and {@code GET /regions/table} (where the table came from, when, and
+ * the last document refused).
  */
 @RestController
 public class StatusController {
@@ -35,7 +35,8 @@ public class StatusController {
   private final RoutingProperties routing;
   private final RoutePlanner planner;
 
-  public StatusController(TableHolder tables, HealthRegistry health, RoutingProperties routing, RoutePlanner planner) {
+  public StatusController(
+      TableHolder tables, HealthRegistry health, RoutingProperties routing, RoutePlanner planner) {
     this.tables = tables;
     this.health = health;
     this.routing = routing;
@@ -71,19 +72,27 @@ public class StatusController {
       HealthView view = candidate.health();
       Map<String, Object> region = new LinkedHashMap<>();
       region.put("healthy", view.available());
-      region.put("latency_cache", Double.isNaN(view.latencySeconds()) ? null : round(view.latencySeconds()));
+      region.put(
+          "latency_cache",
+          Double.isNaN(view.latencySeconds()) ? null : round(view.latencySeconds()));
       region.put("failure_count", view.failureCount());
       region.put("probe_healthy", view.activeHealthy());
       region.put("ejected", view.ejected());
-      region.put("ejected_until", view.ejectedUntil() == null ? null : view.ejectedUntil().toString());
+      region.put(
+          "ejected_until", view.ejectedUntil() == null ? null : view.ejectedUntil().toString());
       region.put("ejections", view.ejections());
       region.put("half_open", view.halfOpen());
-      region.put("cooling_until", view.coolingUntil() == null ? null : view.coolingUntil().toString());
-      region.put("traffic_latency", Double.isNaN(view.trafficLatencySeconds()) ? null : round(view.trafficLatencySeconds()));
+      region.put(
+          "cooling_until", view.coolingUntil() == null ? null : view.coolingUntil().toString());
+      region.put(
+          "traffic_latency",
+          Double.isNaN(view.trafficLatencySeconds()) ? null : round(view.trafficLatencySeconds()));
       region.put("in_flight", view.inFlight());
       RegionHealth regionHealth = health.get(entry.name());
       region.put("stalled", regionHealth != null && regionHealth.stalled());
-      region.put("models_unavailable", regionHealth == null ? Map.of() : regionHealth.models().unavailable());
+      region.put(
+          "models_unavailable",
+          regionHealth == null ? Map.of() : regionHealth.models().unavailable());
       region.put("score", round(candidate.score(policy)));
       region.put("endpoint", entry.endpoint());
       region.put("provider", entry.provider());
@@ -103,7 +112,8 @@ public class StatusController {
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("at", last.at().toString());
         decision.put("policy", last.plan().policy());
-        decision.put("chosen", last.plan().isEmpty() ? null : last.plan().order().get(0).candidate().name());
+        decision.put(
+            "chosen", last.plan().isEmpty() ? null : last.plan().order().get(0).candidate().name());
         decision.put("outcome", part.outcome());
         decision.put("rank", part.rank());
         decision.put("reason", part.outcome().equals("chosen") ? last.plan().why() : part.reason());
@@ -132,22 +142,31 @@ public class StatusController {
   }
 
   /**
-   * What the region's standing is made of under the router's default policy: the
-   * priority-latency score's parts, the latency inputs every policy draws on, health and capacity.
+   * What the region's standing is made of under the router's default policy: the priority-latency
+   * score's parts, the latency inputs every policy draws on, health and capacity.
    */
   private Map<String, Object> scoreParts(Candidate candidate, RoutingPolicy policy) {
     HealthView view = candidate.health();
-    double latency = Double.isNaN(view.latencySeconds()) ? policy.unknownLatencySeconds() : view.latencySeconds();
+    double latency =
+        Double.isNaN(view.latencySeconds())
+            ? policy.unknownLatencySeconds()
+            : view.latencySeconds();
     Map<String, Object> parts = new LinkedHashMap<>();
     parts.put("policy", policy.name());
     parts.put("priority", candidate.priority());
     parts.put("latency_term", round(policy.latencyWeight() * latency));
     parts.put("cost_term", round(policy.costWeight() * candidate.cost()));
-    parts.put("probe_latency_ewma", Double.isNaN(view.latencySeconds()) ? null : round(view.latencySeconds()));
-    parts.put("traffic_latency_ewma",
+    parts.put(
+        "probe_latency_ewma",
+        Double.isNaN(view.latencySeconds()) ? null : round(view.latencySeconds()));
+    parts.put(
+        "traffic_latency_ewma",
         Double.isNaN(view.trafficLatencySeconds()) ? null : round(view.trafficLatencySeconds()));
-    parts.put("traffic_latency_quantile", Double.isNaN(candidate.budgetLatencySeconds()) ? null
-        : round(candidate.budgetLatencySeconds()));
+    parts.put(
+        "traffic_latency_quantile",
+        Double.isNaN(candidate.budgetLatencySeconds())
+            ? null
+            : round(candidate.budgetLatencySeconds()));
     parts.put("traffic_latency_quantile_q", routing.budgetQuantile());
     parts.put("traffic_latency_samples", planner.latencies().samples(candidate.name()));
     parts.put("cost_per_1k", candidate.cost());
@@ -170,7 +189,11 @@ public class StatusController {
     out.put("version", current == null ? null : current.version());
     out.put("loaded_from", current == null ? null : current.source());
     out.put("loaded_at", current == null ? null : current.loadedAt().toString());
-    out.put("regions", current == null ? null : current.table().regions().stream().map(RegionEntry::name).toList());
+    out.put(
+        "regions",
+        current == null
+            ? null
+            : current.table().regions().stream().map(RegionEntry::name).toList());
     out.put("source_missing", state.sourceMissing());
     out.put("rejected", state.rejected());
     out.put("last_error", state.lastError());

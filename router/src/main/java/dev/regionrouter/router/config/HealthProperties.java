@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Passive health (outlier ejection, as Envoy's): consecutive failed attempts of real requests eject
- * a region for baseEjectionTime x n (n = its ejection count), capped at maxEjectionTime; after
- * that it is half-open: one success restores it, one failure ejects it again.
+ * a region for baseEjectionTime x n (n = its ejection count), capped at maxEjectionTime; after that
+ * it is half-open: one success restores it, one failure ejects it again.
  *
  * @param consecutiveFailures failed attempts in a row that eject a region
  * @param baseEjectionTime first ejection's length
@@ -20,10 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param failureExpiry a failure older than this no longer counts toward an ejection
  * @param defaultRetryAfter how long a region that answered 429 without Retry-After is cooled
  * @param maxRetryAfter cap of a region's Retry-After
- * @param halfOpenInterval while a region is ejected, one request every this long is its trial
- *     (it fails over to the next region inside the same request if the region still fails); a
- *     trial that succeeds ends the ejection at once, so a region that recovers gets its traffic
- *     back within about this long, however long its ejection was set to last
+ * @param halfOpenInterval while a region is ejected, one request every this long is its trial (it
+ *     fails over to the next region inside the same request if the region still fails); a trial
+ *     that succeeds ends the ejection at once, so a region that recovers gets its traffic back
+ *     within about this long, however long its ejection was set to last
  * @param stallAfter a region with requests in flight that has answered none of them for this long
  *     (or for 4 x its usual answer time, when longer) is stalled: new requests go to the next
  *     region, but for one trial request a second, until it answers again; once its usual answer
@@ -44,16 +44,31 @@ public record HealthProperties(
     @NotNull @DefaultValue("1s") Duration stallAfter) {
 
   /** The defaults for ejection trials and stall detection, for code that sets the other fields. */
-  public HealthProperties(int consecutiveFailures, Duration baseEjectionTime, Duration maxEjectionTime,
-      Duration failureExpiry, Duration defaultRetryAfter, Duration maxRetryAfter) {
-    this(consecutiveFailures, baseEjectionTime, maxEjectionTime, failureExpiry, defaultRetryAfter, maxRetryAfter,
-        Duration.ofSeconds(5), Duration.ofSeconds(1));
+  public HealthProperties(
+      int consecutiveFailures,
+      Duration baseEjectionTime,
+      Duration maxEjectionTime,
+      Duration failureExpiry,
+      Duration defaultRetryAfter,
+      Duration maxRetryAfter) {
+    this(
+        consecutiveFailures,
+        baseEjectionTime,
+        maxEjectionTime,
+        failureExpiry,
+        defaultRetryAfter,
+        maxRetryAfter,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1));
   }
 
   @ConstructorBinding
   public HealthProperties {}
 
-  /** How long a 429 cools what answered it: its Retry-After, or defaultRetryAfter without one, at most maxRetryAfter. */
+  /**
+   * How long a 429 cools what answered it: its Retry-After, or defaultRetryAfter without one, at
+   * most maxRetryAfter.
+   */
   public Duration coolingFor(Duration retryAfter) {
     Duration cool = retryAfter == null ? defaultRetryAfter : retryAfter;
     return cool.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : cool;

@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param interval time between two probes of one region
  * @param timeout a probe slower than this fails
- * @param jitter fraction of the interval added or removed at random, so probes of many routers
- *     do not hit a region in lockstep
+ * @param jitter fraction of the interval added or removed at random, so probes of many routers do
+ *     not hit a region in lockstep
  * @param unhealthyThreshold consecutive failed probes that mark a region unhealthy
  * @param healthyThreshold consecutive good probes that mark it healthy again
  */

@@ -29,8 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *     server-sent events: its first whole event) this long after the attempt started moves to the
  *     next region; the caller has seen nothing of it
  * @param streamIdleTimeout a relayed stream that sends nothing for this long after its first bytes
- *     is cut: the caller gets an error event and a closed connection, and it counts as a failure
- *     of its region
+ *     is cut: the caller gets an error event and a closed connection, and it counts as a failure of
+ *     its region
  * @param maxBodySize request bodies above this get 413
  * @param bodyReadTimeout a caller must have sent its whole request body within this, else 408 (a
  *     body trickled in byte by byte would otherwise hold the request open without end; a caller
@@ -47,8 +47,8 @@ import org.springframework.validation.annotation.Validated;
  *     jittered to 50-150 %; also the wait before asking a region that answered 429 without
  *     Retry-After again
  * @param maxRetryAfterWait a region that answered 429 with a Retry-After up to this long is asked
- *     again after it when no other region could serve the request (and the deadline leaves room);
- *     a longer Retry-After is not waited for
+ *     again after it when no other region could serve the request (and the deadline leaves room); a
+ *     longer Retry-After is not waited for
  * @param regionSpecificErrorCodes provider error codes ({@code error.code} of a 4xx answer) that
  *     mean another region may serve the request (a model with a longer context, say): the request
  *     moves on, with no penalty for the region, and the last such answer is relayed when no region
@@ -83,13 +83,16 @@ public record ProxyProperties(
     @DefaultValue("true") boolean http2) {
 
   /** The codes a policy decides: the same on every region, so never a reason to try another one. */
-  static final java.util.Set<String> POLICY_CODES = java.util.Set.of("content_policy_violation", "content_filter");
+  static final java.util.Set<String> POLICY_CODES =
+      java.util.Set.of("content_policy_violation", "content_filter");
 
   public ProxyProperties {
     for (String code : regionSpecificErrorCodes) {
       if (POLICY_CODES.contains(code)) {
-        throw new IllegalArgumentException("router.proxy.region-specific-error-codes must not contain " + code
-            + ": a content policy verdict is the same on every region, so it is never a reason to try another one");
+        throw new IllegalArgumentException(
+            "router.proxy.region-specific-error-codes must not contain "
+                + code
+                + ": a content policy verdict is the same on every region, so it is never a reason to try another one");
       }
     }
     regionSpecificErrorCodes = List.copyOf(regionSpecificErrorCodes);

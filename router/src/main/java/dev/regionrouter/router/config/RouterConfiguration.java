@@ -1,12 +1,12 @@
 package dev.regionrouter.router.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.regionrouter.router.health.HealthRegistry;
-import dev.regionrouter.router.metrics.RouterMetrics;
-import dev.regionrouter.router.probe.Prober;
 import dev.regionrouter.router.api.DataPlane;
 import dev.regionrouter.router.api.InferenceEndpoint;
 import dev.regionrouter.router.api.PassThroughEndpoint;
+import dev.regionrouter.router.health.HealthRegistry;
+import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.probe.Prober;
 import dev.regionrouter.router.proxy.AttemptLoop;
 import dev.regionrouter.router.proxy.Credentials;
 import dev.regionrouter.router.proxy.InferenceProxy;
@@ -44,7 +44,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class RouterConfiguration {
 
-  /** Jackson 2 for the proxy's own JSON (bodies it parses and writes); Spring WebFlux keeps Jackson 3. */
+  /**
+   * Jackson 2 for the proxy's own JSON (bodies it parses and writes); Spring WebFlux keeps Jackson
+   * 3.
+   */
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Bean
@@ -63,19 +66,32 @@ public class RouterConfiguration {
   }
 
   @Bean
-  TableHolder tableHolder(RouterProperties router, ObjectProvider<KubernetesClient> kubernetes, Clock clock,
+  TableHolder tableHolder(
+      RouterProperties router,
+      ObjectProvider<KubernetesClient> kubernetes,
+      Clock clock,
       RouterMetrics metrics) {
     router.validate();
-    String source = router.kubernetesMode()
-        ? ConfigMapTableSource.describe(KubernetesNamespace.resolve(router.namespace(),
-            KubernetesNamespace.POD_NAMESPACE_FILE, kubernetes.getObject()), router.configMap())
-        : FileTableSource.describe(router.regionsFile());
+    String source =
+        router.kubernetesMode()
+            ? ConfigMapTableSource.describe(
+                KubernetesNamespace.resolve(
+                    router.namespace(),
+                    KubernetesNamespace.POD_NAMESPACE_FILE,
+                    kubernetes.getObject()),
+                router.configMap())
+            : FileTableSource.describe(router.regionsFile());
     return new TableHolder(source, clock, metrics);
   }
 
   @Bean
-  HealthRegistry healthRegistry(HealthProperties health, ProbeProperties probe, RoutingProperties routing, Clock clock,
-      RouterMetrics metrics, TableHolder tables) {
+  HealthRegistry healthRegistry(
+      HealthProperties health,
+      ProbeProperties probe,
+      RoutingProperties routing,
+      Clock clock,
+      RouterMetrics metrics,
+      TableHolder tables) {
     HealthRegistry registry = new HealthRegistry(health, probe, routing, clock, metrics);
     tables.addListener(registry::onTable);
     return registry;
@@ -87,14 +103,22 @@ public class RouterConfiguration {
    * (PEM) that https regions' certificates must chain to, instead of the JDK's.
    */
   @Bean(destroyMethod = "close")
-  UpstreamClient upstreamClient(ProxyProperties proxy,
+  UpstreamClient upstreamClient(
+      ProxyProperties proxy,
       @Value("${router.proxy.trusted-ca-file:#{null}}") java.io.File trustedCas) {
-    return new NettyUpstreamClient(proxy.connectTimeout(), proxy.upstreamIdleTimeout(), 1, proxy.http2(), trustedCas);
+    return new NettyUpstreamClient(
+        proxy.connectTimeout(), proxy.upstreamIdleTimeout(), 1, proxy.http2(), trustedCas);
   }
 
   @Bean(destroyMethod = "close")
-  Prober prober(UpstreamClient client, HealthRegistry health, ProbeProperties probe, RouterMetrics metrics,
-      RandomGenerator random, TableHolder tables, Credentials credentials) {
+  Prober prober(
+      UpstreamClient client,
+      HealthRegistry health,
+      ProbeProperties probe,
+      RouterMetrics metrics,
+      RandomGenerator random,
+      TableHolder tables,
+      Credentials credentials) {
     Prober prober = new Prober(client, health, probe, metrics, random, credentials);
     tables.addListener(prober::onTable);
     return prober;
@@ -102,8 +126,12 @@ public class RouterConfiguration {
 
   @Bean
   @ConditionalOnProperty("router.regions-file")
-  FileTableSource fileTableSource(RouterProperties router, TableProperties table, TableHolder tables,
-      HealthRegistry health, Prober prober) {
+  FileTableSource fileTableSource(
+      RouterProperties router,
+      TableProperties table,
+      TableHolder tables,
+      HealthRegistry health,
+      Prober prober) {
     return new FileTableSource(router.regionsFile(), table.filePollInterval(), tables);
   }
 
@@ -115,22 +143,35 @@ public class RouterConfiguration {
 
   @Bean
   @ConditionalOnProperty("router.config-map")
-  ConfigMapTableSource configMapTableSource(RouterProperties router, KubernetesClient client, TableHolder tables,
-      HealthRegistry health, Prober prober) {
-    String namespace = KubernetesNamespace.resolve(router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client);
+  ConfigMapTableSource configMapTableSource(
+      RouterProperties router,
+      KubernetesClient client,
+      TableHolder tables,
+      HealthRegistry health,
+      Prober prober) {
+    String namespace =
+        KubernetesNamespace.resolve(
+            router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client);
     return new ConfigMapTableSource(client, namespace, router.configMap(), tables);
   }
 
   @Bean
-  Credentials credentials(CredentialsProperties credentials, RouterProperties router,
-      ObjectProvider<KubernetesClient> kubernetes, TableHolder tables, Clock clock) {
+  Credentials credentials(
+      CredentialsProperties credentials,
+      RouterProperties router,
+      ObjectProvider<KubernetesClient> kubernetes,
+      TableHolder tables,
+      Clock clock) {
     if (credentials.dir() != null) {
       return new MountedCredentials(credentials.dir(), credentials.fileCacheTtl(), clock);
     }
     KubernetesClient client = kubernetes.getIfAvailable();
     if (client != null) {
-      SecretCredentials secrets = new SecretCredentials(client,
-          KubernetesNamespace.resolve(router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client));
+      SecretCredentials secrets =
+          new SecretCredentials(
+              client,
+              KubernetesNamespace.resolve(
+                  router.namespace(), KubernetesNamespace.POD_NAMESPACE_FILE, client));
       tables.addListener(secrets::onTable);
       return secrets;
     }
@@ -143,30 +184,59 @@ public class RouterConfiguration {
   }
 
   @Bean
-  AttemptLoop attemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
-      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random, RoutePlanner planner) {
-    return new AttemptLoop(tables, health, routing, proxy, budget, credentials, metrics, random, planner);
+  AttemptLoop attemptLoop(
+      TableHolder tables,
+      HealthRegistry health,
+      RoutingProperties routing,
+      ProxyProperties proxy,
+      RetryBudget budget,
+      Credentials credentials,
+      RouterMetrics metrics,
+      RandomGenerator random,
+      RoutePlanner planner) {
+    return new AttemptLoop(
+        tables, health, routing, proxy, budget, credentials, metrics, random, planner);
   }
 
   @Bean
   InferenceProxy inferenceProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
-    return new InferenceProxy(loop, client, JSON, proxy.forwardAuthorization(), proxy.maxResponseSize().toBytes(),
+    return new InferenceProxy(
+        loop,
+        client,
+        JSON,
+        proxy.forwardAuthorization(),
+        proxy.maxResponseSize().toBytes(),
         new ProviderError(proxy.regionSpecificErrorCodes()));
   }
 
   @Bean
-  PassThroughProxy passThroughProxy(AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
-    return new PassThroughProxy(loop, client, proxy.firstByteTimeout(), proxy.streamIdleTimeout(),
-        proxy.forwardAuthorization(), new ProviderError(proxy.regionSpecificErrorCodes()));
+  PassThroughProxy passThroughProxy(
+      AttemptLoop loop, UpstreamClient client, ProxyProperties proxy) {
+    return new PassThroughProxy(
+        loop,
+        client,
+        proxy.firstByteTimeout(),
+        proxy.streamIdleTimeout(),
+        proxy.forwardAuthorization(),
+        new ProviderError(proxy.regionSpecificErrorCodes()));
   }
 
   @Bean
-  DataPlane dataPlane(InferenceProxy inference, PassThroughProxy passThrough, ProxyProperties proxy,
-      RouterMetrics metrics, RoutePlanner planner, HedgingAttempt hedging,
+  DataPlane dataPlane(
+      InferenceProxy inference,
+      PassThroughProxy passThrough,
+      ProxyProperties proxy,
+      RouterMetrics metrics,
+      RoutePlanner planner,
+      HedgingAttempt hedging,
       @Value("${spring.lifecycle.timeout-per-shutdown-phase:20s}") Duration shutdownWait,
       @Value("${server.netty.idle-timeout:60s}") Duration idleTimeout) {
-    return new DataPlane(proxy, new InferenceEndpoint(inference, proxy, metrics, planner, hedging),
-        new PassThroughEndpoint(passThrough, proxy, planner), shutdownWait, idleTimeout);
+    return new DataPlane(
+        proxy,
+        new InferenceEndpoint(inference, proxy, metrics, planner, hedging),
+        new PassThroughEndpoint(passThrough, proxy, planner),
+        shutdownWait,
+        idleTimeout);
   }
 
   /** The data plane rides on the router's own HTTP server (Reactor Netty, under Spring WebFlux). */

@@ -22,9 +22,10 @@ public record RouterProperties(Path regionsFile, String configMap, String namesp
   public void validate() {
     boolean file = regionsFile != null;
     if (file == kubernetesMode()) {
-      throw new IllegalStateException(file
-          ? "set only one of router.regions-file and router.config-map"
-          : "no routing table source: set router.regions-file=PATH or router.config-map=NAME");
+      throw new IllegalStateException(
+          file
+              ? "set only one of router.regions-file and router.config-map"
+              : "no routing table source: set router.regions-file=PATH or router.config-map=NAME");
     }
   }
 }

@@ -16,9 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Selection: the policy and its parameters, the router's and callers' default hints, hedging.
- * The default policy (priority-latency) is the reference tutorial's: score = priority +
- * latencyWeight x latency seconds, lowest wins, ties to the lower cost. See docs/routing.md.
+ * Selection: the policy and its parameters, the router's and callers' default hints, hedging. The
+ * default policy (priority-latency) is the reference tutorial's: score = priority + latencyWeight x
+ * latency seconds, lowest wins, ties to the lower cost. See docs/routing.md.
  *
  * @param latencyWeight score points per second of smoothed latency
  * @param costWeight score points per USD per 1k tokens (0: cost only breaks ties)
@@ -38,10 +38,10 @@ import org.springframework.validation.annotation.Validated;
  * @param latencyWindowSize traffic latencies kept per region for that quantile
  * @param latencyWindowMinSamples samples needed before the quantile is used (with fewer: the
  *     slowest of them; with none: the probe EWMA)
- * @param latencyWindowMaxAge samples older than this are forgotten (a region that was slow is
- *     tried again on its probe latency)
- * @param callerHeader request header naming the caller, whose defaults apply (an API gateway
- *     sets it, e.g. from an API key's name)
+ * @param latencyWindowMaxAge samples older than this are forgotten (a region that was slow is tried
+ *     again on its probe latency)
+ * @param callerHeader request header naming the caller, whose defaults apply (an API gateway sets
+ *     it, e.g. from an API key's name)
  * @param callers default hints per caller (keyed by the caller header's value)
  * @param hedging hedged requests (opt-in per request or caller)
  */
@@ -100,20 +100,47 @@ public record RoutingProperties(
     this.callers = callers == null ? Map.of() : Map.copyOf(callers);
     this.hedging = hedging == null ? Hedging.DEFAULTS : hedging;
     PolicyKind.parse(defaultPolicy); // fail at startup on an unknown name
-    this.callers.forEach((caller, defaults) -> defaults.validate("router.routing.callers." + caller));
+    this.callers.forEach(
+        (caller, defaults) -> defaults.validate("router.routing.callers." + caller));
   }
 
   /** The reference's scorer with the given weights, everything else at its default. */
-  public RoutingProperties(double latencyWeight, double costWeight, double shareEpsilon, Duration unknownLatency,
+  public RoutingProperties(
+      double latencyWeight,
+      double costWeight,
+      double shareEpsilon,
+      Duration unknownLatency,
       double latencySmoothing) {
-    this(latencyWeight, costWeight, shareEpsilon, unknownLatency, latencySmoothing, "priority-latency",
-        Duration.ofMillis(500), true, 1.4, 0.99, 512, 8, Duration.ofSeconds(60), "X-Caller", Map.of(), Hedging.DEFAULTS);
+    this(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatency,
+        latencySmoothing,
+        "priority-latency",
+        Duration.ofMillis(500),
+        true,
+        1.4,
+        0.99,
+        512,
+        8,
+        Duration.ofSeconds(60),
+        "X-Caller",
+        Map.of(),
+        Hedging.DEFAULTS);
   }
 
   /** The router's default policy. */
   public RoutingPolicy policy() {
-    return new RoutingPolicy(latencyWeight, costWeight, shareEpsilon, unknownLatency.toNanos() / 1e9,
-        PolicyKind.parse(defaultPolicy), latencyBudget.toNanos() / 1e9, respectPriorityTiers, overprovisioningFactor);
+    return new RoutingPolicy(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatency.toNanos() / 1e9,
+        PolicyKind.parse(defaultPolicy),
+        latencyBudget.toNanos() / 1e9,
+        respectPriorityTiers,
+        overprovisioningFactor);
   }
 
   /**
@@ -127,8 +154,14 @@ public record RoutingProperties(
    * @param regionSelector label selector over the regions' labels (geo=eu)
    * @param hedge hedge this caller's requests (they are safe to repeat)
    */
-  public record CallerDefaults(String policy, Duration latencyBudget, Double maxCostPer1k, List<String> allowedRegions,
-      List<String> allowedProviders, String regionSelector, Boolean hedge) {
+  public record CallerDefaults(
+      String policy,
+      Duration latencyBudget,
+      Double maxCostPer1k,
+      List<String> allowedRegions,
+      List<String> allowedProviders,
+      String regionSelector,
+      Boolean hedge) {
 
     void validate(String prefix) {
       try {
@@ -147,13 +180,15 @@ public record RoutingProperties(
   /**
    * Hedging: for a request marked safe to repeat, a second attempt goes to the next region when the
    * first has not answered within delayQuantile of the first region's recent latencies (or
-   * ewmaMultiplier x its EWMA while too few are known); the first answer wins, the other is cancelled.
+   * ewmaMultiplier x its EWMA while too few are known); the first answer wins, the other is
+   * cancelled.
    *
    * @param enabled whether requests may ask for hedging at all
    * @param delayQuantile quantile of the first region's recent traffic latencies to wait for
    * @param ewmaMultiplier fallback: this many times its latency EWMA
    * @param minDelay never hedge sooner than this
-   * @param budgetRatio over the last 10 s, hedges may be at most this fraction of hedgeable requests ...
+   * @param budgetRatio over the last 10 s, hedges may be at most this fraction of hedgeable
+   *     requests ...
    * @param budgetMinPerSecond ... plus this many per second
    */
   public record Hedging(
@@ -164,6 +199,7 @@ public record RoutingProperties(
       @DefaultValue("0.1") double budgetRatio,
       @DefaultValue("1") int budgetMinPerSecond) {
 
-    public static final Hedging DEFAULTS = new Hedging(true, 0.9, 2.0, Duration.ofMillis(20), 0.1, 1);
+    public static final Hedging DEFAULTS =
+        new Hedging(true, 0.9, 2.0, Duration.ofMillis(20), 0.1, 1);
   }
 }

@@ -31,10 +31,18 @@ public class HealthRegistry {
   private final Map<String, RegionHealth> regions = new ConcurrentHashMap<>();
   private final SelectionEpoch epoch = new SelectionEpoch();
   private final Ejections ejections = new Ejections();
-  /** How many tables were applied: the region objects a ranking holds are this registry's while it has not moved. */
+
+  /**
+   * How many tables were applied: the region objects a ranking holds are this registry's while it
+   * has not moved.
+   */
   private volatile long tables;
 
-  public HealthRegistry(HealthProperties health, ProbeProperties probe, RoutingProperties routing, Clock clock,
+  public HealthRegistry(
+      HealthProperties health,
+      ProbeProperties probe,
+      RoutingProperties routing,
+      Clock clock,
       RouterMetrics metrics) {
     this.health = health;
     this.probe = probe;
@@ -48,16 +56,27 @@ public class HealthRegistry {
     Map<String, RegionHealth> next = new LinkedHashMap<>();
     for (RegionEntry entry : snapshot.table().regions()) {
       RegionHealth existing = regions.get(entry.name());
-      next.put(entry.name(), existing != null && Objects.equals(existing.endpoint(), entry.endpoint())
-          ? existing
-          : new RegionHealth(entry.name(), entry.endpoint(), health, probe.unhealthyThreshold(),
-              probe.healthyThreshold(), routing.latencySmoothing(), clock, epoch, ejections));
+      next.put(
+          entry.name(),
+          existing != null && Objects.equals(existing.endpoint(), entry.endpoint())
+              ? existing
+              : new RegionHealth(
+                  entry.name(),
+                  entry.endpoint(),
+                  health,
+                  probe.unhealthyThreshold(),
+                  probe.healthyThreshold(),
+                  routing.latencySmoothing(),
+                  clock,
+                  epoch,
+                  ejections));
     }
-    regions.forEach((name, h) -> {
-      if (next.get(name) != h) {
-        h.forget(); // left the table, or its endpoint changed: not a trial candidate any more
-      }
-    });
+    regions.forEach(
+        (name, h) -> {
+          if (next.get(name) != h) {
+            h.forget(); // left the table, or its endpoint changed: not a trial candidate any more
+          }
+        });
     regions.keySet().retainAll(next.keySet());
     regions.putAll(next);
     tables++;
@@ -67,7 +86,9 @@ public class HealthRegistry {
     metrics.trackRegions(gauges);
   }
 
-  /** Moves whenever a region's health or the set of regions changes (see {@link SelectionEpoch}). */
+  /**
+   * Moves whenever a region's health or the set of regions changes (see {@link SelectionEpoch}).
+   */
   public SelectionEpoch epoch() {
     return epoch;
   }

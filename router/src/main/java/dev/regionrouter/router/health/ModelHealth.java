@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * The health of each model of one region, for requests that name a model: a provider's rate limit
  * (429) and its overloaded or failing deployment (5xx) belong to one model, not to every model the
- * region serves. A model answering 429 is cooled for its Retry-After (capped); consecutive
- * failures of a model eject the model (not the region) for half-open-interval, after which one
- * failure ejects it again. Transport failures (refused, reset, timeout) stay the region's (see
+ * region serves. A model answering 429 is cooled for its Retry-After (capped); consecutive failures
+ * of a model eject the model (not the region) for half-open-interval, after which one failure
+ * ejects it again. Transport failures (refused, reset, timeout) stay the region's (see
  * RegionHealth). Thread-safe; the state of a model that recovers is dropped, so the map holds only
  * models with a recent problem.
  */
@@ -63,12 +63,14 @@ public final class ModelHealth {
       expire(model, earlier, now); // may drop a state that has recovered
     }
     State state = models.computeIfAbsent(model, m -> new State());
-    if (state.lastFailureAt != null && Duration.between(state.lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
+    if (state.lastFailureAt != null
+        && Duration.between(state.lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
       state.failures = 0;
     }
     state.failures++;
     state.lastFailureAt = now;
-    if (state.ejectedUntil == null && (state.halfOpen || state.failures >= settings.consecutiveFailures())) {
+    if (state.ejectedUntil == null
+        && (state.halfOpen || state.failures >= settings.consecutiveFailures())) {
       state.ejectedUntil = now.plus(settings.halfOpenInterval());
       state.halfOpen = false;
       return true;
@@ -113,7 +115,10 @@ public final class ModelHealth {
     if (state.coolingUntil != null && !now.isBefore(state.coolingUntil)) {
       state.coolingUntil = null;
     }
-    if (state.ejectedUntil == null && state.coolingUntil == null && state.failures == 0 && !state.halfOpen) {
+    if (state.ejectedUntil == null
+        && state.coolingUntil == null
+        && state.failures == 0
+        && !state.halfOpen) {
       models.remove(model);
     }
   }

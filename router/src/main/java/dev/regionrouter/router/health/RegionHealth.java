@@ -18,76 +18,141 @@ import java.time.Instant;
 public final class RegionHealth {
 
   /** What a recorded failure did, for metrics and logs. */
-  public enum FailureEffect { COUNTED, EJECTED, STALE }
+  public enum FailureEffect {
+    COUNTED,
+    EJECTED,
+    STALE
+  }
 
   /** Probe samples whose minimum feeds the smoothed latency (see smoothProbe). */
   static final int PROBE_WINDOW = 3;
 
   private final String name;
   private final String endpoint;
+
   /** Where this region is listed while it is ejected (see {@link #tryEjectionTrial}). */
   private final Ejections ejectionSet;
+
   private final HealthProperties settings;
+
   /** Rate limits and failures of single models (requests that name a model). */
   private final ModelHealth models;
+
   private final int unhealthyThreshold;
   private final int healthyThreshold;
   private final double smoothing;
   private final Clock clock;
-  /** Told of every change that can move the region in a plan (see {@link #version()}); never null. */
+
+  /**
+   * Told of every change that can move the region in a plan (see {@link #version()}); never null.
+   */
   private final SelectionEpoch epoch;
 
   private boolean activeHealthy = true;
   private int probeSuccesses;
   private int probeFailures;
   private double latencySeconds = Double.NaN;
-  /** The last few probe round trips (seconds), newest last; cleared when probes find the region down (see smoothProbe). */
+
+  /**
+   * The last few probe round trips (seconds), newest last; cleared when probes find the region down
+   * (see smoothProbe).
+   */
   private final double[] probeWindow = new double[PROBE_WINDOW];
+
   private int probeWindowSize;
-  /** The window was full once since probes last found the region down: from then on the EWMA averages. */
+
+  /**
+   * The window was full once since probes last found the region down: from then on the EWMA
+   * averages.
+   */
   private boolean probeWindowFilled;
+
   private boolean probeFailedSinceEjection;
   private double trafficLatencySeconds = Double.NaN;
+
   /** The smoothed latency when plans were last told of a change (see latencyMovedForPlans). */
   private double latencyAtLastChange = Double.NaN;
+
   private int failures;
   private Instant lastFailureAt;
   private int ejections;
   private Instant ejectedUntil;
-  /** The current ejection's start, or its last trial: the next trial is half-open-interval after it. */
+
+  /**
+   * The current ejection's start, or its last trial: the next trial is half-open-interval after it.
+   */
   private Instant lastEjectionTrialAt;
+
   private Instant lastEjectionEnd;
   private boolean halfOpen;
   private Instant coolingUntil;
-  /** Written under the monitor, read without it by the planner (a plan reads it live, per request). */
+
+  /**
+   * Written under the monitor, read without it by the planner (a plan reads it live, per request).
+   */
   private volatile int inFlight;
+
   /**
    * Bumped (under the monitor) by every change that can move the region in a plan, except the
-   * in-flight count and the traffic latency: the probes' verdict, the smoothed latency when it moved
-   * by more than 2 % (see latencyMovedForPlans), failures, ejection and its end, half-open, the
-   * cool-down. A cached ranking re-reads only the regions whose version moved.
+   * in-flight count and the traffic latency: the probes' verdict, the smoothed latency when it
+   * moved by more than 2 % (see latencyMovedForPlans), failures, ejection and its end, half-open,
+   * the cool-down. A cached ranking re-reads only the regions whose version moved.
    */
   private volatile long version;
-  /** When probes last confirmed the region back from down: attempts that timed out on the outage are stale after it. */
+
+  /**
+   * When probes last confirmed the region back from down: attempts that timed out on the outage are
+   * stale after it.
+   */
   private Instant recoveredAt;
-  /** When the region last answered a request (any HTTP answer), and when that request had started. */
+
+  /**
+   * When the region last answered a request (any HTTP answer), and when that request had started.
+   */
   private Instant lastAnswerAt;
+
   private Instant lastAnsweredStart;
+
   /** When requests in flight went from none to some. */
   private Instant busySince;
+
   private Instant lastTrialAt;
   private boolean stallLogged;
-  /** A request was moved on from this region because it answered nothing: stalled until it answers. */
+
+  /**
+   * A request was moved on from this region because it answered nothing: stalled until it answers.
+   */
   private boolean heldOut;
 
-  public RegionHealth(String endpoint, HealthProperties settings, int unhealthyThreshold, int healthyThreshold,
-      double smoothing, Clock clock) {
-    this(endpoint, endpoint, settings, unhealthyThreshold, healthyThreshold, smoothing, clock, new SelectionEpoch(),
+  public RegionHealth(
+      String endpoint,
+      HealthProperties settings,
+      int unhealthyThreshold,
+      int healthyThreshold,
+      double smoothing,
+      Clock clock) {
+    this(
+        endpoint,
+        endpoint,
+        settings,
+        unhealthyThreshold,
+        healthyThreshold,
+        smoothing,
+        clock,
+        new SelectionEpoch(),
         new Ejections());
   }
 
-  public RegionHealth(String name, String endpoint, HealthProperties settings, int unhealthyThreshold,
-      int healthyThreshold, double smoothing, Clock clock, SelectionEpoch epoch, Ejections ejectionSet) {
+  public RegionHealth(
+      String name,
+      String endpoint,
+      HealthProperties settings,
+      int unhealthyThreshold,
+      int healthyThreshold,
+      double smoothing,
+      Clock clock,
+      SelectionEpoch epoch,
+      Ejections ejectionSet) {
     this.name = name;
     this.ejectionSet = ejectionSet;
     this.epoch = epoch;
@@ -114,12 +179,18 @@ public final class RegionHealth {
     return endpoint;
   }
 
-  /** See the field: moves whenever the region's {@link #view()} may have changed other than in flight and traffic latency. */
+  /**
+   * See the field: moves whenever the region's {@link #view()} may have changed other than in
+   * flight and traffic latency.
+   */
   public long version() {
     return version;
   }
 
-  /** Requests in progress on the region through this router, read without locking (the planner's live read). */
+  /**
+   * Requests in progress on the region through this router, read without locking (the planner's
+   * live read).
+   */
   public int inFlight() {
     return inFlight;
   }
@@ -137,7 +208,8 @@ public final class RegionHealth {
    */
   private boolean latencyMovedForPlans() {
     double moved = Math.abs(latencySeconds - latencyAtLastChange);
-    return Double.isNaN(moved) ? !Double.isNaN(latencySeconds)
+    return Double.isNaN(moved)
+        ? !Double.isNaN(latencySeconds)
         : moved > Math.max(0.0005, 0.02 * latencyAtLastChange);
   }
 
@@ -156,8 +228,11 @@ public final class RegionHealth {
     boolean verdictChanged = applyProbe(ok, latency);
     // the counters toward a verdict do not move the region in a plan; the verdict, an ejection's
     // end and the latency (when it moved enough) do
-    if (activeHealthy != healthyBefore || !java.util.Objects.equals(ejectedUntil, ejectedBefore)
-        || halfOpen != halfOpenBefore || failures != failuresBefore || latencyMovedForPlans()) {
+    if (activeHealthy != healthyBefore
+        || !java.util.Objects.equals(ejectedUntil, ejectedBefore)
+        || halfOpen != halfOpenBefore
+        || failures != failuresBefore
+        || latencyMovedForPlans()) {
       changed();
     }
     return verdictChanged;
@@ -201,7 +276,9 @@ public final class RegionHealth {
     return false;
   }
 
-  /** A real request's attempt succeeded after the given latency (time to first byte for streams). */
+  /**
+   * A real request's attempt succeeded after the given latency (time to first byte for streams).
+   */
   public synchronized void recordSuccess(Duration latency) {
     Instant now = clock.instant();
     expire(now);
@@ -211,13 +288,17 @@ public final class RegionHealth {
     failures = 0;
     halfOpen = false;
     if (ejectedUntil != null) {
-      endEjection(now); // a trial (or a request sent before the ejection) was answered well: the region is back
+      endEjection(
+          now); // a trial (or a request sent before the ejection) was answered well: the region is
+      // back
       changed();
     }
     epoch.trafficAnswered(); // the traffic latency ranks lowest-latency and lowest-cost only
     double sample = latency.toNanos() / 1e9;
-    trafficLatencySeconds = Double.isNaN(trafficLatencySeconds)
-        ? sample : smoothing * sample + (1 - smoothing) * trafficLatencySeconds;
+    trafficLatencySeconds =
+        Double.isNaN(trafficLatencySeconds)
+            ? sample
+            : smoothing * sample + (1 - smoothing) * trafficLatencySeconds;
   }
 
   /**
@@ -242,7 +323,8 @@ public final class RegionHealth {
     Instant now = clock.instant();
     expire(now);
     changed();
-    if (lastFailureAt != null && Duration.between(lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
+    if (lastFailureAt != null
+        && Duration.between(lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
       failures = 0;
     }
     failures++;
@@ -259,10 +341,10 @@ public final class RegionHealth {
    * answer, not how fast it answers: fed to the average, one 15 s timeout outweighs every real
    * sample and keeps the region's traffic away long after it answers again; the failure count and
    * ejection deal with a region that keeps timing out). An attempt that started before probes
-   * confirmed the region's recovery hung on the outage that is
-   * over: it is {@link FailureEffect#STALE} and changes nothing. Otherwise the requests pinned on a
-   * hung region would time out after it recovered and eject it again, keeping its traffic away
-   * for another ejection period.
+   * confirmed the region's recovery hung on the outage that is over: it is {@link
+   * FailureEffect#STALE} and changes nothing. Otherwise the requests pinned on a hung region would
+   * time out after it recovered and eject it again, keeping its traffic away for another ejection
+   * period.
    */
   public synchronized FailureEffect recordTimeout(Duration timeout) {
     Instant started = clock.instant().minus(timeout);
@@ -326,12 +408,14 @@ public final class RegionHealth {
       return false;
     }
     Duration limit = holdLimit();
-    return quietSince(busySince, clock.instant()).compareTo(limit == null ? settings.stallAfter() : limit) > 0;
+    return quietSince(busySince, clock.instant())
+            .compareTo(limit == null ? settings.stallAfter() : limit)
+        > 0;
   }
 
   /**
-   * How long a request may wait on this region without the region answering anything before it
-   * is moved to the next region (max(stallAfter, 4 x the usual answer time)); null while the usual
+   * How long a request may wait on this region without the region answering anything before it is
+   * moved to the next region (max(stallAfter, 4 x the usual answer time)); null while the usual
    * answer time is unknown (a first long answer must not be cut).
    */
   public synchronized Duration holdLimit() {
@@ -343,8 +427,8 @@ public final class RegionHealth {
   }
 
   /**
-   * How long the region has answered nothing (no request at all), counted from at most `since`
-   * ago: an attempt asks with the time since it started.
+   * How long the region has answered nothing (no request at all), counted from at most `since` ago:
+   * an attempt asks with the time since it started.
    */
   public synchronized Duration quietFor(Duration since) {
     Instant now = clock.instant();
@@ -353,15 +437,15 @@ public final class RegionHealth {
 
   /** How long the region has answered nothing, counted from `from` at the earliest. */
   private Duration quietSince(Instant from, Instant now) {
-    return Duration.between(lastAnswerAt != null && lastAnswerAt.isAfter(from) ? lastAnswerAt : from, now);
+    return Duration.between(
+        lastAnswerAt != null && lastAnswerAt.isAfter(from) ? lastAnswerAt : from, now);
   }
 
   /**
-   * A request held by this region was moved on at its hold limit: the region stays stalled until
-   * it answers anything. Without this, the region looked fresh again as soon as the requests it
-   * held had moved on (nothing in flight), took the next requests as the best region and held
-   * them for another hold limit, and so on: traffic came and went in waves for as long as the
-   * hang lasted.
+   * A request held by this region was moved on at its hold limit: the region stays stalled until it
+   * answers anything. Without this, the region looked fresh again as soon as the requests it held
+   * had moved on (nothing in flight), took the next requests as the best region and held them for
+   * another hold limit, and so on: traffic came and went in waves for as long as the hang lasted.
    */
   public synchronized void recordHeldOut() {
     heldOut = true;
@@ -370,7 +454,8 @@ public final class RegionHealth {
   /** For a stalled region: one trial request a second may go (the first to ask gets it). */
   public synchronized boolean tryTrial() {
     Instant now = clock.instant();
-    if (lastTrialAt != null && Duration.between(lastTrialAt, now).compareTo(Duration.ofSeconds(1)) < 0) {
+    if (lastTrialAt != null
+        && Duration.between(lastTrialAt, now).compareTo(Duration.ofSeconds(1)) < 0) {
       return false;
     }
     lastTrialAt = now;
@@ -378,8 +463,8 @@ public final class RegionHealth {
   }
 
   /**
-   * How long a trial request on a stalled region may wait (2 x its usual answer time, at least
-   * 250 ms; stallAfter while it has none): a trial that meets the hang fails over quickly.
+   * How long a trial request on a stalled region may wait (2 x its usual answer time, at least 250
+   * ms; stallAfter while it has none): a trial that meets the hang fails over quickly.
    */
   public synchronized Duration trialTimeout() {
     if (Double.isNaN(trafficLatencySeconds)) {
@@ -404,8 +489,16 @@ public final class RegionHealth {
 
   public synchronized HealthView view() {
     expire(clock.instant());
-    return new HealthView(activeHealthy, ejectedUntil, coolingUntil, latencySeconds, trafficLatencySeconds,
-        failures, ejections, inFlight, halfOpen);
+    return new HealthView(
+        activeHealthy,
+        ejectedUntil,
+        coolingUntil,
+        latencySeconds,
+        trafficLatencySeconds,
+        failures,
+        ejections,
+        inFlight,
+        halfOpen);
   }
 
   /**
@@ -413,11 +506,11 @@ public final class RegionHealth {
    * pause, a busy CPU (2 cores shared with other work), a cold connection or JIT at startup delay a
    * probe, nothing makes it faster. So the EWMA is fed the minimum of the last {@value
    * #PROBE_WINDOW} probes, not each raw sample: one or two delayed probes in a row do not move the
-   * score, while a region that really became slower is followed after {@value #PROBE_WINDOW}
-   * probes (real traffic's per-try timeouts feed the latency directly, unfiltered).
+   * score, while a region that really became slower is followed after {@value #PROBE_WINDOW} probes
+   * (real traffic's per-try timeouts feed the latency directly, unfiltered).
    *
-   * <p>Until the window has filled (a new region, or one that probes found down) the latency is that
-   * minimum outright, so a router ranks regions right within a few probes; averaging the first
+   * <p>Until the window has filled (a new region, or one that probes found down) the latency is
+   * that minimum outright, so a router ranks regions right within a few probes; averaging the first
    * sample of a cold start into the EWMA would make it linger for dozens of probes and, with
    * regions 10 ms apart, put them in the wrong order.
    */
@@ -441,11 +534,15 @@ public final class RegionHealth {
 
   private void smoothLatency(Duration sample) {
     double seconds = sample.toNanos() / 1e9;
-    latencySeconds = Double.isNaN(latencySeconds) ? seconds : smoothing * seconds + (1 - smoothing) * latencySeconds;
+    latencySeconds =
+        Double.isNaN(latencySeconds)
+            ? seconds
+            : smoothing * seconds + (1 - smoothing) * latencySeconds;
   }
 
   private void eject(Instant now) {
-    if (lastEjectionEnd != null && Duration.between(lastEjectionEnd, now).compareTo(settings.maxEjectionTime()) > 0) {
+    if (lastEjectionEnd != null
+        && Duration.between(lastEjectionEnd, now).compareTo(settings.maxEjectionTime()) > 0) {
       ejections = 0; // clean long enough: the backoff starts over
     }
     ejections++;
@@ -461,8 +558,8 @@ public final class RegionHealth {
   }
 
   /**
-   * Whether this request may be the ejected region's trial: one request every half-open-interval
-   * of an ejection, however long the ejection. A trial that succeeds ends the ejection (see
+   * Whether this request may be the ejected region's trial: one request every half-open-interval of
+   * an ejection, however long the ejection. A trial that succeeds ends the ejection (see
    * recordSuccess); one that fails changes nothing (the ejection runs on, not longer), so a region
    * that recovers is back within about half-open-interval, while one that stays down costs one
    * failed-over attempt per interval.

@@ -37,7 +37,10 @@ public class Prober implements AutoCloseable {
 
   private static final Duration FOLLOW_UP = Duration.ofMillis(200);
 
-  /** A health answer is a few bytes; a region that sends more fails its probe instead of filling memory. */
+  /**
+   * A health answer is a few bytes; a region that sends more fails its probe instead of filling
+   * memory.
+   */
   private static final long MAX_HEALTH_BODY_BYTES = 64 * 1024;
 
   private final UpstreamClient client;
@@ -47,12 +50,18 @@ public class Prober implements AutoCloseable {
   private final RandomGenerator random;
   private final Credentials credentials;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("probe-timer").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("probe-timer").factory());
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Task> tasks = new HashMap<>();
 
-  public Prober(UpstreamClient client, HealthRegistry health, ProbeProperties settings, RouterMetrics metrics,
-      RandomGenerator random, Credentials credentials) {
+  public Prober(
+      UpstreamClient client,
+      HealthRegistry health,
+      ProbeProperties settings,
+      RouterMetrics metrics,
+      RandomGenerator random,
+      Credentials credentials) {
     this.credentials = credentials;
     this.client = client;
     this.health = health;
@@ -65,7 +74,12 @@ public class Prober implements AutoCloseable {
    * What is probed, how and how often; a change restarts the region's schedule. secretRef: the
    * region's token goes with each probe (spec.probe.sendCredentials); null: none.
    */
-  record Target(String region, String method, URI uri, Duration interval, Duration timeout,
+  record Target(
+      String region,
+      String method,
+      URI uri,
+      Duration interval,
+      Duration timeout,
       RegionEntry.SecretRef secretRef) {}
 
   private final class Task {
@@ -80,7 +94,9 @@ public class Prober implements AutoCloseable {
 
     void schedule(Duration delay) {
       if (!cancelled && !timer.isShutdown()) {
-        next = timer.schedule(() -> probes.execute(this::probe), delay.toNanos(), TimeUnit.NANOSECONDS);
+        next =
+            timer.schedule(
+                () -> probes.execute(this::probe), delay.toNanos(), TimeUnit.NANOSECONDS);
       }
     }
 
@@ -94,12 +110,30 @@ public class Prober implements AutoCloseable {
       try {
         Map<String, List<String>> headers = Map.of("accept", List.of("application/json"));
         if (target.secretRef() != null) {
-          String token = credentials.token(target.secretRef()).orElseThrow(() -> new java.io.IOException(
-              "its credentials (Secret " + target.secretRef().name() + ") are not available"));
-          headers = Map.of("accept", List.of("application/json"), "authorization", List.of("Bearer " + token));
+          String token =
+              credentials
+                  .token(target.secretRef())
+                  .orElseThrow(
+                      () ->
+                          new java.io.IOException(
+                              "its credentials (Secret "
+                                  + target.secretRef().name()
+                                  + ") are not available"));
+          headers =
+              Map.of(
+                  "accept",
+                  List.of("application/json"),
+                  "authorization",
+                  List.of("Bearer " + token));
         }
-        int status = client.exchange(new UpstreamClient.Request(target.method(), target.uri(), headers, null),
-            target.timeout(), MAX_HEALTH_BODY_BYTES).get().status();
+        int status =
+            client
+                .exchange(
+                    new UpstreamClient.Request(target.method(), target.uri(), headers, null),
+                    target.timeout(),
+                    MAX_HEALTH_BODY_BYTES)
+                .get()
+                .status();
         ok = status >= 200 && status < 300;
         if (!ok) {
           failure = "HTTP " + status;
@@ -108,9 +142,14 @@ public class Prober implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+            e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                ? e.getCause()
+                : e;
         ok = false;
-        failure = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        failure =
+            cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
       }
       Duration latency = Duration.ofNanos(System.nanoTime() - start);
       RegionHealth regionHealth = health.get(target.region());
@@ -118,10 +157,14 @@ public class Prober implements AutoCloseable {
         metrics.probe(target.region(), ok, latency);
         if (regionHealth.recordProbe(ok, latency)) {
           if (ok) {
-            log.info("region {} is healthy again (probe {} ms)", target.region(), latency.toMillis());
+            log.info(
+                "region {} is healthy again (probe {} ms)", target.region(), latency.toMillis());
           } else {
-            log.warn("region {} is unhealthy: {} probes failed, last: {}", target.region(),
-                settings.unhealthyThreshold(), failure);
+            log.warn(
+                "region {} is unhealthy: {} probes failed, last: {}",
+                target.region(),
+                settings.unhealthyThreshold(),
+                failure);
           }
         }
       }
@@ -144,18 +187,26 @@ public class Prober implements AutoCloseable {
     for (RegionEntry entry : snapshot.table().regions()) {
       wanted.put(entry.name(), target(entry));
     }
-    tasks.entrySet().removeIf(e -> {
-      if (!Objects.equals(wanted.get(e.getKey()), e.getValue().target)) {
-        e.getValue().cancel();
-        return true;
-      }
-      return false;
-    });
-    wanted.forEach((name, target) -> tasks.computeIfAbsent(name, n -> {
-      Task task = new Task(target);
-      task.schedule(Duration.ZERO); // measure a new region at once, not an interval later
-      return task;
-    }));
+    tasks
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!Objects.equals(wanted.get(e.getKey()), e.getValue().target)) {
+                e.getValue().cancel();
+                return true;
+              }
+              return false;
+            });
+    wanted.forEach(
+        (name, target) ->
+            tasks.computeIfAbsent(
+                name,
+                n -> {
+                  Task task = new Task(target);
+                  task.schedule(
+                      Duration.ZERO); // measure a new region at once, not an interval later
+                  return task;
+                }));
   }
 
   private Target target(RegionEntry entry) {
@@ -169,11 +220,20 @@ public class Prober implements AutoCloseable {
         timeout = Duration.ofSeconds(entry.probe().timeoutSeconds());
       }
     }
-    String base = entry.endpoint().endsWith("/") ? entry.endpoint().substring(0, entry.endpoint().length() - 1)
-        : entry.endpoint();
-    boolean sendCredentials = entry.probe() != null && entry.probe().credentials() && entry.credentialsSecretRef() != null;
-    return new Target(entry.name(), entry.probe() == null ? "GET" : entry.probe().effectiveMethod(),
-        URI.create(base + entry.effectiveHealthPath()), interval, timeout,
+    String base =
+        entry.endpoint().endsWith("/")
+            ? entry.endpoint().substring(0, entry.endpoint().length() - 1)
+            : entry.endpoint();
+    boolean sendCredentials =
+        entry.probe() != null
+            && entry.probe().credentials()
+            && entry.credentialsSecretRef() != null;
+    return new Target(
+        entry.name(),
+        entry.probe() == null ? "GET" : entry.probe().effectiveMethod(),
+        URI.create(base + entry.effectiveHealthPath()),
+        interval,
+        timeout,
         sendCredentials ? entry.credentialsSecretRef() : null);
   }
 

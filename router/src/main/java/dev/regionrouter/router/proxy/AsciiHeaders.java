@@ -20,36 +20,56 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AsciiHeaders {
 
   /**
-   * Headers of messages the router builds itself: their names come from the router's code or
-   * from a decoder that already validated them, so they are not validated a second time.
+   * Headers of messages the router builds itself: their names come from the router's code or from a
+   * decoder that already validated them, so they are not validated a second time.
    */
-  public static final HttpHeadersFactory OUTGOING = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-  /** The router's own whole messages carry no trailers: one shared empty set instead of a map each. */
-  public static final HttpHeadersFactory OUTGOING_TRAILERS = new HttpHeadersFactory() {
-    @Override
-    public HttpHeaders newHeaders() {
-      return EmptyHttpHeaders.INSTANCE;
-    }
+  public static final HttpHeadersFactory OUTGOING =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-    @Override
-    public HttpHeaders newEmptyHeaders() {
-      return EmptyHttpHeaders.INSTANCE;
-    }
-  };
+  /**
+   * The router's own whole messages carry no trailers: one shared empty set instead of a map each.
+   */
+  public static final HttpHeadersFactory OUTGOING_TRAILERS =
+      new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+          return EmptyHttpHeaders.INSTANCE;
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+          return EmptyHttpHeaders.INSTANCE;
+        }
+      };
 
   private static final Map<String, AsciiString> KNOWN = new HashMap<>();
+
   /** Values seen again and again (region names, host headers); bounded, cleared when full. */
   private static final int MAX_REPEATED = 4096;
+
   private static final Map<String, AsciiString> REPEATED = new ConcurrentHashMap<>();
+
   /** Small counts (attempts), by value. */
   private static final AsciiString[] COUNTS = new AsciiString[17];
 
   static {
-    for (AsciiString name : new AsciiString[] {HttpHeaderNames.ACCEPT, HttpHeaderNames.AUTHORIZATION,
-        HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONNECTION, HttpHeaderNames.CONTENT_LENGTH,
-        HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.HOST, HttpHeaderNames.RETRY_AFTER, HttpHeaderNames.USER_AGENT,
-        HttpHeaderValues.APPLICATION_JSON, HttpHeaderValues.CLOSE, HttpHeaderValues.TEXT_EVENT_STREAM,
-        AsciiString.cached(HeaderPolicy.REGION_HEADER), AsciiString.cached(HeaderPolicy.ATTEMPTS_HEADER)}) {
+    for (AsciiString name :
+        new AsciiString[] {
+          HttpHeaderNames.ACCEPT,
+          HttpHeaderNames.AUTHORIZATION,
+          HttpHeaderNames.CACHE_CONTROL,
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.CONTENT_LENGTH,
+          HttpHeaderNames.CONTENT_TYPE,
+          HttpHeaderNames.HOST,
+          HttpHeaderNames.RETRY_AFTER,
+          HttpHeaderNames.USER_AGENT,
+          HttpHeaderValues.APPLICATION_JSON,
+          HttpHeaderValues.CLOSE,
+          HttpHeaderValues.TEXT_EVENT_STREAM,
+          AsciiString.cached(HeaderPolicy.REGION_HEADER),
+          AsciiString.cached(HeaderPolicy.ATTEMPTS_HEADER)
+        }) {
       KNOWN.put(name.toString(), name);
     }
     for (int i = 0; i < COUNTS.length; i++) {

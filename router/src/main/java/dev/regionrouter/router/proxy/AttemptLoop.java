@@ -31,12 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's attempts, asynchronously: plan the regions (the pure {@link Selector}), then try them in order,
- * each within the per-try timeout and all within the request's deadline, at most maxAttempts, a
- * retry only when the retry budget allows. Every attempt's result feeds the region's health (and
- * may eject it). What an attempt does on the wire is the caller's {@link Attempt}: a buffered JSON
- * exchange or a streamed relay. An attempt that wrote to the client returns {@link Done}: from then
- * on nothing is retried.
+ * One request's attempts, asynchronously: plan the regions (the pure {@link Selector}), then try
+ * them in order, each within the per-try timeout and all within the request's deadline, at most
+ * maxAttempts, a retry only when the retry budget allows. Every attempt's result feeds the region's
+ * health (and may eject it). What an attempt does on the wire is the caller's {@link Attempt}: a
+ * buffered JSON exchange or a streamed relay. An attempt that wrote to the client returns {@link
+ * Done}: from then on nothing is retried.
  */
 public class AttemptLoop {
 
@@ -50,15 +50,27 @@ public class AttemptLoop {
   private final Credentials credentials;
   private final RouterMetrics metrics;
   private final RandomGenerator random;
-  /** When a 503 was last logged: one line a second says why requests fail, without flooding the log. */
-  private final java.util.concurrent.atomic.AtomicLong lastNoRegionLog = new java.util.concurrent.atomic.AtomicLong(
-      System.nanoTime() - 2_000_000_000L);
+
+  /**
+   * When a 503 was last logged: one line a second says why requests fail, without flooding the log.
+   */
+  private final java.util.concurrent.atomic.AtomicLong lastNoRegionLog =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2_000_000_000L);
+
   private final SelectionLog selections = new SelectionLog();
+
   /** Plans with the request's hints, filters and routing state. */
   private final RoutePlanner planner;
 
-  public AttemptLoop(TableHolder tables, HealthRegistry health, RoutingProperties routing, ProxyProperties proxy,
-      RetryBudget budget, Credentials credentials, RouterMetrics metrics, RandomGenerator random,
+  public AttemptLoop(
+      TableHolder tables,
+      HealthRegistry health,
+      RoutingProperties routing,
+      ProxyProperties proxy,
+      RetryBudget budget,
+      Credentials credentials,
+      RouterMetrics metrics,
+      RandomGenerator random,
       RoutePlanner planner) {
     this.tables = tables;
     this.health = health;
@@ -77,7 +89,12 @@ public class AttemptLoop {
    * call with the time until the head of a streamed (text/event-stream) answer arrived: real
    * traffic's sample of the region's latency (see RegionHealth.recordStreamHead).
    */
-  public record Try(RegionEntry region, int number, Duration timeout, Optional<String> token, Runnable answered,
+  public record Try(
+      RegionEntry region,
+      int number,
+      Duration timeout,
+      Optional<String> token,
+      Runnable answered,
       java.util.function.Consumer<Duration> streamHead) {}
 
   /**
@@ -93,11 +110,11 @@ public class AttemptLoop {
 
   /**
    * The attempt reached its commit point: its answer goes to the caller (success, or a 4xx that is
-   * the caller's fault), and the request is bound to this region. The attempt is over for the
-   * loop: nothing it runs (the hold check, the next region) can touch the request any more.
-   * tail: for a streamed answer, the rest of the stream, completing with true when it ended whole
-   * (or the caller left) and false when the region broke it; the region keeps its in-flight slot
-   * until then, and a broken tail counts as its failure. null when the answer was whole.
+   * the caller's fault), and the request is bound to this region. The attempt is over for the loop:
+   * nothing it runs (the hold check, the next region) can touch the request any more. tail: for a
+   * streamed answer, the rest of the stream, completing with true when it ended whole (or the
+   * caller left) and false when the region broke it; the region keeps its in-flight slot until
+   * then, and a broken tail counts as its failure. null when the answer was whole.
    */
   public record Done<T>(T value, Duration latency, Outcome outcome, CompletableFuture<Boolean> tail)
       implements Result<T> {
@@ -107,11 +124,12 @@ public class AttemptLoop {
   }
 
   /**
-   * Nothing reached the caller; the request moves on (or tries the region again, see
-   * {@link Outcome#transientFault()}). retryAfter: a 429's Retry-After, or null. declined: for
-   * {@link Outcome#DECLINED}, the region's answer, relayed when no other region serves.
+   * Nothing reached the caller; the request moves on (or tries the region again, see {@link
+   * Outcome#transientFault()}). retryAfter: a 429's Retry-After, or null. declined: for {@link
+   * Outcome#DECLINED}, the region's answer, relayed when no other region serves.
    */
-  public record Failed<T>(Outcome outcome, Duration retryAfter, Done<T> declined) implements Result<T> {
+  public record Failed<T>(Outcome outcome, Duration retryAfter, Done<T> declined)
+      implements Result<T> {
     public static <T> Failed<T> of(Outcome outcome) {
       return new Failed<>(outcome, null, null);
     }
@@ -120,14 +138,17 @@ public class AttemptLoop {
       return new Failed<>(Outcome.THROTTLED, retryAfter, null);
     }
 
-    /** A region declined what another region may serve (such as a context too long for its model). */
+    /**
+     * A region declined what another region may serve (such as a context too long for its model).
+     */
     public static <T> Failed<T> declined(Done<T> answer) {
       return new Failed<>(Outcome.DECLINED, null, answer);
     }
   }
 
   /** The result of a served request. */
-  public record Served<T>(T value, RegionEntry region, int attempts, Duration latency, boolean panic, String policy) {}
+  public record Served<T>(
+      T value, RegionEntry region, int attempts, Duration latency, boolean panic, String policy) {}
 
   /**
    * Plans the request (or hedge leg) now and runs its attempts. The future completes with the
@@ -137,19 +158,27 @@ public class AttemptLoop {
    * a request that a region holds past its hold limit while the region answers nothing at all is
    * moved on at once (a hung region) instead of at the per-try timeout.
    */
-  public <T> CompletableFuture<Served<T>> run(RouteRequest route, Deadline deadline, ScheduledExecutorService timers,
-      Attempt<T> attempt) {
+  public <T> CompletableFuture<Served<T>> run(
+      RouteRequest route, Deadline deadline, ScheduledExecutorService timers, Attempt<T> attempt) {
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
       metrics.request(null, "no_table");
       return CompletableFuture.failedFuture(
-          new RouterException(503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
+          new RouterException(
+              503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
     }
     if (snapshot.table().regions().isEmpty()) {
       metrics.request(null, "no_regions");
-      return CompletableFuture.failedFuture(new RouterException(503, "no_regions_configured",
-          "the routing table (" + snapshot.source() + ") has no regions: declare InferenceRegions in the router's "
-              + "namespace (or regions in its file)", proxy.retryAfter(), 0));
+      return CompletableFuture.failedFuture(
+          new RouterException(
+              503,
+              "no_regions_configured",
+              "the routing table ("
+                  + snapshot.source()
+                  + ") has no regions: declare InferenceRegions in the router's "
+                  + "namespace (or regions in its file)",
+              proxy.retryAfter(),
+              0));
     }
     if (route.pinnedRegion() == null) {
       // a hedged request is one request: its second leg is paid for by the hedging budget and
@@ -166,9 +195,9 @@ public class AttemptLoop {
   }
 
   /**
-   * One request's walk down its plan: next() starts an attempt on the next region, and an
-   * attempt's completion decides what comes after it (done, the same region again after a pause,
-   * or the next region).
+   * One request's walk down its plan: next() starts an attempt on the next region, and an attempt's
+   * completion decides what comes after it (done, the same region again after a pause, or the next
+   * region).
    */
   private final class Run<T> {
     final AttemptPlan plan;
@@ -177,53 +206,86 @@ public class AttemptLoop {
     final ScheduledExecutorService timers;
     final CompletableFuture<Served<T>> served = new CompletableFuture<>();
     final List<String> failures = new ArrayList<>();
+
     /** Walked lazily: a plan builds its order only as far as it is read. */
     java.util.Iterator<AttemptPlan.Scored> order;
+
     /** The best region skipped as stalled: tried when no other region could take the request. */
     AttemptPlan.Scored deferred;
+
     boolean lastResort;
     TableSnapshot snapshot;
+
     /** The request's hard filters, for the unavailable regions tried last; null: none are tried. */
     RouteFilters lastResorts;
-    /** Regions tried in this request: at most max-attempts, so a list (its array allocated on the first add). */
+
+    /**
+     * Regions tried in this request: at most max-attempts, so a list (its array allocated on the
+     * first add).
+     */
     final List<String> tried = new ArrayList<>();
+
     boolean stopped;
     int attempts;
+
     /** Tries of the current region after a transient fault. */
     int sameRegionRetries;
-    /** The throttled region whose Retry-After (or backoff) is shortest: tried again when no other region serves. */
+
+    /**
+     * The throttled region whose Retry-After (or backoff) is shortest: tried again when no other
+     * region serves.
+     */
     Throttled throttled;
+
     boolean throttledRetried;
     Duration throttledFor;
     boolean onlyThrottled = true;
-    /** A region's answer that declined the request (DECLINED): relayed when no other region serves. */
+
+    /**
+     * A region's answer that declined the request (DECLINED): relayed when no other region serves.
+     */
     Done<T> declined;
+
     RegionEntry declinedBy;
     String previous;
     String stopReason;
     boolean lastReachedRegion = true;
     volatile CompletableFuture<Result<T>> inFlight;
-    /** The model the request names (null: none): its rate limits and failures are the model's, not the region's. */
+
+    /**
+     * The model the request names (null: none): its rate limits and failures are the model's, not
+     * the region's.
+     */
     final String model;
-    /** Regions passed over because the request's model is cooling or ejected there: tried after the plan. */
+
+    /**
+     * Regions passed over because the request's model is cooling or ejected there: tried after the
+     * plan.
+     */
     List<AttemptPlan.Scored> modelUnavailable;
 
-    Run(AttemptPlan plan, Deadline deadline, Attempt<T> attempt, ScheduledExecutorService timers, String model) {
+    Run(
+        AttemptPlan plan,
+        Deadline deadline,
+        Attempt<T> attempt,
+        ScheduledExecutorService timers,
+        String model) {
       this.model = model;
       this.plan = plan;
       this.deadline = deadline;
       this.attempt = attempt;
       this.timers = timers;
       this.order = plan.order().iterator();
-      served.whenComplete((value, error) -> {
-        CompletableFuture<Result<T>> current = inFlight;
-        if (served.isCancelled()) {
-          if (current != null) {
-            current.cancel(false); // the caller left or the hedge lost: abort the region call
-          }
-          metrics.request(previous, "cancelled");
-        }
-      });
+      served.whenComplete(
+          (value, error) -> {
+            CompletableFuture<Result<T>> current = inFlight;
+            if (served.isCancelled()) {
+              if (current != null) {
+                current.cancel(false); // the caller left or the hedge lost: abort the region call
+              }
+              metrics.request(previous, "cancelled");
+            }
+          });
     }
 
     /** Starts an attempt on the next region that can take the request, or ends the request. */
@@ -263,8 +325,10 @@ public class AttemptLoop {
         boolean trial = false;
         if (!lastResort && regionHealth.stalled()) {
           if (regionHealth.firstNoticeOfStall()) {
-            log.warn("region {} has requests in flight and answered none for a while: new requests go to the next"
-                + " region (one trial a second) until it answers", region.name());
+            log.warn(
+                "region {} has requests in flight and answered none for a while: new requests go to the next"
+                    + " region (one trial a second) until it answers",
+                region.name());
           }
           if (!regionHealth.tryTrial()) {
             metrics.attempt(region.name(), "stalled");
@@ -297,7 +361,8 @@ public class AttemptLoop {
         return;
       }
       if (declined != null) {
-        settleServed(declinedBy, declined); // every region that could serve declined: the caller gets why
+        settleServed(
+            declinedBy, declined); // every region that could serve declined: the caller gets why
         return;
       }
       served.completeExceptionally(giveUp());
@@ -314,14 +379,20 @@ public class AttemptLoop {
         return false;
       }
       java.util.Iterator<AttemptPlan.Scored> planned = plan.order().iterator();
-      int bestPriority = planned.hasNext() ? planned.next().candidate().entry().priority() : Integer.MAX_VALUE;
+      int bestPriority =
+          planned.hasNext() ? planned.next().candidate().entry().priority() : Integer.MAX_VALUE;
       for (RegionHealth ejected : health.ejections().current()) {
         if (!ejected.ejectionTrialDue() || health.get(ejected.name()) != ejected) {
           continue;
         }
-        RegionEntry region = snapshot.table().regions().stream().filter(r -> r.name().equals(ejected.name()))
-            .findFirst().orElse(null);
-        if (region == null || region.priority() > bestPriority || lastResorts.rejects(region) != null) {
+        RegionEntry region =
+            snapshot.table().regions().stream()
+                .filter(r -> r.name().equals(ejected.name()))
+                .findFirst()
+                .orElse(null);
+        if (region == null
+            || region.priority() > bestPriority
+            || lastResorts.rejects(region) != null) {
           continue;
         }
         Optional<String> token = token(region);
@@ -337,10 +408,14 @@ public class AttemptLoop {
       return false;
     }
 
-    /** The next region of the plan, then the unavailable ones, then the stalled one; null when none is left. */
+    /**
+     * The next region of the plan, then the unavailable ones, then the stalled one; null when none
+     * is left.
+     */
     private AttemptPlan.Scored nextInOrder() {
       if (!order.hasNext() && !stopped && modelUnavailable != null) {
-        // every region that serves the model well is gone, full or failed: one where it is cooling beats a 503
+        // every region that serves the model well is gone, full or failed: one where it is cooling
+        // beats a 503
         order = modelUnavailable.iterator();
         modelUnavailable = null;
         lastResort = true;
@@ -362,7 +437,9 @@ public class AttemptLoop {
       return order.next();
     }
 
-    /** The region's token (empty when it needs none); null when it needs one that is not available. */
+    /**
+     * The region's token (empty when it needs none); null when it needs one that is not available.
+     */
     private Optional<String> token(RegionEntry region) {
       if (region.credentialsSecretRef() == null) {
         return Optional.empty();
@@ -371,7 +448,9 @@ public class AttemptLoop {
       if (token.isEmpty()) {
         metrics.attempt(region.name(), "no_credentials");
         failures.add(region.name() + ": credentials not available");
-        log.warn("region {} skipped: its credentials (Secret {}) are not available", region.name(),
+        log.warn(
+            "region {} skipped: its credentials (Secret {}) are not available",
+            region.name(),
             region.credentialsSecretRef().name());
         return null;
       }
@@ -401,7 +480,8 @@ public class AttemptLoop {
     }
 
     /** One attempt on the region; its completion settles it and decides what comes next. */
-    private void start(RegionEntry region, RegionHealth regionHealth, Optional<String> token, boolean trial) {
+    private void start(
+        RegionEntry region, RegionHealth regionHealth, Optional<String> token, boolean trial) {
       attempts++;
       Duration remaining = deadline.remaining();
       boolean clamped = remaining.compareTo(proxy.tryTimeout()) < 0;
@@ -415,8 +495,15 @@ public class AttemptLoop {
       long start = System.nanoTime();
       CompletableFuture<Result<T>> call;
       try {
-        call = attempt.call(new Try(region, attempts, tryTimeout, token,
-            () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)), regionHealth::recordStreamHead));
+        call =
+            attempt.call(
+                new Try(
+                    region,
+                    attempts,
+                    tryTimeout,
+                    token,
+                    () -> regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start)),
+                    regionHealth::recordStreamHead));
       } catch (RuntimeException e) {
         call = CompletableFuture.failedFuture(e);
       }
@@ -425,53 +512,59 @@ public class AttemptLoop {
         call.cancel(false);
       }
       HoldCheck hold = holdCheck(call, regionHealth, tryTimeout, start);
-      call.whenComplete((result, error) -> {
-        if (!(result instanceof Done<T> done && done.tail() != null)) {
-          regionHealth.release(); // a committed stream keeps its slot until its tail ends
-        }
-        if (hold != null) {
-          hold.cancel();
-        }
-        if (hold != null && hold.heldOut) {
-          // moved on from a region that answers nothing: not counted, so a hung region stays stalled (one
-          // trial a second) rather than ejected, and is back within a second of answering again
-          result = Failed.of(Outcome.STALLED);
-          error = null;
-        }
-        if (served.isDone()) {
-          return; // cancelled meanwhile
-        }
-        if (error != null) {
-          Throwable cause = unwrap(error);
-          if (!(cause instanceof IOException)) {
-            served.completeExceptionally(cause); // a bug, or the caller's own failure: not the region's
-            return;
-          }
-          Outcome outcome = classify(cause, deadlineBound);
-          // a trial that met the hang again: expected while stalled, the held requests decide about ejection
-          result = Failed.of(trial && outcome == Outcome.TIMEOUT ? Outcome.TRIAL_TIMEOUT : outcome);
-        }
-        settle(region, regionHealth, result, start, tryTimeout);
-        if (result instanceof Done<T> done) {
-          settleServed(region, done);
-        } else if (!retrySameRegion(region, regionHealth, token, (Failed<T>) result)) {
-          next();
-        }
-      });
+      call.whenComplete(
+          (result, error) -> {
+            if (!(result instanceof Done<T> done && done.tail() != null)) {
+              regionHealth.release(); // a committed stream keeps its slot until its tail ends
+            }
+            if (hold != null) {
+              hold.cancel();
+            }
+            if (hold != null && hold.heldOut) {
+              // moved on from a region that answers nothing: not counted, so a hung region stays
+              // stalled (one
+              // trial a second) rather than ejected, and is back within a second of answering again
+              result = Failed.of(Outcome.STALLED);
+              error = null;
+            }
+            if (served.isDone()) {
+              return; // cancelled meanwhile
+            }
+            if (error != null) {
+              Throwable cause = unwrap(error);
+              if (!(cause instanceof IOException)) {
+                served.completeExceptionally(
+                    cause); // a bug, or the caller's own failure: not the region's
+                return;
+              }
+              Outcome outcome = classify(cause, deadlineBound);
+              // a trial that met the hang again: expected while stalled, the held requests decide
+              // about ejection
+              result =
+                  Failed.of(trial && outcome == Outcome.TIMEOUT ? Outcome.TRIAL_TIMEOUT : outcome);
+            }
+            settle(region, regionHealth, result, start, tryTimeout);
+            if (result instanceof Done<T> done) {
+              settleServed(region, done);
+            } else if (!retrySameRegion(region, regionHealth, token, (Failed<T>) result)) {
+              next();
+            }
+          });
     }
 
     /**
      * After a transient fault (500, 502, 504, a reset before the head), the same region once more
-     * (router.proxy.same-region-retries) after a jittered backoff, when the deadline leaves room and
-     * the retry budget allows; true when the retry is under way.
+     * (router.proxy.same-region-retries) after a jittered backoff, when the deadline leaves room
+     * and the retry budget allows; true when the retry is under way.
      */
-    private boolean retrySameRegion(RegionEntry region, RegionHealth regionHealth, Optional<String> token,
-        Failed<T> failed) {
+    private boolean retrySameRegion(
+        RegionEntry region, RegionHealth regionHealth, Optional<String> token, Failed<T> failed) {
       if (!failed.outcome().transientFault() || sameRegionRetries >= proxy.sameRegionRetries()) {
         return false;
       }
       Duration pause = backoff(sameRegionRetries);
-      if (deadline.remaining().compareTo(pause.multipliedBy(2)) <= 0 || regionHealth.view().ejectedUntil() != null) {
+      if (deadline.remaining().compareTo(pause.multipliedBy(2)) <= 0
+          || regionHealth.view().ejectedUntil() != null) {
         return false;
       }
       if (!acquire(region, regionHealth)) {
@@ -506,14 +599,18 @@ public class AttemptLoop {
       return true;
     }
 
-    /** Runs the task after the pause on the request's timers (at once without them), unless the request is done. */
+    /**
+     * Runs the task after the pause on the request's timers (at once without them), unless the
+     * request is done.
+     */
     private void later(Duration pause, Runnable task) {
-      Runnable guarded = () -> {
-        if (served.isDone()) {
-          return;
-        }
-        task.run();
-      };
+      Runnable guarded =
+          () -> {
+            if (served.isDone()) {
+              return;
+            }
+            task.run();
+          };
       if (timers == null || pause.isZero()) {
         guarded.run();
       } else {
@@ -528,7 +625,10 @@ public class AttemptLoop {
      * re-arms the check for the limit after that answer, so the requests a region had taken before
      * it began to hang still finish while the later ones move on.
      */
-    private HoldCheck holdCheck(CompletableFuture<Result<T>> call, RegionHealth regionHealth, Duration tryTimeout,
+    private HoldCheck holdCheck(
+        CompletableFuture<Result<T>> call,
+        RegionHealth regionHealth,
+        Duration tryTimeout,
         long start) {
       Duration limit = timers == null ? null : regionHealth.holdLimit();
       if (limit == null || limit.compareTo(tryTimeout) >= 0) {
@@ -548,7 +648,11 @@ public class AttemptLoop {
       volatile boolean heldOut;
       volatile ScheduledFuture<?> pending;
 
-      HoldCheck(CompletableFuture<Result<T>> call, RegionHealth regionHealth, Duration limit, long start) {
+      HoldCheck(
+          CompletableFuture<Result<T>> call,
+          RegionHealth regionHealth,
+          Duration limit,
+          long start) {
         this.call = call;
         this.regionHealth = regionHealth;
         this.limit = limit;
@@ -595,16 +699,23 @@ public class AttemptLoop {
           rest.add(candidate);
         }
       }
-      return rest.isEmpty() ? java.util.Collections.emptyIterator()
+      return rest.isEmpty()
+          ? java.util.Collections.emptyIterator()
           : Selector.plan(rest, routing.policy(), lastResorts, 0, random).order().iterator();
     }
 
     /** Records one attempt's result in the region's health and the metrics. */
-    void settle(RegionEntry region, RegionHealth regionHealth, Result<T> result, long start, Duration timeout) {
-      Outcome outcome = switch (result) {
-        case Done<T> done -> done.outcome();
-        case Failed<T> failed -> failed.outcome();
-      };
+    void settle(
+        RegionEntry region,
+        RegionHealth regionHealth,
+        Result<T> result,
+        long start,
+        Duration timeout) {
+      Outcome outcome =
+          switch (result) {
+            case Done<T> done -> done.outcome();
+            case Failed<T> failed -> failed.outcome();
+          };
       metrics.attempt(region.name(), outcome.tag());
       if (outcome.regionAnswered()) {
         regionHealth.recordAnswer(Duration.ofNanos(System.nanoTime() - start));
@@ -620,13 +731,15 @@ public class AttemptLoop {
           }
         }
         if (done.tail() != null) {
-          done.tail().whenComplete((whole, error) -> {
-            regionHealth.release();
-            if (error != null || !whole) {
-              metrics.attempt(region.name(), Outcome.STREAM_BROKEN.tag());
-              recordFailure(region, regionHealth, null);
-            }
-          });
+          done.tail()
+              .whenComplete(
+                  (whole, error) -> {
+                    regionHealth.release();
+                    if (error != null || !whole) {
+                      metrics.attempt(region.name(), Outcome.STREAM_BROKEN.tag());
+                      recordFailure(region, regionHealth, null);
+                    }
+                  });
         }
         return;
       }
@@ -643,7 +756,8 @@ public class AttemptLoop {
           regionHealth.recordThrottled(failed.retryAfter());
         }
         Duration cool = failed.retryAfter() == null ? proxy.retryAfter() : failed.retryAfter();
-        throttledFor = throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
+        throttledFor =
+            throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
         Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(0);
         if (throttled == null || wait.compareTo(throttled.pause()) < 0) {
           throttled = new Throttled(region, wait);
@@ -656,36 +770,52 @@ public class AttemptLoop {
         }
         if (outcome.countsAsFailure() && modelsOwn) {
           if (regionHealth.models().recordFailure(model)) {
-            log.warn("model {} of region {} ejected after consecutive failures (its other models still serve)",
-                model, region.name());
+            log.warn(
+                "model {} of region {} ejected after consecutive failures (its other models still serve)",
+                model,
+                region.name());
           }
         } else if (outcome.countsAsFailure()) {
           recordFailure(region, regionHealth, outcome == Outcome.TIMEOUT ? timeout : null);
         }
       }
-      log.debug("attempt {} on {} failed after {} ms: {}", attempts, region.name(),
-          (System.nanoTime() - start) / 1_000_000, outcome);
+      log.debug(
+          "attempt {} on {} failed after {} ms: {}",
+          attempts,
+          region.name(),
+          (System.nanoTime() - start) / 1_000_000,
+          outcome);
     }
 
     /** The request is served by this region's answer. */
     void settleServed(RegionEntry region, Done<T> done) {
       metrics.request(region.name(), done.outcome().tag());
       selections.selected(region, health.get(region.name()));
-      served.complete(new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
+      served.complete(
+          new Served<>(
+              done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
     }
 
     RouterException giveUp() {
       String tried = failures.isEmpty() ? "" : " (" + String.join(", ", failures) + ")";
       if (deadline.passed()) {
         metrics.request(null, "deadline");
-        return new RouterException(504, "deadline_exceeded",
-            "the request's deadline passed after " + attempts + " attempt(s)" + tried, null, attempts);
+        return new RouterException(
+            504,
+            "deadline_exceeded",
+            "the request's deadline passed after " + attempts + " attempt(s)" + tried,
+            null,
+            attempts);
       }
       metrics.request(null, "no_region");
-      String why = stopReason != null ? stopReason
-          : plan.isEmpty() ? "every region is at capacity or none is configured"
-          : "no region could serve the request";
-      Duration retryAfter = onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
+      String why =
+          stopReason != null
+              ? stopReason
+              : plan.isEmpty()
+                  ? "every region is at capacity or none is configured"
+                  : "no region could serve the request";
+      Duration retryAfter =
+          onlyThrottled && throttledFor != null ? throttledFor : proxy.retryAfter();
       String message = why + " after " + attempts + " attempt(s)" + tried;
       long now = System.nanoTime();
       long last = lastNoRegionLog.get();
@@ -699,7 +829,10 @@ public class AttemptLoop {
   /** A region that answered 429, and how long the request would wait before asking it again. */
   private record Throttled(RegionEntry region, Duration pause) {}
 
-  /** The pause before the n-th (from 0) retry on one region: retry-backoff x 2^n, jittered to 50-150 %. */
+  /**
+   * The pause before the n-th (from 0) retry on one region: retry-backoff x 2^n, jittered to 50-150
+   * %.
+   */
   private Duration backoff(int n) {
     long base = proxy.retryBackoff().toNanos() << Math.min(n, 10);
     return Duration.ofNanos(base / 2 + (long) (random.nextDouble() * base));
@@ -722,18 +855,25 @@ public class AttemptLoop {
   public static Throwable unwrap(Throwable error) {
     Throwable cause = error;
     while ((cause instanceof java.util.concurrent.CompletionException
-        || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return cause;
   }
 
-  /** timeout: the per-try timeout when the attempt timed out (a timeout may be stale, see RegionHealth.recordTimeout). */
+  /**
+   * timeout: the per-try timeout when the attempt timed out (a timeout may be stale, see
+   * RegionHealth.recordTimeout).
+   */
   private void recordFailure(RegionEntry region, RegionHealth regionHealth, Duration timeout) {
-    RegionHealth.FailureEffect effect = timeout == null ? regionHealth.recordFailure() : regionHealth.recordTimeout(timeout);
+    RegionHealth.FailureEffect effect =
+        timeout == null ? regionHealth.recordFailure() : regionHealth.recordTimeout(timeout);
     if (effect == RegionHealth.FailureEffect.EJECTED) {
       metrics.ejection(region.name());
-      log.warn("region {} ejected until {} after consecutive failures", region.name(),
+      log.warn(
+          "region {} ejected until {} after consecutive failures",
+          region.name(),
           regionHealth.view().ejectedUntil());
     }
   }

@@ -3,9 +3,9 @@ package dev.regionrouter.router.proxy;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A future that runs a hook when it is cancelled: how a cancelled request reaches the work under
- * it (a region call, a connection), without a whenComplete stage per call just to watch for it.
- * Stages built on it are plain CompletableFutures.
+ * A future that runs a hook when it is cancelled: how a cancelled request reaches the work under it
+ * (a region call, a connection), without a whenComplete stage per call just to watch for it. Stages
+ * built on it are plain CompletableFutures.
  */
 final class CancellableFuture<T> extends CompletableFuture<T> {
 

@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 public class InferenceProxy {
 
   /** What every inference request to a region carries (plus its authorization, when it has one). */
-  private static final Map<String, List<String>> JSON_HEADERS = Map.of(
-      "content-type", List.of("application/json"), "accept", List.of("application/json"));
+  private static final Map<String, List<String>> JSON_HEADERS =
+      Map.of("content-type", List.of("application/json"), "accept", List.of("application/json"));
 
   private final AttemptLoop loop;
   private final UpstreamClient client;
@@ -27,12 +27,24 @@ public class InferenceProxy {
   private final boolean forwardAuthorization;
   private final long maxResponseBytes;
   private final ProviderError providerError;
-  /** Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in profiles). */
+
+  /**
+   * Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in
+   * profiles).
+   */
   private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails the attempt. */
-  public InferenceProxy(AttemptLoop loop, UpstreamClient client, ObjectMapper json, boolean forwardAuthorization,
-      long maxResponseBytes, ProviderError providerError) {
+  /**
+   * maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails
+   * the attempt.
+   */
+  public InferenceProxy(
+      AttemptLoop loop,
+      UpstreamClient client,
+      ObjectMapper json,
+      boolean forwardAuthorization,
+      long maxResponseBytes,
+      ProviderError providerError) {
     this.providerError = providerError;
     this.loop = loop;
     this.client = client;
@@ -51,45 +63,65 @@ public class InferenceProxy {
    * body: the validated request as it goes to regions (JSON, defaults filled in). timers: the
    * request's event loop, for the hold checks of its attempts (null: none).
    */
-  public CompletableFuture<AttemptLoop.Served<Answer>> infer(RouteRequest route, byte[] body,
-      String callerAuthorization, Deadline deadline, java.util.concurrent.ScheduledExecutorService timers) {
-    return loop.run(route, deadline, timers, attempt -> {
-      RegionEntry region = attempt.region();
-      String authorization = attempt.token().map(token -> "Bearer " + token)
-          .orElse(forwardAuthorization ? callerAuthorization : null);
-      Map<String, List<String>> headers = JSON_HEADERS;
-      if (authorization != null) {
-        headers = new LinkedHashMap<>(JSON_HEADERS);
-        headers.put("authorization", List.of(authorization));
-      }
-      if (uris.size() > 10_000) {
-        uris.clear(); // a long life of table changes: start over rather than grow
-      }
-      URI uri = uris.computeIfAbsent(region.endpoint() + '\n' + region.effectiveInferencePath(),
-          k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
-      long start = System.nanoTime();
-      CompletableFuture<UpstreamClient.Buffered> exchange = client.exchange(new UpstreamClient.Request("POST", uri,
-          headers, RequestModel.forRegion(body, route.model(), region)), attempt.timeout(), maxResponseBytes);
-      CompletableFuture<AttemptLoop.Result<Answer>> result = new CancellableFuture<>(() -> exchange.cancel(false));
-      exchange.whenComplete((response, error) -> {
-        if (error != null) {
-          Throwable cause = AttemptLoop.unwrap(error);
-          if (cause instanceof UpstreamClient.ResponseTooLargeException) {
-            // an answer this big is not an inference result the router may buffer: the region failed
-            result.complete(AttemptLoop.Failed.of(Outcome.RESPONSE_TOO_LARGE));
-          } else {
-            result.completeExceptionally(cause);
+  public CompletableFuture<AttemptLoop.Served<Answer>> infer(
+      RouteRequest route,
+      byte[] body,
+      String callerAuthorization,
+      Deadline deadline,
+      java.util.concurrent.ScheduledExecutorService timers) {
+    return loop.run(
+        route,
+        deadline,
+        timers,
+        attempt -> {
+          RegionEntry region = attempt.region();
+          String authorization =
+              attempt
+                  .token()
+                  .map(token -> "Bearer " + token)
+                  .orElse(forwardAuthorization ? callerAuthorization : null);
+          Map<String, List<String>> headers = JSON_HEADERS;
+          if (authorization != null) {
+            headers = new LinkedHashMap<>(JSON_HEADERS);
+            headers.put("authorization", List.of(authorization));
           }
-          return;
-        }
-        try {
-          result.complete(answer(response, Duration.ofNanos(System.nanoTime() - start)));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-      return result;
-    });
+          if (uris.size() > 10_000) {
+            uris.clear(); // a long life of table changes: start over rather than grow
+          }
+          URI uri =
+              uris.computeIfAbsent(
+                  region.endpoint() + '\n' + region.effectiveInferencePath(),
+                  k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
+          long start = System.nanoTime();
+          CompletableFuture<UpstreamClient.Buffered> exchange =
+              client.exchange(
+                  new UpstreamClient.Request(
+                      "POST", uri, headers, RequestModel.forRegion(body, route.model(), region)),
+                  attempt.timeout(),
+                  maxResponseBytes);
+          CompletableFuture<AttemptLoop.Result<Answer>> result =
+              new CancellableFuture<>(() -> exchange.cancel(false));
+          exchange.whenComplete(
+              (response, error) -> {
+                if (error != null) {
+                  Throwable cause = AttemptLoop.unwrap(error);
+                  if (cause instanceof UpstreamClient.ResponseTooLargeException) {
+                    // an answer this big is not an inference result the router may buffer: the
+                    // region failed
+                    result.complete(AttemptLoop.Failed.of(Outcome.RESPONSE_TOO_LARGE));
+                  } else {
+                    result.completeExceptionally(cause);
+                  }
+                  return;
+                }
+                try {
+                  result.complete(answer(response, Duration.ofNanos(System.nanoTime() - start)));
+                } catch (RuntimeException e) {
+                  result.completeExceptionally(e);
+                }
+              });
+          return result;
+        });
   }
 
   private AttemptLoop.Result<Answer> answer(UpstreamClient.Buffered response, Duration latency) {
@@ -107,10 +139,14 @@ public class InferenceProxy {
           ? AttemptLoop.Failed.of(Outcome.MALFORMED)
           : new AttemptLoop.Done<>(answer, latency, Outcome.SUCCESS);
     }
-    AttemptLoop.Done<Answer> relayed = new AttemptLoop.Done<>(
-        new Answer.Rejected(status, response.body(), response.header("content-type")), latency,
-        Outcome.ofRelayedStatus(status));
-    return providerError.regionSpecific(status, response.body()) ? AttemptLoop.Failed.declined(relayed) : relayed;
+    AttemptLoop.Done<Answer> relayed =
+        new AttemptLoop.Done<>(
+            new Answer.Rejected(status, response.body(), response.header("content-type")),
+            latency,
+            Outcome.ofRelayedStatus(status));
+    return providerError.regionSpecific(status, response.body())
+        ? AttemptLoop.Failed.declined(relayed)
+        : relayed;
   }
 
   static String stripSlash(String endpoint) {

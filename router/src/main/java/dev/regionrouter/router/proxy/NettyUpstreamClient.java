@@ -67,25 +67,36 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * {@link UpstreamClient} on Netty, HTTP/1.1 and HTTP/2 (h2 over TLS, by ALPN), non-blocking. A call made on an event loop
- * of the data plane registers its region connection on that same loop, and the connection pool is
- * per loop: the inbound request, the region exchange and the answer never cross threads and need
- * no locks (measured in bench/hotpath: the thread hand-offs of a blocking client on virtual threads
- * cost as much as the rest of the proxy). Calls from elsewhere (the prober) use the client's own
- * small event loop group.
+ * {@link UpstreamClient} on Netty, HTTP/1.1 and HTTP/2 (h2 over TLS, by ALPN), non-blocking. A call
+ * made on an event loop of the data plane registers its region connection on that same loop, and
+ * the connection pool is per loop: the inbound request, the region exchange and the answer never
+ * cross threads and need no locks (measured in bench/hotpath: the thread hand-offs of a blocking
+ * client on virtual threads cost as much as the rest of the proxy). Calls from elsewhere (the
+ * prober) use the client's own small event loop group.
  *
  * <p>Pools keep idle HTTP/1.1 keep-alive connections LIFO (the warmest first) and close those idle
  * for the idle timeout, and keep one HTTP/2 connection per region and event loop whose streams
- * carry every call; a connection is reused only after a complete answer that allows keep-alive,
- * and is closed on any timeout, error, cancellation or oversized answer. The timeout covers the whole exchange (buffered) or the response headers
- * (streaming). No retries, redirects or decompression: the attempt loop decides about retries and
- * bodies cross unchanged.
+ * carry every call; a connection is reused only after a complete answer that allows keep-alive, and
+ * is closed on any timeout, error, cancellation or oversized answer. The timeout covers the whole
+ * exchange (buffered) or the response headers (streaming). No retries, redirects or decompression:
+ * the attempt loop decides about retries and bodies cross unchanged.
  */
 public class NettyUpstreamClient implements UpstreamClient {
 
   /** Headers the client sets itself (framing) or that must not cross the proxy. */
-  private static final Set<String> NOT_SETTABLE = Set.of("connection", "content-length", "expect", "host", "upgrade",
-      "keep-alive", "te", "trailer", "transfer-encoding", "proxy-connection");
+  private static final Set<String> NOT_SETTABLE =
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "upgrade",
+          "keep-alive",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "proxy-connection");
+
   /** Idle connections kept per region and event loop; more are closed when returned. */
   private static final int MAX_IDLE_PER_ORIGIN = 256;
 
@@ -106,6 +117,7 @@ public class NettyUpstreamClient implements UpstreamClient {
     final EventLoop loop;
     final Map<Origin, ArrayDeque<Channel>> idle = new HashMap<>();
     final Map<Origin, Channel> multiplexed = new HashMap<>();
+
     /** Closes connections idle past the idle timeout; started with the first connection pooled. */
     ScheduledFuture<?> sweeper;
 
@@ -123,7 +135,8 @@ public class NettyUpstreamClient implements UpstreamClient {
       connections.addFirst(ch);
       if (sweeper == null) {
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleTimeoutNanos / 2);
-        sweeper = loop.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.NANOSECONDS);
+        sweeper =
+            loop.scheduleWithFixedDelay(this::closeIdle, period, period, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -138,8 +151,10 @@ public class NettyUpstreamClient implements UpstreamClient {
       for (java.util.Iterator<ArrayDeque<Channel>> it = idle.values().iterator(); it.hasNext(); ) {
         ArrayDeque<Channel> connections = it.next();
         Channel oldest;
-        while ((oldest = connections.peekLast()) != null && (!oldest.isActive()
-            || now - oldest.pipeline().get(ResponseHandler.class).idleSince >= idleTimeoutNanos)) {
+        while ((oldest = connections.peekLast()) != null
+            && (!oldest.isActive()
+                || now - oldest.pipeline().get(ResponseHandler.class).idleSince
+                    >= idleTimeoutNanos)) {
           connections.pollLast().close();
         }
         if (connections.isEmpty()) {
@@ -155,14 +170,19 @@ public class NettyUpstreamClient implements UpstreamClient {
    * event loop carrying every request as a stream. trustedCas: a PEM file of the CAs that region
    * certificates must chain to, instead of the JDK's (private regions); null for the JDK's.
    */
-  public NettyUpstreamClient(Duration connectTimeout, Duration idleTimeout, int ownThreads, boolean http2,
+  public NettyUpstreamClient(
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int ownThreads,
+      boolean http2,
       File trustedCas) {
     this.http2 = http2;
     this.idleTimeoutNanos = Math.max(1, idleTimeout.toNanos());
     this.epoll = Epoll.isAvailable();
     ThreadFactory threads = Thread.ofPlatform().daemon().name("upstream-", 0).factory();
-    this.ownGroup = new MultiThreadIoEventLoopGroup(ownThreads, threads,
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.ownGroup =
+        new MultiThreadIoEventLoopGroup(
+            ownThreads, threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     try {
       SslContextBuilder tls = SslContextBuilder.forClient();
@@ -170,10 +190,13 @@ public class NettyUpstreamClient implements UpstreamClient {
         tls.trustManager(trustedCas);
       }
       if (http2) {
-        tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+        tls.applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2,
+                ApplicationProtocolNames.HTTP_1_1));
       }
       this.ssl = tls.build();
     } catch (SSLException | IllegalArgumentException e) {
@@ -193,11 +216,14 @@ public class NettyUpstreamClient implements UpstreamClient {
     }
   }
 
-  /** Where a URI's requests go, worked out once per URI (a region's URIs repeat on every request). */
+  /**
+   * Where a URI's requests go, worked out once per URI (a region's URIs repeat on every request).
+   */
   private record Target(Origin origin, String requestTarget, CharSequence hostHeader) {
     static Target of(URI uri) {
       Origin origin = Origin.of(uri);
-      String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+      String target =
+          uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       if (uri.getRawQuery() != null) {
         target = target + "?" + uri.getRawQuery();
       }
@@ -218,7 +244,8 @@ public class NettyUpstreamClient implements UpstreamClient {
   }
 
   @Override
-  public CompletableFuture<Buffered> exchange(Request request, Duration timeout, long maxBodyBytes) {
+  public CompletableFuture<Buffered> exchange(
+      Request request, Duration timeout, long maxBodyBytes) {
     Call<Buffered> call = new Call<>(request, timeout, maxBodyBytes, false);
     start(call);
     return call.result;
@@ -248,8 +275,10 @@ public class NettyUpstreamClient implements UpstreamClient {
   /** The caller's own event loop when it runs on a compatible one, else one of the client's. */
   private EventLoop loopForCaller() {
     EventExecutor current = ThreadExecutorMap.currentExecutor();
-    if (current instanceof IoEventLoop loop && !loop.isShutdown()
-        && loop.isCompatible(epoll ? EpollIoHandle.class : io.netty.channel.nio.NioIoHandle.class)) {
+    if (current instanceof IoEventLoop loop
+        && !loop.isShutdown()
+        && loop.isCompatible(
+            epoll ? EpollIoHandle.class : io.netty.channel.nio.NioIoHandle.class)) {
       return loop;
     }
     return ownGroup.next();
@@ -265,17 +294,28 @@ public class NettyUpstreamClient implements UpstreamClient {
     final Duration timeout;
     final long maxBodyBytes;
     final boolean streaming;
+
     /** Cancelled (hedge loser, caller gone): the call aborts, its connection cannot be reused. */
     final CompletableFuture<T> result = new CancellableFuture<>(this::cancelled);
+
     final Origin origin;
     final Target target;
-    /** Volatile: a cancel from another thread either sees it (and aborts there) or begin sees the cancel. */
+
+    /**
+     * Volatile: a cancel from another thread either sees it (and aborts there) or begin sees the
+     * cancel.
+     */
     volatile EventLoop loop;
+
     Channel channel;
     ScheduledFuture<?> timer;
     boolean expired;
-    /** Sent on a pooled HTTP/1.1 connection (which the region may have closed as idle meanwhile). */
+
+    /**
+     * Sent on a pooled HTTP/1.1 connection (which the region may have closed as idle meanwhile).
+     */
     boolean reused;
+
     boolean answerStarted;
 
     Call(Request request, Duration timeout, long maxBodyBytes, boolean streaming) {
@@ -311,47 +351,63 @@ public class NettyUpstreamClient implements UpstreamClient {
     }
 
     void connect() {
-      Bootstrap bootstrap = new Bootstrap().group(loop)
-          .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              if (origin.https()) {
-                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), origin.host(), origin.port()));
-              }
-              if (origin.https() && http2) {
-                ch.pipeline().addLast(new Negotiation(Call.this)); // h2 or http/1.1, once TLS is up
-              } else {
-                ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
-              }
-            }
-          });
-      bootstrap.connect(origin.host(), origin.port()).addListener((ChannelFutureListener) f -> {
-        if (!f.isSuccess()) {
-          Throwable cause = f.cause();
-          fail(cause instanceof ConnectTimeoutException
-              ? new HttpConnectTimeoutException("connect to " + origin.host() + ":" + origin.port() + " timed out")
-              : cause instanceof ConnectException ce ? ce
-              : connectFailure(cause));
-          return;
-        }
-        if (result.isDone()) {
-          f.channel().close();
-          return;
-        }
-        if (f.channel().pipeline().get(Negotiation.class) == null) {
-          send(f.channel());
-        }
-      });
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(loop)
+              .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      if (origin.https()) {
+                        ch.pipeline()
+                            .addLast(ssl.newHandler(ch.alloc(), origin.host(), origin.port()));
+                      }
+                      if (origin.https() && http2) {
+                        ch.pipeline()
+                            .addLast(new Negotiation(Call.this)); // h2 or http/1.1, once TLS is up
+                      } else {
+                        ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+                      }
+                    }
+                  });
+      bootstrap
+          .connect(origin.host(), origin.port())
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (!f.isSuccess()) {
+                      Throwable cause = f.cause();
+                      fail(
+                          cause instanceof ConnectTimeoutException
+                              ? new HttpConnectTimeoutException(
+                                  "connect to "
+                                      + origin.host()
+                                      + ":"
+                                      + origin.port()
+                                      + " timed out")
+                              : cause instanceof ConnectException ce ? ce : connectFailure(cause));
+                      return;
+                    }
+                    if (result.isDone()) {
+                      f.channel().close();
+                      return;
+                    }
+                    if (f.channel().pipeline().get(Negotiation.class) == null) {
+                      send(f.channel());
+                    }
+                  });
     }
 
     /** TLS and ALPN are done on a new connection: HTTP/2 (shared from now on) or HTTP/1.1. */
     void negotiated(Channel ch, String protocol) {
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        ch.pipeline()
+            .addLast(
+                Http2FrameCodecBuilder.forClient().build(),
+                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         pool(loop).multiplexed.put(origin, ch);
         if (result.isDone()) {
           return; // the connection stays for the next calls
@@ -369,55 +425,74 @@ public class NettyUpstreamClient implements UpstreamClient {
 
     /** One request on a shared HTTP/2 connection: its own stream, read as HTTP/1.1 objects. */
     void openStream(Channel parent) {
-      new Http2StreamChannelBootstrap(parent).handler(new ChannelInitializer<Http2StreamChannel>() {
-        @Override
-        protected void initChannel(Http2StreamChannel stream) {
-          stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new ResponseHandler());
-        }
-      }).open().addListener(f -> {
-        if (!f.isSuccess()) {
-          fail(new IOException("cannot open an HTTP/2 stream: " + f.cause(), f.cause()));
-          return;
-        }
-        Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
-        if (result.isDone()) {
-          stream.close();
-          return;
-        }
-        send(stream);
-      });
+      new Http2StreamChannelBootstrap(parent)
+          .handler(
+              new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel stream) {
+                  stream
+                      .pipeline()
+                      .addLast(new Http2StreamFrameToHttpObjectCodec(false), new ResponseHandler());
+                }
+              })
+          .open()
+          .addListener(
+              f -> {
+                if (!f.isSuccess()) {
+                  fail(new IOException("cannot open an HTTP/2 stream: " + f.cause(), f.cause()));
+                  return;
+                }
+                Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+                if (result.isDone()) {
+                  stream.close();
+                  return;
+                }
+                send(stream);
+              });
     }
 
     void send(Channel ch) {
       this.channel = ch;
       ch.pipeline().get(ResponseHandler.class).call = this;
       byte[] body = request.body() == null ? new byte[0] : request.body();
-      FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-          target.requestTarget(), Unpooled.wrappedBuffer(body), AsciiHeaders.OUTGOING, AsciiHeaders.OUTGOING_TRAILERS);
-      request.headers().forEach((name, values) -> {
-        if (!NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT))) {
-          CharSequence ascii = AsciiHeaders.known(name);
-          for (String value : values) {
-            out.headers().add(ascii, AsciiHeaders.known(value));
-          }
-        }
-      });
+      FullHttpRequest out =
+          new DefaultFullHttpRequest(
+              HttpVersion.HTTP_1_1,
+              HttpMethod.valueOf(request.method()),
+              target.requestTarget(),
+              Unpooled.wrappedBuffer(body),
+              AsciiHeaders.OUTGOING,
+              AsciiHeaders.OUTGOING_TRAILERS);
+      request
+          .headers()
+          .forEach(
+              (name, values) -> {
+                if (!NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT))) {
+                  CharSequence ascii = AsciiHeaders.known(name);
+                  for (String value : values) {
+                    out.headers().add(ascii, AsciiHeaders.known(value));
+                  }
+                }
+              });
       out.headers().set(HttpHeaderNames.HOST, target.hostHeader());
       if (body.length > 0 || !request.method().equals("GET") && !request.method().equals("HEAD")) {
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       }
-      ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
-        if (!f.isSuccess()) {
-          fail(new IOException("cannot send to the region: " + f.cause(), f.cause()));
-        }
-      });
+      ch.writeAndFlush(out)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (!f.isSuccess()) {
+                      fail(new IOException("cannot send to the region: " + f.cause(), f.cause()));
+                    }
+                  });
     }
 
     /**
      * The region closed a pooled connection before a byte of the answer: it most likely closed it
-     * as idle while the request was on its way (a race every keep-alive client meets), and had
-     * not started on the request. Such a call is sent once more on a new connection, as HTTP
-     * clients do, instead of failing the region.
+     * as idle while the request was on its way (a race every keep-alive client meets), and had not
+     * started on the request. Such a call is sent once more on a new connection, as HTTP clients
+     * do, instead of failing the region.
      */
     boolean staleConnection() {
       return reused && !answerStarted && !expired && !result.isDone();
@@ -490,7 +565,8 @@ public class NettyUpstreamClient implements UpstreamClient {
   }
 
   private static IOException connectFailure(Throwable cause) {
-    if (cause instanceof java.net.UnknownHostException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+    if (cause instanceof java.net.UnknownHostException
+        || cause instanceof java.nio.channels.UnresolvedAddressException) {
       ConnectException e = new ConnectException("unknown host: " + cause.getMessage());
       e.initCause(cause);
       return e;
@@ -521,7 +597,8 @@ public class NettyUpstreamClient implements UpstreamClient {
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-      call.fail(new IOException("TLS handshake with the region failed: " + cause.getMessage(), cause));
+      call.fail(
+          new IOException("TLS handshake with the region failed: " + cause.getMessage(), cause));
       ctx.close();
     }
   }
@@ -529,11 +606,15 @@ public class NettyUpstreamClient implements UpstreamClient {
   /** Reads one answer of the call in progress on its connection. */
   private final class ResponseHandler extends ChannelInboundHandlerAdapter {
     Call<?> call;
+
     /** When the connection went back to its pool (System.nanoTime). */
     long idleSince;
+
     /** Buffered: the answer so far. */
     HttpResponse head;
+
     final BodyParts body = new BodyParts();
+
     /** Streaming: the relay, once the headers are out. */
     Relay relay;
 
@@ -575,7 +656,8 @@ public class NettyUpstreamClient implements UpstreamClient {
             body.add(ctx.alloc(), part);
           } else {
             byte[] bytes = body.finish(part);
-            Buffered answer = new Buffered(head.status().code(), new LazyHeaders(head.headers()), bytes);
+            Buffered answer =
+                new Buffered(head.status().code(), new LazyHeaders(head.headers()), bytes);
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             release();
             current.recycle(keepAlive);
@@ -620,8 +702,10 @@ public class NettyUpstreamClient implements UpstreamClient {
         } else if (streaming != null) {
           streaming.broken();
         } else {
-          current.fail(new IOException("the region closed the connection"
-              + (current.expired ? " (timed out)" : " before its answer was complete")));
+          current.fail(
+              new IOException(
+                  "the region closed the connection"
+                      + (current.expired ? " (timed out)" : " before its answer was complete")));
         }
       }
       ctx.fireChannelInactive();
@@ -631,14 +715,16 @@ public class NettyUpstreamClient implements UpstreamClient {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       Call<?> current = call;
       if (current != null && current.staleConnection()) {
-        call = null; // a reset on a connection the region had closed as idle: not the region's failure
+        call =
+            null; // a reset on a connection the region had closed as idle: not the region's failure
         release();
         current.retryOnNewConnection();
       } else if (current != null) {
         if (relay != null) {
           relay.broken();
         } else {
-          current.fail(cause instanceof IOException io ? io : new IOException(cause.toString(), cause));
+          current.fail(
+              cause instanceof IOException io ? io : new IOException(cause.toString(), cause));
         }
       }
       ctx.close();
@@ -654,7 +740,9 @@ public class NettyUpstreamClient implements UpstreamClient {
     }
   }
 
-  /** A streamed answer: chunks go to the sink one write at a time (back-pressure by autoRead off). */
+  /**
+   * A streamed answer: chunks go to the sink one write at a time (back-pressure by autoRead off).
+   */
   private final class Relay implements Streaming {
     private final Call<?> call;
     private final HttpResponse head;
@@ -684,17 +772,23 @@ public class NettyUpstreamClient implements UpstreamClient {
 
     @Override
     public CompletableFuture<Boolean> relay(BodySink sink, Duration idleTimeout) {
-      call.loop.execute(() -> {
-        this.sink = sink;
-        long idleNanos = idleTimeout.toNanos();
-        long checkNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), idleNanos / 4);
-        idleCheck = call.loop.scheduleAtFixedRate(() -> {
-          if (System.nanoTime() - lastProgress > idleNanos) {
-            broken();
-          }
-        }, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
-        drain();
-      });
+      call.loop.execute(
+          () -> {
+            this.sink = sink;
+            long idleNanos = idleTimeout.toNanos();
+            long checkNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), idleNanos / 4);
+            idleCheck =
+                call.loop.scheduleAtFixedRate(
+                    () -> {
+                      if (System.nanoTime() - lastProgress > idleNanos) {
+                        broken();
+                      }
+                    },
+                    checkNanos,
+                    checkNanos,
+                    TimeUnit.NANOSECONDS);
+            drain();
+          });
       return done;
     }
 
@@ -721,16 +815,20 @@ public class NettyUpstreamClient implements UpstreamClient {
           continue;
         }
         writing = true;
-        sink.write(bytes).whenComplete((ok, error) -> call.loop.execute(() -> {
-          writing = false;
-          if (error != null) {
-            leave(); // the caller left: not the region's fault
-          } else if (last) {
-            finish(true);
-          } else {
-            drain();
-          }
-        }));
+        sink.write(bytes)
+            .whenComplete(
+                (ok, error) ->
+                    call.loop.execute(
+                        () -> {
+                          writing = false;
+                          if (error != null) {
+                            leave(); // the caller left: not the region's fault
+                          } else if (last) {
+                            finish(true);
+                          } else {
+                            drain();
+                          }
+                        }));
       }
       if (!writing && pending.isEmpty() && call.channel != null) {
         call.channel.read(); // ready for more
@@ -785,7 +883,10 @@ public class NettyUpstreamClient implements UpstreamClient {
       onLoop(call.loop, this::closeNow);
     }
 
-    /** Dropped unread (a 5xx or 429 the loop retries) or abandoned (the caller left): the connection goes too. */
+    /**
+     * Dropped unread (a 5xx or 429 the loop retries) or abandoned (the caller left): the connection
+     * goes too.
+     */
     private void closeNow() {
       stopIdleCheck();
       if (done.complete(true)) {
@@ -797,8 +898,8 @@ public class NettyUpstreamClient implements UpstreamClient {
 
   /**
    * An answer's headers as the interface's map (names in lower case), built on first use: a good
-   * inference answer is read without looking at its headers, and building the map for every
-   * answer showed in allocation profiles.
+   * inference answer is read without looking at its headers, and building the map for every answer
+   * showed in allocation profiles.
    */
   private static final class LazyHeaders extends java.util.AbstractMap<String, List<String>> {
     private final HttpHeaders headers;

@@ -9,9 +9,15 @@ package dev.regionrouter.router.proxy;
 public enum Outcome {
   /** A whole answer, or a stream that reached its commit point. */
   SUCCESS("success", Kind.ANSWERED),
-  /** A 4xx that is the caller's own (400, 401, 403, 404, 422, ...): relayed as is, the region is fine. */
+  /**
+   * A 4xx that is the caller's own (400, 401, 403, 404, 422, ...): relayed as is, the region is
+   * fine.
+   */
   CLIENT_ERROR("client_error", Kind.ANSWERED),
-  /** An error the region declared another region may not share (a configured provider code, such as context_length_exceeded). */
+  /**
+   * An error the region declared another region may not share (a configured provider code, such as
+   * context_length_exceeded).
+   */
   DECLINED("declined", Kind.ANSWERED),
   /** A 5xx the router does not retry (501, 505, ...): relayed, and the region's failure. */
   HTTP_5XX_OTHER("http_5xx_other", Kind.ANSWERED_FAILED),
@@ -34,7 +40,10 @@ public enum Outcome {
   TIMEOUT("timeout", Kind.FAILED),
   /** A stream's head came, but no first bytes within the first-byte timeout. */
   FIRST_BYTE_TIMEOUT("first_byte_timeout", Kind.FAILED),
-  /** The request's deadline passed during the attempt: the request's limit, not the region's failure. */
+  /**
+   * The request's deadline passed during the attempt: the request's limit, not the region's
+   * failure.
+   */
   DEADLINE("deadline", Kind.NEUTRAL),
   /** A trial on a stalled region met the hang again: the held requests decide about ejection. */
   TRIAL_TIMEOUT("trial_timeout", Kind.NEUTRAL),
@@ -87,17 +96,26 @@ public enum Outcome {
     return kind.failure;
   }
 
-  /** The request never reached the region (a retry elsewhere adds no load to it, and costs no retry budget). */
+  /**
+   * The request never reached the region (a retry elsewhere adds no load to it, and costs no retry
+   * budget).
+   */
   public boolean unreached() {
     return kind == Kind.UNREACHED;
   }
 
-  /** A fault that a second try on the same region often clears (500, 502, 504, a reset before the head). */
+  /**
+   * A fault that a second try on the same region often clears (500, 502, 504, a reset before the
+   * head).
+   */
   public boolean transientFault() {
     return kind.transientFault;
   }
 
-  /** The outcome of a region's HTTP error status that the router does not relay, or null when it relays it. */
+  /**
+   * The outcome of a region's HTTP error status that the router does not relay, or null when it
+   * relays it.
+   */
   static Outcome ofRetryableStatus(int status) {
     return switch (status) {
       case 500 -> HTTP_500;

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Reads a provider's error answer ({@code {"error":{"code": ...}}}, the OpenAI shape, which Azure
- * OpenAI and most compatible servers share) to tell an error that another region may not share
- * (a context too long for this region's model) from the caller's own.
+ * OpenAI and most compatible servers share) to tell an error that another region may not share (a
+ * context too long for this region's model) from the caller's own.
  */
 public final class ProviderError {
 
@@ -20,9 +20,16 @@ public final class ProviderError {
     this.regionSpecificCodes = List.copyOf(regionSpecificCodes);
   }
 
-  /** Whether a 4xx answer (other than 429) with this body means another region may serve the request. */
+  /**
+   * Whether a 4xx answer (other than 429) with this body means another region may serve the
+   * request.
+   */
   public boolean regionSpecific(int status, byte[] body) {
-    if (regionSpecificCodes.isEmpty() || status < 400 || status >= 500 || status == 429 || body == null) {
+    if (regionSpecificCodes.isEmpty()
+        || status < 400
+        || status >= 500
+        || status == 429
+        || body == null) {
       return false;
     }
     String code = code(body);

@@ -14,12 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * escaping). The whole document is still checked as it is read: it must parse to its end, and
  * strings skipped over are checked for UTF-8 as the parser passes them.
  *
- * @param json   the bytes holding the output's JSON text (UTF-8)
+ * @param json the bytes holding the output's JSON text (UTF-8)
  * @param offset where the output starts in them
  * @param length its length
  * @param tokensUsed the tokens the region reports (null when absent or not an integer >= 0)
  */
-public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed) implements InferenceProxy.Answer {
+public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
+    implements InferenceProxy.Answer {
 
   /** The output's JSON text (for tests and logs: the hot path writes the slice). */
   public String outputJson() {
@@ -47,7 +48,8 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
           }
           long start = parser.currentTokenLocation().getByteOffset();
           if (start < 0) {
-            // not UTF-8 (Jackson also reads UTF-16 and UTF-32): no byte slice to keep, re-encode (rare)
+            // not UTF-8 (Jackson also reads UTF-16 and UTF-32): no byte slice to keep, re-encode
+            // (rare)
             outputBytes = mapper.writeValueAsBytes(mapper.readTree(parser));
             offset = 0;
             length = outputBytes.length;
@@ -55,14 +57,20 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
           }
           parser.skipChildren();
           if (value == JsonToken.VALUE_STRING) {
-            parser.finishToken(); // a string is read lazily: read it to its closing quote (and check it)
+            parser
+                .finishToken(); // a string is read lazily: read it to its closing quote (and check
+            // it)
           }
           outputBytes = body;
           offset = (int) start;
           length = (int) (parser.currentLocation().getByteOffset() - start);
         } else if (field.equals("tokens_used")) {
-          tokensUsed = value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-              && parser.getLongValue() >= 0 ? parser.getLongValue() : null;
+          tokensUsed =
+              value == JsonToken.VALUE_NUMBER_INT
+                      && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                      && parser.getLongValue() >= 0
+                  ? parser.getLongValue()
+                  : null;
         } else {
           parser.skipChildren();
         }

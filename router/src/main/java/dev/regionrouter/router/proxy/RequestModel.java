@@ -25,7 +25,10 @@ public final class RequestModel {
     return span == null ? null : span.model();
   }
 
-  /** The body for this region: its own name for the model when it maps the caller's, else the body itself. */
+  /**
+   * The body for this region: its own name for the model when it maps the caller's, else the body
+   * itself.
+   */
   public static byte[] forRegion(byte[] body, String callerModel, RegionEntry region) {
     String own = region.modelFor(callerModel);
     if (own == null || own.equals(callerModel)) {
@@ -35,8 +38,9 @@ public final class RequestModel {
     if (span == null) {
       return body;
     }
-    byte[] quoted = ("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(own)) + "\"")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] quoted =
+        ("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(own)) + "\"")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[body.length - (span.end() - span.start()) + quoted.length];
     System.arraycopy(body, 0, out, 0, span.start());
     System.arraycopy(quoted, 0, out, span.start(), quoted.length);
@@ -44,7 +48,10 @@ public final class RequestModel {
     return out;
   }
 
-  /** Where the top-level "model" string value sits in the body (the last one, as a JSON tree would read it). */
+  /**
+   * Where the top-level "model" string value sits in the body (the last one, as a JSON tree would
+   * read it).
+   */
   private record Span(String model, int start, int end) {}
 
   private static Span find(byte[] body) {

@@ -7,15 +7,15 @@ import java.util.function.LongSupplier;
 
 /**
  * A retry budget over a sliding window (Finagle's and gRPC's retry throttling, in the spirit of
- * Envoy's budget): over the last {@value #WINDOW_SECONDS} seconds, retries may be at most
- * {@code ratio} of the requests, plus {@code minPerSecond} retries per second so a quiet router can
- * still retry.
+ * Envoy's budget): over the last {@value #WINDOW_SECONDS} seconds, retries may be at most {@code
+ * ratio} of the requests, plus {@code minPerSecond} retries per second so a quiet router can still
+ * retry.
  *
  * <p>Why a window and not a cap on concurrent retries: when the primary region dies, every request
  * in flight to it fails at the same instant and each needs one retry. A cap on retries in progress
  * (Envoy's 20 % of active requests) refuses most of that burst and turns a region failure into
- * failed requests; a window lets the burst through, paid for by the traffic that came before,
- * while a fleet that keeps failing still cannot more than add {@code ratio} to its load.
+ * failed requests; a window lets the burst through, paid for by the traffic that came before, while
+ * a fleet that keeps failing still cannot more than add {@code ratio} to its load.
  */
 public class RetryBudget {
 

@@ -15,7 +15,8 @@ public class RouterException extends RuntimeException {
   private final Duration retryAfter;
   private final int attempts;
 
-  public RouterException(int status, String code, String message, Duration retryAfter, int attempts) {
+  public RouterException(
+      int status, String code, String message, Duration retryAfter, int attempts) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;

@@ -32,24 +32,31 @@ public class SecretCredentials implements Credentials, AutoCloseable {
 
   /** Table listener: watch the Secrets the table names, stop watching the others. */
   public synchronized void onTable(TableSnapshot snapshot) {
-    Set<String> wanted = snapshot.table().regions().stream()
-        .map(RegionEntry::credentialsSecretRef)
-        .filter(Objects::nonNull)
-        .map(RegionEntry.SecretRef::name)
-        .collect(Collectors.toSet());
-    informers.entrySet().removeIf(e -> {
-      if (!wanted.contains(e.getKey())) {
-        e.getValue().stop();
-        return true;
-      }
-      return false;
-    });
+    Set<String> wanted =
+        snapshot.table().regions().stream()
+            .map(RegionEntry::credentialsSecretRef)
+            .filter(Objects::nonNull)
+            .map(RegionEntry.SecretRef::name)
+            .collect(Collectors.toSet());
+    informers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!wanted.contains(e.getKey())) {
+                e.getValue().stop();
+                return true;
+              }
+              return false;
+            });
     for (String name : wanted) {
-      informers.computeIfAbsent(name, n -> {
-        SharedIndexInformer<Secret> informer = client.secrets().inNamespace(namespace).withName(n).runnableInformer(0);
-        informer.start();
-        return informer;
-      });
+      informers.computeIfAbsent(
+          name,
+          n -> {
+            SharedIndexInformer<Secret> informer =
+                client.secrets().inNamespace(namespace).withName(n).runnableInformer(0);
+            informer.start();
+            return informer;
+          });
     }
   }
 
@@ -67,7 +74,10 @@ public class SecretCredentials implements Credentials, AutoCloseable {
 
   private static Optional<String> value(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
-      return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8).strip())
+      return Optional.of(
+              new String(
+                      Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8)
+                  .strip())
           .filter(v -> !v.isEmpty());
     }
     if (secret.getStringData() != null && secret.getStringData().get(key) != null) {

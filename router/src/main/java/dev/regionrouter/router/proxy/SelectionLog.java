@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reference tutorial's line per routed request, at INFO:
- * {@code Selected region: ap-south-1 (latency: 52ms, cost: $0.32/1k tokens)}, so a user following the
- * tutorial sees what it shows. Under load it is rate-limited (at most {@value #LINES_PER_SECOND}
- * lines a second; the next line says how many it stands for), so logging never becomes the
- * router's bottleneck. Logger {@code dev.regionrouter.router.selection}: set it to WARN to silence.
+ * The reference tutorial's line per routed request, at INFO: {@code Selected region: ap-south-1
+ * (latency: 52ms, cost: $0.32/1k tokens)}, so a user following the tutorial sees what it shows.
+ * Under load it is rate-limited (at most {@value #LINES_PER_SECOND} lines a second; the next line
+ * says how many it stands for), so logging never becomes the router's bottleneck. Logger {@code
+ * dev.regionrouter.router.selection}: set it to WARN to silence.
  */
 final class SelectionLog {
 
@@ -35,14 +35,20 @@ final class SelectionLog {
     }
     double seconds = health == null ? Double.NaN : health.view().latencySeconds();
     String latency = Double.isNaN(seconds) ? "unknown" : Math.round(seconds * 1000) + "ms";
-    String cost = region.costPer1kTokens() == null ? "unknown"
-        : "$" + String.format(Locale.ROOT, "%.2f", region.costPer1kTokens()) + "/1k tokens";
+    String cost =
+        region.costPer1kTokens() == null
+            ? "unknown"
+            : "$" + String.format(Locale.ROOT, "%.2f", region.costPer1kTokens()) + "/1k tokens";
     long more = skipped.getAndSet(0);
     if (more == 0) {
       log.info("Selected region: {} (latency: {}, cost: {})", region.name(), latency, cost);
     } else {
-      log.info("Selected region: {} (latency: {}, cost: {}) [{} more selections since the last line]", region.name(),
-          latency, cost, more);
+      log.info(
+          "Selected region: {} (latency: {}, cost: {}) [{} more selections since the last line]",
+          region.name(),
+          latency,
+          cost,
+          more);
     }
   }
 }

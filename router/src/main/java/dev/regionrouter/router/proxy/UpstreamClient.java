@@ -14,16 +14,16 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Calls made on one of the data plane's event loops stay on it (the region's connection is
  * registered there, so a request never crosses threads). Failures complete the future
- * exceptionally: {@link java.net.ConnectException} when the region cannot be reached,
- * {@link java.net.http.HttpConnectTimeoutException} when connecting takes too long,
- * {@link java.net.http.HttpTimeoutException} when the timeout passes, any other IOException when
- * the connection breaks. Cancelling the future aborts the call (its connection is closed).
+ * exceptionally: {@link java.net.ConnectException} when the region cannot be reached, {@link
+ * java.net.http.HttpConnectTimeoutException} when connecting takes too long, {@link
+ * java.net.http.HttpTimeoutException} when the timeout passes, any other IOException when the
+ * connection breaks. Cancelling the future aborts the call (its connection is closed).
  */
 public interface UpstreamClient extends AutoCloseable {
 
   /**
-   * Sends the request and reads the whole answer within the timeout, at most maxBodyBytes of it:
-   * a bigger answer (declared or counted) fails with {@link ResponseTooLargeException} and its
+   * Sends the request and reads the whole answer within the timeout, at most maxBodyBytes of it: a
+   * bigger answer (declared or counted) fails with {@link ResponseTooLargeException} and its
    * connection is dropped, so a region can never make the router buffer without bound.
    */
   CompletableFuture<Buffered> exchange(Request request, Duration timeout, long maxBodyBytes);
@@ -34,7 +34,9 @@ public interface UpstreamClient extends AutoCloseable {
   @Override
   void close();
 
-  /** headers: lowercase names; the client drops those it sets itself (host, content-length, ...). */
+  /**
+   * headers: lowercase names; the client drops those it sets itself (host, content-length, ...).
+   */
   record Request(String method, URI uri, Map<String, List<String>> headers, byte[] body) {}
 
   record Buffered(int status, Map<String, List<String>> headers, byte[] body) {
@@ -45,11 +47,16 @@ public interface UpstreamClient extends AutoCloseable {
 
   /** Where a relayed body goes: one chunk at a time, the next read only once the write is done. */
   interface BodySink {
-    /** Writes and flushes the chunk (taking ownership of it); completes when written, fails when the caller left. */
+    /**
+     * Writes and flushes the chunk (taking ownership of it); completes when written, fails when the
+     * caller left.
+     */
     CompletableFuture<Void> write(ByteBuf chunk);
   }
 
-  /** An answer whose body is still arriving: relay it, or close it to drop it (and its connection). */
+  /**
+   * An answer whose body is still arriving: relay it, or close it to drop it (and its connection).
+   */
   interface Streaming extends AutoCloseable {
     int status();
 

@@ -50,18 +50,21 @@ public final class Explanations {
   }
 
   /**
-   * One header line: {@code policy=...; chosen=...; why=...; region[outcome p=1 lat=52ms(probe_ewma)
-   * cost=0.32 health=healthy cap=ok score=1.52], ...}. Header-safe (ASCII, no line breaks).
+   * One header line: {@code policy=...; chosen=...; why=...; region[outcome p=1
+   * lat=52ms(probe_ewma) cost=0.32 health=healthy cap=ok score=1.52], ...}. Header-safe (ASCII, no
+   * line breaks).
    */
   public static String toHeader(AttemptPlan plan) {
     StringBuilder out = new StringBuilder();
     out.append("policy=").append(plan.policy());
-    out.append("; chosen=").append(plan.isEmpty() ? "none" : plan.order().get(0).candidate().name());
+    out.append("; chosen=")
+        .append(plan.isEmpty() ? "none" : plan.order().get(0).candidate().name());
     if (plan.why() != null) {
       out.append("; why=").append(plan.why());
     }
     if (!plan.noMatch().isEmpty()) {
-      out.append("; no_match=").append(String.join(",", plan.noMatch().stream().map(f -> f.id()).toList()));
+      out.append("; no_match=")
+          .append(String.join(",", plan.noMatch().stream().map(f -> f.id()).toList()));
     }
     out.append("; candidates=");
     boolean first = true;
@@ -74,11 +77,19 @@ public final class Explanations {
       if (c.rank() > 0) {
         out.append(" #").append(c.rank());
       }
-      out.append(" p=").append(c.priority())
-          .append(" lat=").append(Math.round(c.latencySeconds() * 1000)).append("ms(").append(c.latencySource()).append(')')
-          .append(" cost=").append(c.costPer1k())
-          .append(" health=").append(c.health())
-          .append(" cap=").append(c.capacity().replace(' ', '_'));
+      out.append(" p=")
+          .append(c.priority())
+          .append(" lat=")
+          .append(Math.round(c.latencySeconds() * 1000))
+          .append("ms(")
+          .append(c.latencySource())
+          .append(')')
+          .append(" cost=")
+          .append(c.costPer1k())
+          .append(" health=")
+          .append(c.health())
+          .append(" cap=")
+          .append(c.capacity().replace(' ', '_'));
       if (!Double.isNaN(c.score())) {
         out.append(" score=").append(String.format(Locale.ROOT, "%.4g", c.score()));
       }

@@ -33,11 +33,17 @@ public class HedgingAttempt {
   private final RoutingMetrics metrics;
   private final TokenMeter tokens;
   private final RetryBudget budget;
+
   /** The delay when nothing is known of the first region's latency. */
   private final Duration unknownLatencyDelay;
 
-  public HedgingAttempt(HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties.Hedging settings, RoutingMetrics metrics, TokenMeter tokens, Duration unknownLatencyDelay) {
+  public HedgingAttempt(
+      HealthRegistry health,
+      LatencyWindow latencies,
+      RoutingProperties.Hedging settings,
+      RoutingMetrics metrics,
+      TokenMeter tokens,
+      Duration unknownLatencyDelay) {
     this.health = health;
     this.latencies = latencies;
     this.settings = settings;
@@ -49,10 +55,13 @@ public class HedgingAttempt {
 
   /**
    * Runs the request (call starts an attempt loop for the request or leg it is given, which plans
-   * at once), hedging it when asked. timer: where the hedge's delay runs (the request's event loop).
+   * at once), hedging it when asked. timer: where the hedge's delay runs (the request's event
+   * loop).
    */
-  public <T> CompletableFuture<AttemptLoop.Served<T>> run(RouteRequest request,
-      Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call, ScheduledExecutorService timer) {
+  public <T> CompletableFuture<AttemptLoop.Served<T>> run(
+      RouteRequest request,
+      Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call,
+      ScheduledExecutorService timer) {
     if (!settings.enabled() || !request.hints().hedging()) {
       return call.apply(request);
     }
@@ -70,9 +79,12 @@ public class HedgingAttempt {
       return primary;
     }
     Race<T> race = new Race<>(request, primary);
-    long waitNanos = delay(plan.order().iterator().next().candidate().name()).toNanos() - (System.nanoTime() - start);
-    ScheduledFuture<?> hedgeTimer = timer.schedule(() -> race.hedge(target, call), Math.max(0, waitNanos),
-        TimeUnit.NANOSECONDS);
+    long waitNanos =
+        delay(plan.order().iterator().next().candidate().name()).toNanos()
+            - (System.nanoTime() - start);
+    ScheduledFuture<?> hedgeTimer =
+        timer.schedule(
+            () -> race.hedge(target, call), Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
     race.result.whenComplete((served, error) -> hedgeTimer.cancel(false));
     return race.result;
   }
@@ -89,18 +101,20 @@ public class HedgingAttempt {
       this.primary = primary;
       primary.whenComplete((served, error) -> finished(primary, served, error));
       // the caller gave up (went away): both legs are abandoned
-      result.whenComplete((served, error) -> {
-        if (result.isCancelled()) {
-          primary.cancel(false);
-          CompletableFuture<AttemptLoop.Served<T>> leg = second;
-          if (leg != null) {
-            leg.cancel(false);
-          }
-        }
-      });
+      result.whenComplete(
+          (served, error) -> {
+            if (result.isCancelled()) {
+              primary.cancel(false);
+              CompletableFuture<AttemptLoop.Served<T>> leg = second;
+              if (leg != null) {
+                leg.cancel(false);
+              }
+            }
+          });
     }
 
-    synchronized void hedge(String target, Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call) {
+    synchronized void hedge(
+        String target, Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call) {
       if (result.isDone()) {
         return;
       }
@@ -120,15 +134,18 @@ public class HedgingAttempt {
       second = started;
       // the second leg's token reservation (made when it planned) is given back whatever its
       // fate: when it wins, the request's settle puts the tokens the region reported on it
-      started.whenComplete((served, error) -> {
-        if (leg.reservedOn() != null) {
-          tokens.release(leg.reservedOn(), leg.reservedTokens());
-        }
-        finished(second, served, error);
-      });
+      started.whenComplete(
+          (served, error) -> {
+            if (leg.reservedOn() != null) {
+              tokens.release(leg.reservedOn(), leg.reservedTokens());
+            }
+            finished(second, served, error);
+          });
     }
 
-    synchronized void finished(CompletableFuture<AttemptLoop.Served<T>> leg, AttemptLoop.Served<T> served,
+    synchronized void finished(
+        CompletableFuture<AttemptLoop.Served<T>> leg,
+        AttemptLoop.Served<T> served,
         Throwable error) {
       if (result.isDone()) {
         return;
@@ -156,12 +173,15 @@ public class HedgingAttempt {
     }
   }
 
-  /** The next available region of the plan, or null (a panic plan, or a single region, has none). */
+  /**
+   * The next available region of the plan, or null (a panic plan, or a single region, has none).
+   */
   private static String target(AttemptPlan plan) {
     if (plan.panic()) {
       return null;
     }
-    java.util.Iterator<AttemptPlan.Scored> order = plan.order().iterator(); // not size(): it would build the whole order
+    java.util.Iterator<AttemptPlan.Scored> order =
+        plan.order().iterator(); // not size(): it would build the whole order
     if (!order.hasNext()) {
       return null;
     }
@@ -179,9 +199,16 @@ public class HedgingAttempt {
     if (Double.isNaN(seconds)) {
       RegionHealth h = health.get(region);
       HealthView view = h == null ? null : h.view();
-      double ewma = view == null ? Double.NaN
-          : !Double.isNaN(view.trafficLatencySeconds()) ? view.trafficLatencySeconds() : view.latencySeconds();
-      seconds = Double.isNaN(ewma) ? unknownLatencyDelay.toNanos() / 1e9 : settings.ewmaMultiplier() * ewma;
+      double ewma =
+          view == null
+              ? Double.NaN
+              : !Double.isNaN(view.trafficLatencySeconds())
+                  ? view.trafficLatencySeconds()
+                  : view.latencySeconds();
+      seconds =
+          Double.isNaN(ewma)
+              ? unknownLatencyDelay.toNanos() / 1e9
+              : settings.ewmaMultiplier() * ewma;
     }
     Duration delay = Duration.ofNanos((long) (seconds * 1e9));
     return delay.compareTo(settings.minDelay()) < 0 ? settings.minDelay() : delay;

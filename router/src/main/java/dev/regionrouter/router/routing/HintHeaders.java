@@ -24,27 +24,33 @@ public final class HintHeaders {
   public static final String REGION_SELECTOR = "X-Region-Router-Region-Selector";
   public static final String HEDGE = "X-Region-Router-Hedge";
   public static final String DEBUG = "X-Region-Router-Debug";
+
   /** Response: the explained decision (only with X-Region-Router-Debug: 1). */
   public static final String DECISION = "X-Region-Router-Decision";
 
   private HintHeaders() {}
 
-  /** Reads the hints from a header lookup (null when absent); {@link RouteHints#NONE} when there are none. */
+  /**
+   * Reads the hints from a header lookup (null when absent); {@link RouteHints#NONE} when there are
+   * none.
+   */
   public static RouteHints parse(Function<String, String> header) {
-    RouteHints hints = new RouteHints(
-        optional(header, POLICY, HintHeaders::policy),
-        optional(header, LATENCY_BUDGET_MS, HintHeaders::budget),
-        optional(header, MAX_COST_PER_1K, HintHeaders::cost),
-        optional(header, ALLOWED_REGIONS, HintHeaders::list),
-        optional(header, ALLOWED_PROVIDERS, HintHeaders::list),
-        optional(header, REGION_SELECTOR, LabelSelector::parse),
-        optional(header, HEDGE, HintHeaders::flag),
-        optional(header, DEBUG, HintHeaders::flag));
+    RouteHints hints =
+        new RouteHints(
+            optional(header, POLICY, HintHeaders::policy),
+            optional(header, LATENCY_BUDGET_MS, HintHeaders::budget),
+            optional(header, MAX_COST_PER_1K, HintHeaders::cost),
+            optional(header, ALLOWED_REGIONS, HintHeaders::list),
+            optional(header, ALLOWED_PROVIDERS, HintHeaders::list),
+            optional(header, REGION_SELECTOR, LabelSelector::parse),
+            optional(header, HEDGE, HintHeaders::flag),
+            optional(header, DEBUG, HintHeaders::flag));
     // most requests carry no hint: they go on with one shared instance and its shared filter set
     return hints.equals(RouteHints.NONE) ? RouteHints.NONE : hints;
   }
 
-  private static <T> T optional(Function<String, String> header, String name, Function<String, T> parser) {
+  private static <T> T optional(
+      Function<String, String> header, String name, Function<String, T> parser) {
     String value = header.apply(name);
     if (value == null) {
       return null;
@@ -65,7 +71,8 @@ public final class HintHeaders {
     try {
       ms = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("must be a whole number of milliseconds, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "must be a whole number of milliseconds, got '" + value + "'");
     }
     if (ms < 1 || ms > 3_600_000) {
       throw new IllegalArgumentException("must be between 1 and 3600000 ms, got " + ms);
@@ -78,7 +85,8 @@ public final class HintHeaders {
     try {
       usd = Double.parseDouble(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("must be a number of USD per 1k tokens, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "must be a number of USD per 1k tokens, got '" + value + "'");
     }
     if (!(usd >= 0) || Double.isInfinite(usd)) {
       throw new IllegalArgumentException("must be >= 0, got " + value);

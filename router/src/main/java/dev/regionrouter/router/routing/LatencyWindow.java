@@ -22,7 +22,11 @@ public class LatencyWindow {
   private final long maxAgeMillis;
   private final LongSupplier millis;
   private final Map<String, Ring> regions = new ConcurrentHashMap<>();
-  /** Moves whenever a sample makes some region's next quantile a new computation (see {@link #version}). */
+
+  /**
+   * Moves whenever a sample makes some region's next quantile a new computation (see {@link
+   * #version}).
+   */
   private final AtomicLong version = new AtomicLong();
 
   public LatencyWindow(int size, int minSamples, long maxAgeMillis, LongSupplier millis) {
@@ -63,7 +67,9 @@ public class LatencyWindow {
    */
   public double quantile(String region, double q) {
     Ring ring = regions.get(region);
-    return ring == null ? Double.NaN : ring.quantile(q, millis.getAsLong(), minSamples, maxAgeMillis);
+    return ring == null
+        ? Double.NaN
+        : ring.quantile(q, millis.getAsLong(), minSamples, maxAgeMillis);
   }
 
   /** Fresh samples of the region (status page). */
@@ -91,14 +97,19 @@ public class LatencyWindow {
       at = new long[size];
     }
 
-    /** Adds a sample; true when the next quantile will be recomputed from it (see quantile's conditions). */
+    /**
+     * Adds a sample; true when the next quantile will be recomputed from it (see quantile's
+     * conditions).
+     */
     synchronized boolean add(double seconds, long now) {
       values[next] = seconds;
       at[next] = now;
       next = (next + 1) % values.length;
       count = Math.min(count + 1, values.length);
       added++;
-      return sortedAtAdded < 0 || added - sortedAtAdded >= RECOMPUTE_EVERY || sorted.length < RECOMPUTE_EVERY;
+      return sortedAtAdded < 0
+          || added - sortedAtAdded >= RECOMPUTE_EVERY
+          || sorted.length < RECOMPUTE_EVERY;
     }
 
     synchronized long stableUntil() {
@@ -116,7 +127,9 @@ public class LatencyWindow {
     }
 
     synchronized double quantile(double q, long now, int minSamples, long maxAge) {
-      if (sortedAtAdded < 0 || added - sortedAtAdded >= RECOMPUTE_EVERY || now - sortedAtMillis >= 1000
+      if (sortedAtAdded < 0
+          || added - sortedAtAdded >= RECOMPUTE_EVERY
+          || now - sortedAtMillis >= 1000
           || (added != sortedAtAdded && sorted.length < RECOMPUTE_EVERY)) {
         double[] fresh = new double[count];
         int n = 0;

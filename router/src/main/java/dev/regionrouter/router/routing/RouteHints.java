@@ -22,10 +22,18 @@ import java.util.Set;
  * @param hedge the request is safe to repeat: hedge it
  * @param debug explain the decision in the response
  */
-public record RouteHints(PolicyKind policy, Duration latencyBudget, Double maxCostPer1k, Set<String> allowedRegions,
-    Set<String> allowedProviders, LabelSelector regionSelector, Boolean hedge, Boolean debug) {
+public record RouteHints(
+    PolicyKind policy,
+    Duration latencyBudget,
+    Double maxCostPer1k,
+    Set<String> allowedRegions,
+    Set<String> allowedProviders,
+    LabelSelector regionSelector,
+    Boolean hedge,
+    Boolean debug) {
 
-  public static final RouteHints NONE = new RouteHints(null, null, null, null, null, null, null, null);
+  public static final RouteHints NONE =
+      new RouteHints(null, null, null, null, null, null, null, null);
 
   /** These hints, with the unset fields taken from {@code defaults}. */
   public RouteHints over(RouteHints defaults) {
@@ -57,7 +65,10 @@ public record RouteHints(PolicyKind policy, Duration latencyBudget, Double maxCo
   }
 
   public RouteFilters filters() {
-    if (allowedRegions == null && allowedProviders == null && regionSelector == null && maxCostPer1k == null) {
+    if (allowedRegions == null
+        && allowedProviders == null
+        && regionSelector == null
+        && maxCostPer1k == null) {
       return RouteFilters.NONE;
     }
     return new RouteFilters(allowedRegions, allowedProviders, regionSelector, maxCostPer1k);

@@ -27,16 +27,18 @@ import java.util.stream.Collectors;
 /**
  * The impure shell around the pure {@link Selector}: gathers the candidates (health views, token
  * usage, latency quantiles), resolves the request's effective policy and filters, plans, records
- * the decision, reserves the token estimate, and turns "no region matches the filters" into the
- * 503 that names them. The attempt loop calls {@link #plan}; the controllers build the {@link
+ * the decision, reserves the token estimate, and turns "no region matches the filters" into the 503
+ * that names them. The attempt loop calls {@link #plan}; the controllers build the {@link
  * RouteRequest} and {@link #settle} it.
  */
 public class RoutePlanner {
 
   private final HealthRegistry health;
   private final RoutingProperties routing;
+
   /** The router's default policy, built once (a request without policy hints plans under it). */
   private final RoutingPolicy defaultPolicy;
+
   private final TokenMeter tokens;
   private final LatencyWindow latencies;
   private final DecisionLog decisions;
@@ -46,8 +48,15 @@ public class RoutePlanner {
   private final Map<String, RouteHints> callerDefaults = new HashMap<>();
   private final Rankings rankings;
 
-  public RoutePlanner(HealthRegistry health, RoutingProperties routing, TokenMeter tokens,
-      LatencyWindow latencies, DecisionLog decisions, RoutingMetrics metrics, Clock clock, Duration retryAfter) {
+  public RoutePlanner(
+      HealthRegistry health,
+      RoutingProperties routing,
+      TokenMeter tokens,
+      LatencyWindow latencies,
+      DecisionLog decisions,
+      RoutingMetrics metrics,
+      Clock clock,
+      Duration retryAfter) {
     this.health = health;
     this.routing = routing;
     this.tokens = tokens;
@@ -56,22 +65,29 @@ public class RoutePlanner {
     this.metrics = metrics;
     this.clock = clock;
     this.retryAfter = retryAfter;
-    routing.callers().forEach((caller, defaults) -> callerDefaults.put(caller, RouteHints.of(defaults)));
+    routing
+        .callers()
+        .forEach((caller, defaults) -> callerDefaults.put(caller, RouteHints.of(defaults)));
     this.defaultPolicy = routing.policy();
     this.rankings = new Rankings(health, tokens, latencies, routing.budgetQuantile(), clock);
   }
 
-  /** A request's routing from its headers: hint headers over its caller's defaults. Malformed hint: 400. */
+  /**
+   * A request's routing from its headers: hint headers over its caller's defaults. Malformed hint:
+   * 400.
+   */
   public RouteRequest request(Function<String, String> headers, long estimatedTokens) {
     return request(headers, estimatedTokens, null);
   }
 
   /** As {@link #request(Function, long)}, for a request that names a model (null: none). */
-  public RouteRequest request(Function<String, String> headers, long estimatedTokens, String model) {
+  public RouteRequest request(
+      Function<String, String> headers, long estimatedTokens, String model) {
     RouteHints hints = HintHeaders.parse(headers);
     String caller = headers.apply(routing.callerHeader());
     RouteHints defaults = caller == null ? null : callerDefaults.get(caller.trim());
-    return new RouteRequest(defaults == null ? hints : hints.over(defaults), caller, estimatedTokens, model);
+    return new RouteRequest(
+        defaults == null ? hints : hints.over(defaults), caller, estimatedTokens, model);
   }
 
   /** The policy a request runs under: its hints over the router's default. */
@@ -91,8 +107,12 @@ public class RoutePlanner {
     for (RegionEntry entry : snapshot.table().regions()) {
       RegionHealth h = entry.name().equals(region) ? health.get(region) : null;
       if (h != null) {
-        return List.of(new Candidate(entry, h.view(), tokens.usage(region),
-            latencies.quantile(region, routing.budgetQuantile())));
+        return List.of(
+            new Candidate(
+                entry,
+                h.view(),
+                tokens.usage(region),
+                latencies.quantile(region, routing.budgetQuantile())));
       }
     }
     return List.of();
@@ -103,8 +123,12 @@ public class RoutePlanner {
     List<Candidate> base = health.candidates(snapshot);
     List<Candidate> out = new ArrayList<>(base.size());
     for (Candidate c : base) {
-      out.add(new Candidate(c.entry(), c.health(), tokens.usage(c.name()),
-          latencies.quantile(c.name(), routing.budgetQuantile())));
+      out.add(
+          new Candidate(
+              c.entry(),
+              c.health(),
+              tokens.usage(c.name()),
+              latencies.quantile(c.name(), routing.budgetQuantile())));
     }
     return out;
   }
@@ -113,17 +137,22 @@ public class RoutePlanner {
   public AttemptPlan plan(TableSnapshot snapshot, RouteRequest request, RandomGenerator random) {
     RouteHints hints = request == null ? RouteHints.NONE : request.hints();
     RoutingPolicy policy = policy(hints);
-    RouteFilters filters = request != null && request.model() != null && declaresModels(snapshot)
-        ? hints.filters().withModel(request.model()) : hints.filters();
+    RouteFilters filters =
+        request != null && request.model() != null && declaresModels(snapshot)
+            ? hints.filters().withModel(request.model())
+            : hints.filters();
     if (request != null) {
       request.filters(filters);
     }
     long estimate = request == null ? 0 : request.estimatedTokens();
     AttemptPlan plan;
     if (request != null && request.pinnedRegion() != null) {
-      plan = Selector.plan(pinned(snapshot, request.pinnedRegion()), policy, filters, estimate, random);
+      plan =
+          Selector.plan(
+              pinned(snapshot, request.pinnedRegion()), policy, filters, estimate, random);
     } else if (filters.any()) {
-      // the request's filters (hints or its caller's defaults) pick among all regions: the whole table, scored
+      // the request's filters (hints or its caller's defaults) pick among all regions: the whole
+      // table, scored
       plan = Selector.plan(candidates(snapshot), policy, filters, estimate, random);
     } else {
       plan = rankings.current(snapshot, policy).plan(estimate, random);
@@ -147,10 +176,19 @@ public class RoutePlanner {
     }
     if (!plan.noMatch().isEmpty()) {
       plan.noMatch().forEach(f -> metrics.noMatch(policy.name(), f.id()));
-      String named = plan.noMatch().stream().map(f -> f.id() + "=" + filters.value(f))
-          .collect(Collectors.joining(", "));
-      throw new RouterException(503, "no_region_matches", "no region of the routing table matches the request's "
-          + "filters (" + named + "); the router never routes outside them", retryAfter, 0);
+      String named =
+          plan.noMatch().stream()
+              .map(f -> f.id() + "=" + filters.value(f))
+              .collect(Collectors.joining(", "));
+      throw new RouterException(
+          503,
+          "no_region_matches",
+          "no region of the routing table matches the request's "
+              + "filters ("
+              + named
+              + "); the router never routes outside them",
+          retryAfter,
+          0);
     }
     return plan;
   }
@@ -164,8 +202,11 @@ public class RoutePlanner {
   private boolean declaresModels(TableSnapshot snapshot) {
     ModelsCheck check = modelsCheck;
     if (check.snapshot() != snapshot) {
-      check = new ModelsCheck(snapshot,
-          snapshot.table().regions().stream().anyMatch(r -> r.models() != null && !r.models().isEmpty()));
+      check =
+          new ModelsCheck(
+              snapshot,
+              snapshot.table().regions().stream()
+                  .anyMatch(r -> r.models() != null && !r.models().isEmpty()));
       modelsCheck = check;
     }
     return check.declared();
@@ -186,7 +227,8 @@ public class RoutePlanner {
       tokens.settle(reservedOn, reserved, null, 0);
       return;
     }
-    long actual = tokensUsed != null ? tokensUsed : reserved > 0 ? reserved : request.estimatedTokens();
+    long actual =
+        tokensUsed != null ? tokensUsed : reserved > 0 ? reserved : request.estimatedTokens();
     tokens.settle(reservedOn, reserved, served.name(), actual);
     if (latency != null) {
       latencies.record(served.name(), latency.toNanos() / 1e9);
@@ -227,9 +269,15 @@ public class RoutePlanner {
     private final LatencyWindow latencies;
     private final double quantile;
     private final Clock clock;
-    private final Map<RoutingPolicy, Ranked> byPolicy = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RoutingPolicy, Ranked> byPolicy =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
-    Rankings(HealthRegistry health, TokenMeter tokens, LatencyWindow latencies, double quantile, Clock clock) {
+    Rankings(
+        HealthRegistry health,
+        TokenMeter tokens,
+        LatencyWindow latencies,
+        double quantile,
+        Clock clock) {
       this.health = health;
       this.tokens = tokens;
       this.latencies = latencies;
@@ -240,19 +288,34 @@ public class RoutePlanner {
     Ranked current(TableSnapshot snapshot, RoutingPolicy policy) {
       SelectionEpoch epoch = health.epoch();
       long state = epoch.state();
-      boolean traffic = policy.kind() == dev.regionrouter.router.select.PolicyKind.LOWEST_LATENCY
-          || policy.kind() == dev.regionrouter.router.select.PolicyKind.LOWEST_COST;
-      boolean quantiles = policy.kind() == dev.regionrouter.router.select.PolicyKind.COST_WITHIN_LATENCY_BUDGET;
+      boolean traffic =
+          policy.kind() == dev.regionrouter.router.select.PolicyKind.LOWEST_LATENCY
+              || policy.kind() == dev.regionrouter.router.select.PolicyKind.LOWEST_COST;
+      boolean quantiles =
+          policy.kind() == dev.regionrouter.router.select.PolicyKind.COST_WITHIN_LATENCY_BUDGET;
       long trafficEpoch = traffic ? epoch.traffic() : 0;
       long latencyVersion = quantiles ? latencies.version() : 0;
       long now = clock.millis();
       Ranked ranked = byPolicy.get(policy);
-      if (ranked != null && ranked.snapshot == snapshot && ranked.state == state && ranked.traffic == trafficEpoch
-          && ranked.latencyVersion == latencyVersion && now < ranked.validUntilMillis) {
+      if (ranked != null
+          && ranked.snapshot == snapshot
+          && ranked.state == state
+          && ranked.traffic == trafficEpoch
+          && ranked.latencyVersion == latencyVersion
+          && now < ranked.validUntilMillis) {
         return ranked;
       }
-      Ranked next = build(snapshot, policy, ranked != null && ranked.snapshot == snapshot ? ranked : null, state,
-          trafficEpoch, latencyVersion, quantiles, traffic, now);
+      Ranked next =
+          build(
+              snapshot,
+              policy,
+              ranked != null && ranked.snapshot == snapshot ? ranked : null,
+              state,
+              trafficEpoch,
+              latencyVersion,
+              quantiles,
+              traffic,
+              now);
       if (byPolicy.size() >= MAX_POLICIES && !byPolicy.containsKey(policy)) {
         byPolicy.clear(); // latency budgets from hints are many: keep the few in use
       }
@@ -266,10 +329,20 @@ public class RoutePlanner {
      * have changed, and ranks. The epochs were read before: a change during the build makes the
      * next request build again.
      */
-    private Ranked build(TableSnapshot snapshot, RoutingPolicy policy, Ranked previous, long state, long trafficEpoch,
-        long latencyVersion, boolean quantiles, boolean traffic, long now) {
+    private Ranked build(
+        TableSnapshot snapshot,
+        RoutingPolicy policy,
+        Ranked previous,
+        long state,
+        long trafficEpoch,
+        long latencyVersion,
+        boolean quantiles,
+        boolean traffic,
+        long now) {
       List<RegionEntry> entries = snapshot.table().regions();
-      long tables = health.tables(); // before reading the regions: a table applied meanwhile makes the next build start over
+      long tables =
+          health.tables(); // before reading the regions: a table applied meanwhile makes the next
+      // build start over
       boolean reuse = previous != null && previous.tables == tables;
       RegionHealth[] refs;
       String[] names;
@@ -298,8 +371,11 @@ public class RoutePlanner {
       int n = refs.length;
       long[] versions = new long[n];
       List<Candidate> candidates = new ArrayList<>(n);
-      boolean rereadQuantiles = quantiles && (!reuse || previous.latencyVersion != latencyVersion
-          || now >= previous.quantilesStableUntil);
+      boolean rereadQuantiles =
+          quantiles
+              && (!reuse
+                  || previous.latencyVersion != latencyVersion
+                  || now >= previous.quantilesStableUntil);
       long validUntil = Long.MAX_VALUE;
       long quantilesStableUntil = Long.MAX_VALUE;
       for (int i = 0; i < n; i++) {
@@ -307,18 +383,27 @@ public class RoutePlanner {
         long version = h.version();
         Candidate before = reuse ? previous.candidates.get(i) : null;
         HealthView view;
-        if (before != null && version == previous.versions[i] && !traffic && !ended(before.health(), now)) {
+        if (before != null
+            && version == previous.versions[i]
+            && !traffic
+            && !ended(before.health(), now)) {
           view = before.health();
         } else {
-          version = h.version(); // read before the view: a change after it makes the next build view again
+          version =
+              h.version(); // read before the view: a change after it makes the next build view
+          // again
           view = h.view();
         }
         versions[i] = version;
         double budget = Double.NaN;
         if (quantiles) {
-          budget = !rereadQuantiles && before != null ? before.budgetLatencySeconds() : latencies.quantile(names[i], quantile);
+          budget =
+              !rereadQuantiles && before != null
+                  ? before.budgetLatencySeconds()
+                  : latencies.quantile(names[i], quantile);
           if (rereadQuantiles) {
-            quantilesStableUntil = Math.min(quantilesStableUntil, latencies.stableUntilMillis(names[i]));
+            quantilesStableUntil =
+                Math.min(quantilesStableUntil, latencies.stableUntilMillis(names[i]));
           }
         }
         validUntil = Math.min(validUntil, ends(view));
@@ -328,8 +413,21 @@ public class RoutePlanner {
         quantilesStableUntil = previous.quantilesStableUntil;
       }
       Ranking ranking = Ranking.of(candidates, policy, reuse ? previous.ranking : null);
-      return new Ranked(snapshot, tables, refs, names, regions, versions, candidates, ranking, state, trafficEpoch,
-          latencyVersion, Math.min(validUntil, quantilesStableUntil), quantilesStableUntil, tokens);
+      return new Ranked(
+          snapshot,
+          tables,
+          refs,
+          names,
+          regions,
+          versions,
+          candidates,
+          ranking,
+          state,
+          trafficEpoch,
+          latencyVersion,
+          Math.min(validUntil, quantilesStableUntil),
+          quantilesStableUntil,
+          tokens);
     }
 
     private static boolean ended(HealthView view, long now) {
@@ -366,10 +464,21 @@ public class RoutePlanner {
     final long quantilesStableUntil;
     private final TokenMeter tokens;
 
-    Ranked(TableSnapshot snapshot, long tables, RegionHealth[] refs, String[] names, RegionEntry[] regions,
+    Ranked(
+        TableSnapshot snapshot,
+        long tables,
+        RegionHealth[] refs,
+        String[] names,
+        RegionEntry[] regions,
         long[] versions,
-        List<Candidate> candidates, Ranking ranking, long state, long traffic, long latencyVersion,
-        long validUntilMillis, long quantilesStableUntil, TokenMeter tokens) {
+        List<Candidate> candidates,
+        Ranking ranking,
+        long state,
+        long traffic,
+        long latencyVersion,
+        long validUntilMillis,
+        long quantilesStableUntil,
+        TokenMeter tokens) {
       this.snapshot = snapshot;
       this.tables = tables;
       this.refs = refs;

@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * One request's routing: its effective hints (request headers over its caller's defaults over the
- * router's), its token estimate, and what planning decided (filled in by {@link RoutePlanner},
- * read by the controllers for the debug output, hedging and the token correction).
+ * router's), its token estimate, and what planning decided (filled in by {@link RoutePlanner}, read
+ * by the controllers for the debug output, hedging and the token correction).
  */
 public final class RouteRequest {
 
@@ -15,10 +15,16 @@ public final class RouteRequest {
   private final String caller;
   private final long estimatedTokens;
   private final String pinnedRegion;
+
   /** The model the request names (null: none, or a body the router does not read). */
   private final String model;
-  /** The filters of the plan (the hints', and the model's when the table declares models); set when planned. */
+
+  /**
+   * The filters of the plan (the hints', and the model's when the table declares models); set when
+   * planned.
+   */
   private volatile RouteFilters filters;
+
   private volatile Consumer<AttemptPlan> onPlan;
   private volatile String hedge;
   private volatile AttemptPlan plan;
@@ -33,7 +39,8 @@ public final class RouteRequest {
     this(hints, caller, estimatedTokens, null, model);
   }
 
-  private RouteRequest(RouteHints hints, String caller, long estimatedTokens, String pinnedRegion, String model) {
+  private RouteRequest(
+      RouteHints hints, String caller, long estimatedTokens, String pinnedRegion, String model) {
     this.model = model;
     this.hints = hints;
     this.caller = caller;
@@ -51,7 +58,9 @@ public final class RouteRequest {
     this.onPlan = hook;
   }
 
-  /** What hedging did: null (not hedged), skipped_budget, skipped_no_target, won, lost, not_needed. */
+  /**
+   * What hedging did: null (not hedged), skipped_budget, skipped_no_target, won, lost, not_needed.
+   */
   public String hedge() {
     return hedge;
   }

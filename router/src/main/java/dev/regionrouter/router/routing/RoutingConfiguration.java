@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the routing layer: hints, planner state (tokens, latency windows, last decision), hedging. */
+/**
+ * Wires the routing layer: hints, planner state (tokens, latency windows, last decision), hedging.
+ */
 @Configuration(proxyBeanMethods = false)
 public class RoutingConfiguration {
 
@@ -25,8 +27,12 @@ public class RoutingConfiguration {
 
   @Bean
   LatencyWindow latencyWindow(RoutingProperties routing, Clock clock, TableHolder tables) {
-    LatencyWindow window = new LatencyWindow(routing.latencyWindowSize(), routing.latencyWindowMinSamples(),
-        routing.latencyWindowMaxAge().toMillis(), clock::millis);
+    LatencyWindow window =
+        new LatencyWindow(
+            routing.latencyWindowSize(),
+            routing.latencyWindowMinSamples(),
+            routing.latencyWindowMaxAge().toMillis(),
+            clock::millis);
     tables.addListener(snapshot -> window.retain(names(snapshot.table().regions())));
     return window;
   }
@@ -42,15 +48,29 @@ public class RoutingConfiguration {
   }
 
   @Bean
-  RoutePlanner routePlanner(HealthRegistry health, RoutingProperties routing, TokenMeter tokens,
-      LatencyWindow latencies, DecisionLog decisions, RoutingMetrics metrics, Clock clock, ProxyProperties proxy) {
-    return new RoutePlanner(health, routing, tokens, latencies, decisions, metrics, clock, proxy.retryAfter());
+  RoutePlanner routePlanner(
+      HealthRegistry health,
+      RoutingProperties routing,
+      TokenMeter tokens,
+      LatencyWindow latencies,
+      DecisionLog decisions,
+      RoutingMetrics metrics,
+      Clock clock,
+      ProxyProperties proxy) {
+    return new RoutePlanner(
+        health, routing, tokens, latencies, decisions, metrics, clock, proxy.retryAfter());
   }
 
   @Bean
-  HedgingAttempt hedgingAttempt(HealthRegistry health, LatencyWindow latencies,
-      RoutingProperties routing, RoutingMetrics metrics, TokenMeter tokens, ProxyProperties proxy) {
-    return new HedgingAttempt(health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
+  HedgingAttempt hedgingAttempt(
+      HealthRegistry health,
+      LatencyWindow latencies,
+      RoutingProperties routing,
+      RoutingMetrics metrics,
+      TokenMeter tokens,
+      ProxyProperties proxy) {
+    return new HedgingAttempt(
+        health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
   }
 
   private static Set<String> names(java.util.List<RegionEntry> regions) {

@@ -23,7 +23,9 @@ public class RoutingMetrics {
 
   /** A request was planned under this policy. */
   public void planned(String policy) {
-    planned.computeIfAbsent(policy, p -> registry.counter("router.routing.requests", "policy", p)).increment();
+    planned
+        .computeIfAbsent(policy, p -> registry.counter("router.routing.requests", "policy", p))
+        .increment();
   }
 
   /** A request's hard filters left no region (503 no_region_matches). */
@@ -33,8 +35,11 @@ public class RoutingMetrics {
 
   /** Estimated spend: tokens used x the region's price. */
   public void cost(String region, String policy, double usd) {
-    spend.computeIfAbsent(region + '\n' + policy,
-        k -> registry.counter("router.routing.cost.usd", "region", region, "policy", policy)).increment(usd);
+    spend
+        .computeIfAbsent(
+            region + '\n' + policy,
+            k -> registry.counter("router.routing.cost.usd", "region", region, "policy", policy))
+        .increment(usd);
   }
 
   /** A hedge: started, won (the hedge answered first), lost, skipped_budget, skipped_no_target. */

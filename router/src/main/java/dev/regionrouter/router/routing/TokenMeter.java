@@ -30,11 +30,16 @@ public class TokenMeter {
 
   public void add(String region, long tokens) {
     if (tokens != 0) {
-      regions.computeIfAbsent(region, r -> new Window()).add(millis.getAsLong() / BUCKET_MILLIS, tokens);
+      regions
+          .computeIfAbsent(region, r -> new Window())
+          .add(millis.getAsLong() / BUCKET_MILLIS, tokens);
     }
   }
 
-  /** Replaces a reservation on {@code reservedOn} by the actual tokens on {@code servedBy} (either may be null). */
+  /**
+   * Replaces a reservation on {@code reservedOn} by the actual tokens on {@code servedBy} (either
+   * may be null).
+   */
   public void settle(String reservedOn, long reserved, String servedBy, long actual) {
     if (reservedOn != null) {
       add(reservedOn, -reserved);

@@ -28,8 +28,13 @@ public final class AttemptPlan {
   private final Supplier<List<CandidateExplain>> explainer;
   private final List<RouteFilters.Filter> noMatch;
 
-  public AttemptPlan(List<Scored> order, boolean panic, String policy, String why,
-      Supplier<List<CandidateExplain>> explainer, List<RouteFilters.Filter> noMatch) {
+  public AttemptPlan(
+      List<Scored> order,
+      boolean panic,
+      String policy,
+      String why,
+      Supplier<List<CandidateExplain>> explainer,
+      List<RouteFilters.Filter> noMatch) {
     this(List.copyOf(order), panic, policy, () -> why, explainer, noMatch, true);
   }
 
@@ -37,9 +42,17 @@ public final class AttemptPlan {
     this(order, panic, PolicyKind.PRIORITY_LATENCY.id(), null, List::of, List.of());
   }
 
-  /** A plan whose order (already immutable, possibly built as read) and why are computed on demand. */
-  AttemptPlan(List<Scored> order, boolean panic, String policy, Supplier<String> why,
-      Supplier<List<CandidateExplain>> explainer, List<RouteFilters.Filter> noMatch, boolean ignored) {
+  /**
+   * A plan whose order (already immutable, possibly built as read) and why are computed on demand.
+   */
+  AttemptPlan(
+      List<Scored> order,
+      boolean panic,
+      String policy,
+      Supplier<String> why,
+      Supplier<List<CandidateExplain>> explainer,
+      List<RouteFilters.Filter> noMatch,
+      boolean ignored) {
     this.order = order;
     this.panic = panic;
     this.policy = policy;
@@ -74,7 +87,10 @@ public final class AttemptPlan {
     return noMatch;
   }
 
-  /** Every candidate of the table with its score parts and what the plan did with it; built once, when first read. */
+  /**
+   * Every candidate of the table with its score parts and what the plan did with it; built once,
+   * when first read.
+   */
   public List<CandidateExplain> explain() {
     return explainer.get();
   }
@@ -85,10 +101,21 @@ public final class AttemptPlan {
 
   @Override
   public String toString() {
-    return "AttemptPlan[order=" + order + ", panic=" + panic + ", policy=" + policy + ", why=" + why() + "]";
+    return "AttemptPlan[order="
+        + order
+        + ", panic="
+        + panic
+        + ", policy="
+        + policy
+        + ", why="
+        + why()
+        + "]";
   }
 
-  /** Computes a value on first use, once, and keeps it (thread-safe: a plan may be read by the status page). */
+  /**
+   * Computes a value on first use, once, and keeps it (thread-safe: a plan may be read by the
+   * status page).
+   */
   private static final class Once<T> implements Supplier<T> {
     private Supplier<T> compute;
     private volatile boolean done;

@@ -13,7 +13,8 @@ import dev.regionrouter.router.health.HealthView;
  *     latencies (the slowest of them while fewer than the window's minimum are known), NaN when
  *     none is recent; what cost-within-latency-budget compares to the budget
  */
-public record Candidate(RegionEntry entry, HealthView health, long tokensInWindow, double budgetLatencySeconds) {
+public record Candidate(
+    RegionEntry entry, HealthView health, long tokensInWindow, double budgetLatencySeconds) {
 
   public Candidate(RegionEntry entry, HealthView health) {
     this(entry, health, 0, Double.NaN);
@@ -47,8 +48,8 @@ public record Candidate(RegionEntry entry, HealthView health, long tokensInWindo
 
   /**
    * True when capacity.tokensPerMinute is set and this request's estimated tokens would pass it. A
-   * region with an empty window always takes the request (one larger than the whole minute's
-   * budget could otherwise never be served).
+   * region with an empty window always takes the request (one larger than the whole minute's budget
+   * could otherwise never be served).
    */
   public boolean overTokenBudget(long estimatedTokens) {
     Long max = tokensPerMinute();
@@ -56,7 +57,10 @@ public record Candidate(RegionEntry entry, HealthView health, long tokensInWindo
   }
 
   public double score(RoutingPolicy policy) {
-    double latency = Double.isNaN(health.latencySeconds()) ? policy.unknownLatencySeconds() : health.latencySeconds();
+    double latency =
+        Double.isNaN(health.latencySeconds())
+            ? policy.unknownLatencySeconds()
+            : health.latencySeconds();
     return priority() + policy.latencyWeight() * latency + policy.costWeight() * cost();
   }
 
@@ -67,8 +71,8 @@ public record Candidate(RegionEntry entry, HealthView health, long tokensInWindo
    * minutes when known, else the probes' EWMA: a region with no recent traffic is judged
    * optimistically on its network distance, so it is tried again and its answers show whether it
    * meets the budget (not a region excluded for good by an old EWMA); while that exploratory
-   * request is in flight the region counts as unknown, so one request explores, not a burst.
-   * Each falls back to the unknown-latency default.
+   * request is in flight the region counts as unknown, so one request explores, not a burst. Each
+   * falls back to the unknown-latency default.
    */
   public double latencySeconds(PolicyKind kind, double unknownLatencySeconds) {
     if (kind == PolicyKind.COST_WITHIN_LATENCY_BUDGET) {
@@ -79,7 +83,8 @@ public record Candidate(RegionEntry entry, HealthView health, long tokensInWindo
         return unknownLatencySeconds; // exploring: one request at a time until its answer is known
       }
     }
-    if (kind != PolicyKind.PRIORITY_LATENCY && kind != PolicyKind.COST_WITHIN_LATENCY_BUDGET
+    if (kind != PolicyKind.PRIORITY_LATENCY
+        && kind != PolicyKind.COST_WITHIN_LATENCY_BUDGET
         && !Double.isNaN(health.trafficLatencySeconds())) {
       return health.trafficLatencySeconds();
     }
@@ -94,7 +99,8 @@ public record Candidate(RegionEntry entry, HealthView health, long tokensInWindo
     if (kind == PolicyKind.COST_WITHIN_LATENCY_BUDGET && health.inFlight() > 0) {
       return "exploring";
     }
-    if (kind != PolicyKind.PRIORITY_LATENCY && kind != PolicyKind.COST_WITHIN_LATENCY_BUDGET
+    if (kind != PolicyKind.PRIORITY_LATENCY
+        && kind != PolicyKind.COST_WITHIN_LATENCY_BUDGET
         && !Double.isNaN(health.trafficLatencySeconds())) {
       return "traffic_ewma";
     }

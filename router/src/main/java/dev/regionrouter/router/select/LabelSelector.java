@@ -18,12 +18,19 @@ public final class LabelSelector {
 
   private static final String KEY = "[A-Za-z0-9]([A-Za-z0-9._/-]{0,251}[A-Za-z0-9])?";
   private static final String VALUE = "([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?";
-  private static final Pattern EQUALS = Pattern.compile("(" + KEY + ")\\s*(==|=|!=)\\s*(" + VALUE + ")");
-  private static final Pattern SET = Pattern.compile("(" + KEY + ")\\s+(in|notin)\\s*\\(([^()]*)\\)");
+  private static final Pattern EQUALS =
+      Pattern.compile("(" + KEY + ")\\s*(==|=|!=)\\s*(" + VALUE + ")");
+  private static final Pattern SET =
+      Pattern.compile("(" + KEY + ")\\s+(in|notin)\\s*\\(([^()]*)\\)");
   private static final Pattern EXISTS = Pattern.compile("(!?)\\s*(" + KEY + ")");
   private static final Pattern VALUE_ONLY = Pattern.compile(VALUE);
 
-  private enum Op { IN, NOT_IN, EXISTS, NOT_EXISTS }
+  private enum Op {
+    IN,
+    NOT_IN,
+    EXISTS,
+    NOT_EXISTS
+  }
 
   private record Requirement(String key, Op op, Set<String> values) {
     boolean matches(Map<String, String> labels) {
@@ -65,7 +72,8 @@ public final class LabelSelector {
       for (String v : m.group(4).split(",")) {
         String value = v.trim();
         if (!VALUE_ONLY.matcher(value).matches()) {
-          throw new IllegalArgumentException("invalid label value '" + value + "' in '" + part + "'");
+          throw new IllegalArgumentException(
+              "invalid label value '" + value + "' in '" + part + "'");
         }
         values.add(value);
       }
@@ -73,11 +81,13 @@ public final class LabelSelector {
     }
     m = EQUALS.matcher(part);
     if (m.matches()) {
-      return new Requirement(m.group(1), m.group(3).equals("!=") ? Op.NOT_IN : Op.IN, Set.of(m.group(4)));
+      return new Requirement(
+          m.group(1), m.group(3).equals("!=") ? Op.NOT_IN : Op.IN, Set.of(m.group(4)));
     }
     m = EXISTS.matcher(part);
     if (m.matches()) {
-      return new Requirement(m.group(2), m.group(1).isEmpty() ? Op.EXISTS : Op.NOT_EXISTS, Set.of());
+      return new Requirement(
+          m.group(2), m.group(1).isEmpty() ? Op.EXISTS : Op.NOT_EXISTS, Set.of());
     }
     throw new IllegalArgumentException("invalid label selector requirement '" + part + "'");
   }

@@ -4,9 +4,15 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The selection policies, by the names used in configuration, hint headers, metrics and explain output. */
+/**
+ * The selection policies, by the names used in configuration, hint headers, metrics and explain
+ * output.
+ */
 public enum PolicyKind {
-  /** The reference tutorial's: score = priority + latencyWeight x probe latency (+ costWeight x cost), lowest wins. */
+  /**
+   * The reference tutorial's: score = priority + latencyWeight x probe latency (+ costWeight x
+   * cost), lowest wins.
+   */
   PRIORITY_LATENCY("priority-latency"),
   /** The fastest region (traffic latency when measured, probe latency otherwise). */
   LOWEST_LATENCY("lowest-latency"),

@@ -13,12 +13,12 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
- * The regions of one table ranked once under one policy, so that planning a request reads the
- * first few instead of scoring and sorting them all: the same plan as {@link Selector#plan} (no
- * filters) for the same candidates and random draws, at a cost that does not grow with the table.
+ * The regions of one table ranked once under one policy, so that planning a request reads the first
+ * few instead of scoring and sorting them all: the same plan as {@link Selector#plan} (no filters)
+ * for the same candidates and random draws, at a cost that does not grow with the table.
  *
- * <p>What changes per request is read live, and only for the regions a plan walks past: requests
- * in flight (capacity.maxInFlight, power of two choices, and cost-within-latency-budget's exploring
+ * <p>What changes per request is read live, and only for the regions a plan walks past: requests in
+ * flight (capacity.maxInFlight, power of two choices, and cost-within-latency-budget's exploring
  * rule) and tokens of the last minute (capacity.tokensPerMinute), each read at most once per plan
  * (see {@link Live}). Everything else (health, latencies, prices, priorities) is the ranking's
  * input: whoever keeps a ranking must build a new one when any of it changes.
@@ -27,14 +27,17 @@ import java.util.random.RandomGenerator;
  * none of its requests is in flight and as unknown while one is, so such a region is ranked twice,
  * once per case, and a plan uses the entry that matches its in-flight count.
  *
- * <p>A plan's order is built as it is read: the first region (and the regions sharing load with
- * it, whose power-of-two-choices draw happens when planning, as in {@link Selector}) at once, the
- * rest when the attempt loop fails over past them, or the hedge, the explain output or {@code
- * size()} read them.
+ * <p>A plan's order is built as it is read: the first region (and the regions sharing load with it,
+ * whose power-of-two-choices draw happens when planning, as in {@link Selector}) at once, the rest
+ * when the attempt loop fails over past them, or the hedge, the explain output or {@code size()}
+ * read them.
  */
 public final class Ranking {
 
-  /** The per-request state a plan reads, by candidate index (the order of the candidates the ranking was built from). */
+  /**
+   * The per-request state a plan reads, by candidate index (the order of the candidates the ranking
+   * was built from).
+   */
   public interface Live {
     int inFlight(int candidate);
 
@@ -67,7 +70,8 @@ public final class Ranking {
     this.policy = policy;
     int n = candidates.size();
     regions = candidates.toArray(new Candidate[0]);
-    nameRank = previous != null && previous.regions.length == n ? previous.nameRank : nameRanks(regions);
+    nameRank =
+        previous != null && previous.regions.length == n ? previous.nameRank : nameRanks(regions);
     k0 = new double[2 * n];
     k1 = new double[2 * n];
     k2 = new double[2 * n];
@@ -83,14 +87,18 @@ public final class Ranking {
       Candidate idle = withInFlight(c, 0);
       Candidate busy = withInFlight(c, 1);
       double unknown = policy.unknownLatencySeconds();
-      if (Double.compare(idle.latencySeconds(policy.kind(), unknown), busy.latencySeconds(policy.kind(), unknown)) == 0) {
+      if (Double.compare(
+              idle.latencySeconds(policy.kind(), unknown),
+              busy.latencySeconds(policy.kind(), unknown))
+          == 0) {
         keys(2 * i, idle, ANY);
       } else {
         keys(2 * i, idle, IDLE);
         keys(2 * i + 1, busy, BUSY);
       }
     }
-    // start from the previous order (same table, a few regions changed): the sort then only moves those
+    // start from the previous order (same table, a few regions changed): the sort then only moves
+    // those
     int[] seedAvailable = previous == null ? null : previous.available;
     int[] seedUnavailable = previous == null ? null : previous.unavailable;
     available = sorted(true, seedAvailable, seedUnavailable);
@@ -133,7 +141,10 @@ public final class Ranking {
     }
   }
 
-  /** Ranks the candidates (their views, budget latencies and table entries; in-flight counts and tokens are read per plan). */
+  /**
+   * Ranks the candidates (their views, budget latencies and table entries; in-flight counts and
+   * tokens are read per plan).
+   */
   public static Ranking of(List<Candidate> candidates, RoutingPolicy policy) {
     return new Ranking(candidates, policy, null);
   }
@@ -144,7 +155,10 @@ public final class Ranking {
    * moved.
    */
   public static Ranking of(List<Candidate> candidates, RoutingPolicy policy, Ranking previous) {
-    boolean same = previous != null && previous.policy.equals(policy) && previous.regions.length == candidates.size();
+    boolean same =
+        previous != null
+            && previous.policy.equals(policy)
+            && previous.regions.length == candidates.size();
     return new Ranking(candidates, policy, same ? previous : null);
   }
 
@@ -258,18 +272,34 @@ public final class Ranking {
     if (v.inFlight() == inFlight) {
       return c;
     }
-    return new Candidate(c.entry(), new HealthView(v.activeHealthy(), v.ejectedUntil(), v.coolingUntil(),
-        v.latencySeconds(), v.trafficLatencySeconds(), v.failureCount(), v.ejections(), inFlight, v.halfOpen()),
-        c.tokensInWindow(), c.budgetLatencySeconds());
+    return new Candidate(
+        c.entry(),
+        new HealthView(
+            v.activeHealthy(),
+            v.ejectedUntil(),
+            v.coolingUntil(),
+            v.latencySeconds(),
+            v.trafficLatencySeconds(),
+            v.failureCount(),
+            v.ejections(),
+            inFlight,
+            v.halfOpen()),
+        c.tokensInWindow(),
+        c.budgetLatencySeconds());
   }
 
   // ---------------------------------------------------------------------------------------------
   // planning
 
-  /** Plans one request without filters: what {@link Selector#plan} answers for the same candidates, read live. */
+  /**
+   * Plans one request without filters: what {@link Selector#plan} answers for the same candidates,
+   * read live.
+   */
   public AttemptPlan plan(Live live, long estimatedTokens, RandomGenerator random) {
     Walk walk = new Walk(live, estimatedTokens);
-    return policy.kind() == PolicyKind.PRIORITY_LATENCY ? byScore(walk, random) : byPolicy(walk, random);
+    return policy.kind() == PolicyKind.PRIORITY_LATENCY
+        ? byScore(walk, random)
+        : byPolicy(walk, random);
   }
 
   private AttemptPlan byScore(Walk walk, RandomGenerator random) {
@@ -283,7 +313,8 @@ public final class Ranking {
     double best = score[first];
     double epsilon = policy.shareEpsilon();
     // scores within epsilon of the best come next in the ranking; the first beyond ends the group
-    while (cursor.position < available.length && score[available[cursor.position]] - best <= epsilon) {
+    while (cursor.position < available.length
+        && score[available[cursor.position]] - best <= epsilon) {
       int e = available[cursor.position++];
       if (walk.usable(e)) {
         tied.add(walk.scored(e));
@@ -341,7 +372,8 @@ public final class Ranking {
     }
     String sharedInChosen = shared;
     String tierNote = Selector.tierNote(chosen, withRoom.size(), load[priorities.indexOf(chosen)]);
-    return plan(order, false, () -> Selector.reason(order, policy, sharedInChosen) + "; " + tierNote);
+    return plan(
+        order, false, () -> Selector.reason(order, policy, sharedInChosen) + "; " + tierNote);
   }
 
   /**
@@ -370,7 +402,10 @@ public final class Ranking {
     return note;
   }
 
-  /** No region is available: those with room, by rank (cooling last), so the request still tries the best. */
+  /**
+   * No region is available: those with room, by rank (cooling last), so the request still tries the
+   * best.
+   */
   private AttemptPlan panic(Walk walk) {
     Cursor cursor = new Cursor(walk, unavailable);
     int first = cursor.next();
@@ -380,19 +415,34 @@ public final class Ranking {
     }
     order.then(List.of(walk.scored(first)));
     order.then(cursor);
-    return plan(order, true, () -> policy.kind() == PolicyKind.PRIORITY_LATENCY
-        ? "lowest score " + Selector.fmt(score[first]) : Selector.reason(order, policy, null));
+    return plan(
+        order,
+        true,
+        () ->
+            policy.kind() == PolicyKind.PRIORITY_LATENCY
+                ? "lowest score " + Selector.fmt(score[first])
+                : Selector.reason(order, policy, null));
   }
 
   private AttemptPlan plan(Order order, boolean panic, java.util.function.Supplier<String> why) {
-    return new AttemptPlan(order, panic, policy.name(),
-        () -> Selector.panicWhy(panic, order.isEmpty(), why.get()), () -> explain(order), List.of(), true);
+    return new AttemptPlan(
+        order,
+        panic,
+        policy.name(),
+        () -> Selector.panicWhy(panic, order.isEmpty(), why.get()),
+        () -> explain(order),
+        List.of(),
+        true);
   }
 
-  /** Selector's explain output: every region with what this plan did with it, from what the plan read. */
+  /**
+   * Selector's explain output: every region with what this plan did with it, from what the plan
+   * read.
+   */
   private List<CandidateExplain> explain(Order order) {
     synchronized (order) {
-      List<AttemptPlan.Scored> ranked = new ArrayList<>(order); // the whole order, read live where not yet
+      List<AttemptPlan.Scored> ranked =
+          new ArrayList<>(order); // the whole order, read live where not yet
       Walk walk = order.walk;
       Selector.Notes notes = new Selector.Notes();
       List<Candidate> candidates = new ArrayList<>(regions.length);
@@ -405,7 +455,10 @@ public final class Ranking {
     }
   }
 
-  /** One plan's live reads: each region's in-flight count and tokens are read once, when first needed. */
+  /**
+   * One plan's live reads: each region's in-flight count and tokens are read once, when first
+   * needed.
+   */
   private final class Walk {
     final Live live;
     final long estimatedTokens;
@@ -463,8 +516,17 @@ public final class Ranking {
       int inFlight = inFlight(i);
       HealthView v = c.health();
       if (v.inFlight() != inFlight) {
-        v = new HealthView(v.activeHealthy(), v.ejectedUntil(), v.coolingUntil(), v.latencySeconds(),
-            v.trafficLatencySeconds(), v.failureCount(), v.ejections(), inFlight, v.halfOpen());
+        v =
+            new HealthView(
+                v.activeHealthy(),
+                v.ejectedUntil(),
+                v.coolingUntil(),
+                v.latencySeconds(),
+                v.trafficLatencySeconds(),
+                v.failureCount(),
+                v.ejections(),
+                inFlight,
+                v.halfOpen());
       }
       return new Candidate(c.entry(), v, tokens(i), c.budgetLatencySeconds());
     }
@@ -501,7 +563,8 @@ public final class Ranking {
    * the rest of a ranked list, walked when a reader gets that far. size() walks it all without
    * building candidates; get builds the ones read.
    */
-  private static final class Order extends AbstractList<AttemptPlan.Scored> implements RandomAccess {
+  private static final class Order extends AbstractList<AttemptPlan.Scored>
+      implements RandomAccess {
     final Walk walk;
     private final ArrayDeque<Object> parts = new ArrayDeque<>(4); // List<Scored> or Cursor
     private int[] entries = new int[8]; // -1 where the part came planned

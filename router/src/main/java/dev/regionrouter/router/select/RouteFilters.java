@@ -15,12 +15,19 @@ import java.util.Set;
  * @param model the model the request names, when some region of the table declares its models: only
  *     the regions that serve it (or declare none) may take the request
  */
-public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProviders, LabelSelector regionSelector,
-    Double maxCostPer1k, String model) {
+public record RouteFilters(
+    Set<String> allowedRegions,
+    Set<String> allowedProviders,
+    LabelSelector regionSelector,
+    Double maxCostPer1k,
+    String model) {
 
   public static final RouteFilters NONE = new RouteFilters(null, null, null, null, null);
 
-  public RouteFilters(Set<String> allowedRegions, Set<String> allowedProviders, LabelSelector regionSelector,
+  public RouteFilters(
+      Set<String> allowedRegions,
+      Set<String> allowedProviders,
+      LabelSelector regionSelector,
       Double maxCostPer1k) {
     this(allowedRegions, allowedProviders, regionSelector, maxCostPer1k, null);
   }
@@ -65,7 +72,8 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
     if (regionSelector != null && !regionSelector.matches(region.labels())) {
       return Filter.REGION_SELECTOR;
     }
-    if (maxCostPer1k != null && (region.costPer1kTokens() == null ? 0 : region.costPer1kTokens()) > maxCostPer1k) {
+    if (maxCostPer1k != null
+        && (region.costPer1kTokens() == null ? 0 : region.costPer1kTokens()) > maxCostPer1k) {
       return Filter.MAX_COST;
     }
     if (model != null && !region.serves(model)) {
@@ -78,11 +86,17 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
   public String describe(Filter filter, RegionEntry region) {
     return switch (filter) {
       case ALLOWED_REGIONS -> "region not in allowed regions " + sorted(allowedRegions);
-      case ALLOWED_PROVIDERS -> "provider " + region.provider() + " not in allowed providers " + sorted(allowedProviders);
-      case REGION_SELECTOR -> "labels " + (region.labels() == null ? "{}" : region.labels())
-          + " do not match selector '" + regionSelector + "'";
+      case ALLOWED_PROVIDERS ->
+          "provider " + region.provider() + " not in allowed providers " + sorted(allowedProviders);
+      case REGION_SELECTOR ->
+          "labels "
+              + (region.labels() == null ? "{}" : region.labels())
+              + " do not match selector '"
+              + regionSelector
+              + "'";
       case MAX_COST -> "cost " + region.costPer1kTokens() + " USD/1k above max " + maxCostPer1k;
-      case MODEL -> "serves no model " + model + " (its models: " + sorted(region.models().keySet()) + ")";
+      case MODEL ->
+          "serves no model " + model + " (its models: " + sorted(region.models().keySet()) + ")";
     };
   }
 
@@ -98,7 +112,10 @@ public record RouteFilters(Set<String> allowedRegions, Set<String> allowedProvid
   }
 
   public boolean any() {
-    return allowedRegions != null || allowedProviders != null || regionSelector != null || maxCostPer1k != null
+    return allowedRegions != null
+        || allowedProviders != null
+        || regionSelector != null
+        || maxCostPer1k != null
         || model != null;
   }
 

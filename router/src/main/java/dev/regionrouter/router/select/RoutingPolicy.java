@@ -20,8 +20,14 @@ package dev.regionrouter.router.select;
  * @param overprovisioningFactor Envoy's: a tier keeps all its load while overprovisioningFactor x
  *     its healthy share stays >= 100 % (1.4: until more than ~29 % of it is unavailable)
  */
-public record RoutingPolicy(double latencyWeight, double costWeight, double shareEpsilon,
-    double unknownLatencySeconds, PolicyKind kind, double latencyBudgetSeconds, boolean respectPriorityTiers,
+public record RoutingPolicy(
+    double latencyWeight,
+    double costWeight,
+    double shareEpsilon,
+    double unknownLatencySeconds,
+    PolicyKind kind,
+    double latencyBudgetSeconds,
+    boolean respectPriorityTiers,
     double overprovisioningFactor) {
 
   public RoutingPolicy {
@@ -31,8 +37,17 @@ public record RoutingPolicy(double latencyWeight, double costWeight, double shar
   }
 
   /** The reference's scorer with the given weights (the router's default policy). */
-  public RoutingPolicy(double latencyWeight, double costWeight, double shareEpsilon, double unknownLatencySeconds) {
-    this(latencyWeight, costWeight, shareEpsilon, unknownLatencySeconds, PolicyKind.PRIORITY_LATENCY, 0.5, true, 1.4);
+  public RoutingPolicy(
+      double latencyWeight, double costWeight, double shareEpsilon, double unknownLatencySeconds) {
+    this(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatencySeconds,
+        PolicyKind.PRIORITY_LATENCY,
+        0.5,
+        true,
+        1.4);
   }
 
   /** The reference tutorial's policy. */
@@ -41,18 +56,39 @@ public record RoutingPolicy(double latencyWeight, double costWeight, double shar
   }
 
   public RoutingPolicy withKind(PolicyKind newKind) {
-    return new RoutingPolicy(latencyWeight, costWeight, shareEpsilon, unknownLatencySeconds, newKind,
-        latencyBudgetSeconds, respectPriorityTiers, overprovisioningFactor);
+    return new RoutingPolicy(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatencySeconds,
+        newKind,
+        latencyBudgetSeconds,
+        respectPriorityTiers,
+        overprovisioningFactor);
   }
 
   public RoutingPolicy withLatencyBudgetSeconds(double seconds) {
-    return new RoutingPolicy(latencyWeight, costWeight, shareEpsilon, unknownLatencySeconds, kind, seconds,
-        respectPriorityTiers, overprovisioningFactor);
+    return new RoutingPolicy(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatencySeconds,
+        kind,
+        seconds,
+        respectPriorityTiers,
+        overprovisioningFactor);
   }
 
   public RoutingPolicy withPriorityTiers(boolean respect) {
-    return new RoutingPolicy(latencyWeight, costWeight, shareEpsilon, unknownLatencySeconds, kind,
-        latencyBudgetSeconds, respect, overprovisioningFactor);
+    return new RoutingPolicy(
+        latencyWeight,
+        costWeight,
+        shareEpsilon,
+        unknownLatencySeconds,
+        kind,
+        latencyBudgetSeconds,
+        respect,
+        overprovisioningFactor);
   }
 
   /** Latency difference (seconds) under which the latency-ranked kinds treat regions as equal. */

@@ -18,20 +18,20 @@ import java.util.random.RandomGenerator;
  *   <li>Hard filters (allowed regions, allowed providers, label selector, max cost) drop regions
  *       for good: when none is left the plan is empty and names the filters ({@link
  *       AttemptPlan#noMatch}); the panic guard never reaches outside them.
- *   <li>Candidates at capacity (capacity.maxInFlight reached, or capacity.tokensPerMinute that
- *       this request would pass) are left out: their excess spills to the next region.
+ *   <li>Candidates at capacity (capacity.maxInFlight reached, or capacity.tokensPerMinute that this
+ *       request would pass) are left out: their excess spills to the next region.
  *   <li>priority-latency (the reference's): available regions (healthy, not ejected, not cooling
  *       after a 429) are ordered by score, then cost, then name. Scores within shareEpsilon of the
  *       best count as tied and go to the lower cost (the reference's tie rule). Among the tied ones
- *       of that lowest cost, two are picked at random and the one with fewer requests in flight goes
- *       first (power of two choices; a coin on a tie), so equal regions share load.
+ *       of that lowest cost, two are picked at random and the one with fewer requests in flight
+ *       goes first (power of two choices; a coin on a tie), so equal regions share load.
  *   <li>The other policies rank by their own key (latency; cost; cost within the latency budget,
  *       then the fastest over it), equal ones sharing by the same power of two choices. With
  *       respectPriorityTiers, they rank inside priority tiers, and a tier whose available share
  *       drops hands part of its load to the next tier gradually (Envoy's priority load with the
  *       overprovisioning factor): the draw picks the tier, the rest follow in priority order.
- *   <li>Panic guard: when none is available, all regions under capacity are planned by rank
- *       (those cooling after a 429 last), so the request still tries the best before a 503.
+ *   <li>Panic guard: when none is available, all regions under capacity are planned by rank (those
+ *       cooling after a 429 last), so the request still tries the best before a 503.
  * </ol>
  */
 public final class Selector {
@@ -39,12 +39,17 @@ public final class Selector {
   private Selector() {}
 
   /** The reference's planning: no filters, no token estimate. */
-  public static AttemptPlan plan(List<Candidate> candidates, RoutingPolicy policy, RandomGenerator random) {
+  public static AttemptPlan plan(
+      List<Candidate> candidates, RoutingPolicy policy, RandomGenerator random) {
     return plan(candidates, policy, RouteFilters.NONE, 0, random);
   }
 
-  public static AttemptPlan plan(List<Candidate> candidates, RoutingPolicy policy, RouteFilters filters,
-      long estimatedTokens, RandomGenerator random) {
+  public static AttemptPlan plan(
+      List<Candidate> candidates,
+      RoutingPolicy policy,
+      RouteFilters filters,
+      long estimatedTokens,
+      RandomGenerator random) {
     Notes notes = new Notes();
     // 1. hard filters
     List<Candidate> passed = new ArrayList<>();
@@ -62,8 +67,13 @@ public final class Selector {
     }
     if (passed.isEmpty() && !candidates.isEmpty() && !rejecting.isEmpty()) {
       rejecting.sort(Comparator.naturalOrder());
-      return new AttemptPlan(List.of(), false, policy.name(), "no region matches the request's filters",
-          () -> explain(candidates, policy, notes, List.of()), rejecting);
+      return new AttemptPlan(
+          List.of(),
+          false,
+          policy.name(),
+          "no region matches the request's filters",
+          () -> explain(candidates, policy, notes, List.of()),
+          rejecting);
     }
     // 2. capacity
     List<Candidate> room = new ArrayList<>();
@@ -72,26 +82,48 @@ public final class Selector {
         room.add(candidate);
       }
     }
-    Planned planned = policy.kind() == PolicyKind.PRIORITY_LATENCY
-        ? byScore(room, policy, random)
-        : byPolicy(passed, room, policy, random);
+    Planned planned =
+        policy.kind() == PolicyKind.PRIORITY_LATENCY
+            ? byScore(room, policy, random)
+            : byPolicy(passed, room, policy, random);
     String why = panicWhy(planned.panic, planned.order.isEmpty(), planned.why);
     // The explanation costs about a third of a plan: it is built only when read (debug header,
     // /regions/status, /regions/decision), from what the plan saw.
-    return new AttemptPlan(planned.order, planned.panic, policy.name(), why,
-        () -> explain(candidates, policy, notes, planned.order), List.of());
+    return new AttemptPlan(
+        planned.order,
+        planned.panic,
+        policy.name(),
+        why,
+        () -> explain(candidates, policy, notes, planned.order),
+        List.of());
   }
 
-  /** Whether the candidate can take the request; when not, notes why (its excess spills to the next region). */
+  /**
+   * Whether the candidate can take the request; when not, notes why (its excess spills to the next
+   * region).
+   */
   static boolean hasRoom(Candidate candidate, long estimatedTokens, Notes notes) {
     if (candidate.atCapacity()) {
-      notes.put(candidate, "skipped", "at capacity: in_flight " + candidate.health().inFlight() + "/"
-          + candidate.maxInFlight() + " (its excess spills to the next region)");
+      notes.put(
+          candidate,
+          "skipped",
+          "at capacity: in_flight "
+              + candidate.health().inFlight()
+              + "/"
+              + candidate.maxInFlight()
+              + " (its excess spills to the next region)");
       return false;
     }
     if (candidate.overTokenBudget(estimatedTokens)) {
-      notes.put(candidate, "skipped", "at capacity: tokens_per_minute " + candidate.tokensInWindow() + " + ~"
-          + estimatedTokens + " for this request > " + candidate.tokensPerMinute());
+      notes.put(
+          candidate,
+          "skipped",
+          "at capacity: tokens_per_minute "
+              + candidate.tokensInWindow()
+              + " + ~"
+              + estimatedTokens
+              + " for this request > "
+              + candidate.tokensPerMinute());
       return false;
     }
     return true;
@@ -99,7 +131,9 @@ public final class Selector {
 
   /** The plan's why with the panic guard's preamble when it panicked. */
   static String panicWhy(boolean panic, boolean empty, String why) {
-    return panic && !empty ? "panic guard: no region is available, trying the best anyway (" + why + ")" : why;
+    return panic && !empty
+        ? "panic guard: no region is available, trying the best anyway (" + why + ")"
+        : why;
   }
 
   private record Planned(List<AttemptPlan.Scored> order, boolean panic, String why) {}
@@ -107,21 +141,28 @@ public final class Selector {
   // ---------------------------------------------------------------------------------------------
   // priority-latency: the reference's scorer, unchanged
 
-  private static Planned byScore(List<Candidate> room, RoutingPolicy policy, RandomGenerator random) {
+  private static Planned byScore(
+      List<Candidate> room, RoutingPolicy policy, RandomGenerator random) {
     List<AttemptPlan.Scored> available = new ArrayList<>();
     List<AttemptPlan.Scored> unavailable = new ArrayList<>();
     for (Candidate candidate : room) {
       AttemptPlan.Scored scored = new AttemptPlan.Scored(candidate, candidate.score(policy));
       (candidate.health().available() ? available : unavailable).add(scored);
     }
-    Comparator<AttemptPlan.Scored> byScore = Comparator.comparingDouble(AttemptPlan.Scored::score)
-        .thenComparingDouble(s -> s.candidate().cost())
-        .thenComparing(s -> s.candidate().name());
+    Comparator<AttemptPlan.Scored> byScore =
+        Comparator.comparingDouble(AttemptPlan.Scored::score)
+            .thenComparingDouble(s -> s.candidate().cost())
+            .thenComparing(s -> s.candidate().name());
     if (available.isEmpty()) {
-      unavailable.sort(Comparator.<AttemptPlan.Scored, Boolean>comparing(s -> s.candidate().health().cooling())
-          .thenComparing(byScore));
-      return new Planned(unavailable, !unavailable.isEmpty(), unavailable.isEmpty() ? "every region is at capacity"
-          : "lowest score " + fmt(unavailable.get(0).score()));
+      unavailable.sort(
+          Comparator.<AttemptPlan.Scored, Boolean>comparing(s -> s.candidate().health().cooling())
+              .thenComparing(byScore));
+      return new Planned(
+          unavailable,
+          !unavailable.isEmpty(),
+          unavailable.isEmpty()
+              ? "every region is at capacity"
+              : "lowest score " + fmt(unavailable.get(0).score()));
     }
     available.sort(byScore);
     String shared = shareAmongNearEqual(available, policy.shareEpsilon(), random);
@@ -131,10 +172,15 @@ public final class Selector {
   /** priority-latency's why: the winning score, and the runner-up unless the winner was shared. */
   static String scoreWhy(List<AttemptPlan.Scored> order, RoutingPolicy policy, String shared) {
     AttemptPlan.Scored first = order.get(0);
-    return "lowest score priority + " + fmt(policy.latencyWeight()) + " x latency"
-        + (policy.costWeight() > 0 ? " + " + fmt(policy.costWeight()) + " x cost" : "") + " = " + fmt(first.score())
-        + (shared == null && atLeast(order, 2) ? " (next: " + order.get(1).candidate().name() + " "
-            + fmt(order.get(1).score()) + ")" : "")
+    return "lowest score priority + "
+        + fmt(policy.latencyWeight())
+        + " x latency"
+        + (policy.costWeight() > 0 ? " + " + fmt(policy.costWeight()) + " x cost" : "")
+        + " = "
+        + fmt(first.score())
+        + (shared == null && atLeast(order, 2)
+            ? " (next: " + order.get(1).candidate().name() + " " + fmt(order.get(1).score()) + ")"
+            : "")
         + (shared == null ? "" : "; " + shared);
   }
 
@@ -143,7 +189,8 @@ public final class Selector {
    * reference's tie rule), and the cheapest of it share load by power of two choices. Returns a
    * note when it shared, else null.
    */
-  static String shareAmongNearEqual(List<AttemptPlan.Scored> sorted, double epsilon, RandomGenerator random) {
+  static String shareAmongNearEqual(
+      List<AttemptPlan.Scored> sorted, double epsilon, RandomGenerator random) {
     double best = sorted.get(0).score();
     int tied = 1;
     while (tied < sorted.size() && sorted.get(tied).score() - best <= epsilon) {
@@ -152,9 +199,12 @@ public final class Selector {
     if (tied < 2) {
       return null;
     }
-    sorted.subList(0, tied).sort(Comparator.comparingDouble((AttemptPlan.Scored s) -> s.candidate().cost())
-        .thenComparingDouble(AttemptPlan.Scored::score)
-        .thenComparing(s -> s.candidate().name()));
+    sorted
+        .subList(0, tied)
+        .sort(
+            Comparator.comparingDouble((AttemptPlan.Scored s) -> s.candidate().cost())
+                .thenComparingDouble(AttemptPlan.Scored::score)
+                .thenComparing(s -> s.candidate().name()));
     double cheapest = sorted.get(0).candidate().cost();
     int group = 1;
     while (group < tied && sorted.get(group).candidate().cost() == cheapest) {
@@ -168,7 +218,8 @@ public final class Selector {
   }
 
   /** Moves the winner of a power-of-two-choices draw among the first {@code group} to the front. */
-  static void powerOfTwoChoices(List<AttemptPlan.Scored> sorted, int group, RandomGenerator random) {
+  static void powerOfTwoChoices(
+      List<AttemptPlan.Scored> sorted, int group, RandomGenerator random) {
     int a = random.nextInt(group);
     int b = random.nextInt(group - 1);
     if (b >= a) {
@@ -179,8 +230,10 @@ public final class Selector {
     // fewer in flight wins; on a tie a coin decides, so idle near-equal regions share too
     int inFlightFirst = sorted.get(first).candidate().health().inFlight();
     int inFlightSecond = sorted.get(second).candidate().health().inFlight();
-    int winner = inFlightFirst == inFlightSecond ? (random.nextBoolean() ? first : second)
-        : inFlightSecond < inFlightFirst ? second : first;
+    int winner =
+        inFlightFirst == inFlightSecond
+            ? (random.nextBoolean() ? first : second)
+            : inFlightSecond < inFlightFirst ? second : first;
     if (winner != 0) {
       sorted.add(0, sorted.remove(winner));
     }
@@ -189,8 +242,8 @@ public final class Selector {
   // ---------------------------------------------------------------------------------------------
   // lowest-latency, lowest-cost, cost-within-latency-budget
 
-  private static Planned byPolicy(List<Candidate> passed, List<Candidate> room, RoutingPolicy policy,
-      RandomGenerator random) {
+  private static Planned byPolicy(
+      List<Candidate> passed, List<Candidate> room, RoutingPolicy policy, RandomGenerator random) {
     List<AttemptPlan.Scored> available = new ArrayList<>();
     List<AttemptPlan.Scored> unavailable = new ArrayList<>();
     for (Candidate candidate : room) {
@@ -199,10 +252,15 @@ public final class Selector {
     }
     Comparator<AttemptPlan.Scored> rank = rankOrder(policy);
     if (available.isEmpty()) {
-      unavailable.sort(Comparator.<AttemptPlan.Scored, Boolean>comparing(s -> s.candidate().health().cooling())
-          .thenComparing(rank));
-      return new Planned(unavailable, !unavailable.isEmpty(),
-          unavailable.isEmpty() ? "every region is at capacity" : reason(unavailable, policy, null));
+      unavailable.sort(
+          Comparator.<AttemptPlan.Scored, Boolean>comparing(s -> s.candidate().health().cooling())
+              .thenComparing(rank));
+      return new Planned(
+          unavailable,
+          !unavailable.isEmpty(),
+          unavailable.isEmpty()
+              ? "every region is at capacity"
+              : reason(unavailable, policy, null));
     }
     if (!policy.respectPriorityTiers()) {
       String shared = share(available, rank, policy, random);
@@ -251,8 +309,11 @@ public final class Selector {
   }
 
   static String tierNote(int chosen, int tiersWithRoom, double chosenLoad) {
-    return "tier priority " + chosen + (tiersWithRoom > 1 || chosenLoad < 100
-        ? " (drawn with " + fmt(chosenLoad) + " % of the load)" : "");
+    return "tier priority "
+        + chosen
+        + (tiersWithRoom > 1 || chosenLoad < 100
+            ? " (drawn with " + fmt(chosenLoad) + " % of the load)"
+            : "");
   }
 
   /**
@@ -285,8 +346,14 @@ public final class Selector {
     return load;
   }
 
-  /** Draws a tier by load (no draw when one tier has it all); a drawn tier with no room falls to the best that has some. */
-  static int drawTier(double[] load, List<Integer> priorities, Map<Integer, List<AttemptPlan.Scored>> tiers,
+  /**
+   * Draws a tier by load (no draw when one tier has it all); a drawn tier with no room falls to the
+   * best that has some.
+   */
+  static int drawTier(
+      double[] load,
+      List<Integer> priorities,
+      Map<Integer, List<AttemptPlan.Scored>> tiers,
       RandomGenerator random) {
     int positive = 0;
     for (double l : load) {
@@ -324,13 +391,15 @@ public final class Selector {
     return switch (policy.kind()) {
       case LOWEST_LATENCY -> latency;
       case LOWEST_COST -> candidate.cost();
-      case COST_WITHIN_LATENCY_BUDGET -> latency <= policy.latencyBudgetSeconds() ? candidate.cost() : latency;
+      case COST_WITHIN_LATENCY_BUDGET ->
+          latency <= policy.latencyBudgetSeconds() ? candidate.cost() : latency;
       case PRIORITY_LATENCY -> candidate.score(policy);
     };
   }
 
   static boolean withinBudget(Candidate candidate, RoutingPolicy policy) {
-    return candidate.latencySeconds(policy.kind(), policy.unknownLatencySeconds()) <= policy.latencyBudgetSeconds();
+    return candidate.latencySeconds(policy.kind(), policy.unknownLatencySeconds())
+        <= policy.latencyBudgetSeconds();
   }
 
   private static double latency(AttemptPlan.Scored s, RoutingPolicy policy) {
@@ -344,19 +413,27 @@ public final class Selector {
     return switch (policy.kind()) {
       case LOWEST_LATENCY -> byLatency.thenComparing(byCost).thenComparing(byName);
       case LOWEST_COST -> byCost.thenComparing(byLatency).thenComparing(byName);
-      case COST_WITHIN_LATENCY_BUDGET -> Comparator.<AttemptPlan.Scored, Boolean>comparing(
-              s -> !withinBudget(s.candidate(), policy))
-          .thenComparing((x, y) -> withinBudget(x.candidate(), policy)
-              ? byCost.thenComparing(byLatency).compare(x, y)
-              : byLatency.thenComparing(byCost).compare(x, y))
-          .thenComparing(byName);
-      case PRIORITY_LATENCY -> Comparator.comparingDouble(AttemptPlan.Scored::score).thenComparing(byCost)
-          .thenComparing(byName);
+      case COST_WITHIN_LATENCY_BUDGET ->
+          Comparator.<AttemptPlan.Scored, Boolean>comparing(
+                  s -> !withinBudget(s.candidate(), policy))
+              .thenComparing(
+                  (x, y) ->
+                      withinBudget(x.candidate(), policy)
+                          ? byCost.thenComparing(byLatency).compare(x, y)
+                          : byLatency.thenComparing(byCost).compare(x, y))
+              .thenComparing(byName);
+      case PRIORITY_LATENCY ->
+          Comparator.comparingDouble(AttemptPlan.Scored::score)
+              .thenComparing(byCost)
+              .thenComparing(byName);
     };
   }
 
   /** Sorts by rank and lets the equals of the best share load; returns a note when they did. */
-  private static String share(List<AttemptPlan.Scored> list, Comparator<AttemptPlan.Scored> rank, RoutingPolicy policy,
+  private static String share(
+      List<AttemptPlan.Scored> list,
+      Comparator<AttemptPlan.Scored> rank,
+      RoutingPolicy policy,
       RandomGenerator random) {
     list.sort(rank);
     AttemptPlan.Scored best = list.get(0);
@@ -368,7 +445,10 @@ public final class Selector {
     return shareGroup(list, group, random);
   }
 
-  /** Lets the first {@code group} of the ranked list share by power of two choices; returns a note when they did. */
+  /**
+   * Lets the first {@code group} of the ranked list share by power of two choices; returns a note
+   * when they did.
+   */
   static String shareGroup(List<AttemptPlan.Scored> list, int group, RandomGenerator random) {
     if (group < 2) {
       return null;
@@ -377,16 +457,18 @@ public final class Selector {
     return "shared among " + group + " equal regions by power of two choices on in-flight";
   }
 
-  static boolean equal(AttemptPlan.Scored best, AttemptPlan.Scored other, RoutingPolicy policy, double eps) {
+  static boolean equal(
+      AttemptPlan.Scored best, AttemptPlan.Scored other, RoutingPolicy policy, double eps) {
     double dl = Math.abs(latency(other, policy) - latency(best, policy));
     boolean sameCost = other.candidate().cost() == best.candidate().cost();
     return switch (policy.kind()) {
       case LOWEST_LATENCY -> dl <= eps && sameCost;
       case LOWEST_COST -> sameCost && dl <= eps;
       // every region of the same price within the budget is as good as the best: they share
-      case COST_WITHIN_LATENCY_BUDGET -> withinBudget(best.candidate(), policy)
-          ? sameCost && withinBudget(other.candidate(), policy)
-          : dl <= eps && sameCost;
+      case COST_WITHIN_LATENCY_BUDGET ->
+          withinBudget(best.candidate(), policy)
+              ? sameCost && withinBudget(other.candidate(), policy)
+              : dl <= eps && sameCost;
       case PRIORITY_LATENCY -> false;
     };
   }
@@ -394,22 +476,40 @@ public final class Selector {
   static String reason(List<AttemptPlan.Scored> order, RoutingPolicy policy, String shared) {
     AttemptPlan.Scored first = order.get(0);
     AttemptPlan.Scored next = atLeast(order, 2) ? order.get(1) : null;
-    String nextNote = next == null || shared != null ? "" : " (next: " + next.candidate().name() + " "
-        + (policy.kind() == PolicyKind.LOWEST_LATENCY ? ms(latency(next, policy)) : fmt(next.candidate().cost())
-            + " USD/1k, " + ms(latency(next, policy))) + ")";
-    String why = switch (policy.kind()) {
-      case LOWEST_LATENCY -> "lowest latency " + ms(latency(first, policy));
-      case LOWEST_COST -> "lowest cost " + fmt(first.candidate().cost()) + " USD/1k";
-      case COST_WITHIN_LATENCY_BUDGET -> {
-        long within = order.stream().filter(s -> withinBudget(s.candidate(), policy)).count();
-        yield withinBudget(first.candidate(), policy)
-            ? "cheapest (" + fmt(first.candidate().cost()) + " USD/1k) of " + within + " region(s) within the "
-                + ms(policy.latencyBudgetSeconds()) + " budget (latency " + ms(latency(first, policy)) + ")"
-            : "no region meets the " + ms(policy.latencyBudgetSeconds()) + " budget: the fastest ("
-                + ms(latency(first, policy)) + ")";
-      }
-      case PRIORITY_LATENCY -> "lowest score " + fmt(first.score());
-    };
+    String nextNote =
+        next == null || shared != null
+            ? ""
+            : " (next: "
+                + next.candidate().name()
+                + " "
+                + (policy.kind() == PolicyKind.LOWEST_LATENCY
+                    ? ms(latency(next, policy))
+                    : fmt(next.candidate().cost()) + " USD/1k, " + ms(latency(next, policy)))
+                + ")";
+    String why =
+        switch (policy.kind()) {
+          case LOWEST_LATENCY -> "lowest latency " + ms(latency(first, policy));
+          case LOWEST_COST -> "lowest cost " + fmt(first.candidate().cost()) + " USD/1k";
+          case COST_WITHIN_LATENCY_BUDGET -> {
+            long within = order.stream().filter(s -> withinBudget(s.candidate(), policy)).count();
+            yield withinBudget(first.candidate(), policy)
+                ? "cheapest ("
+                    + fmt(first.candidate().cost())
+                    + " USD/1k) of "
+                    + within
+                    + " region(s) within the "
+                    + ms(policy.latencyBudgetSeconds())
+                    + " budget (latency "
+                    + ms(latency(first, policy))
+                    + ")"
+                : "no region meets the "
+                    + ms(policy.latencyBudgetSeconds())
+                    + " budget: the fastest ("
+                    + ms(latency(first, policy))
+                    + ")";
+          }
+          case PRIORITY_LATENCY -> "lowest score " + fmt(first.score());
+        };
     return why + nextNote + (shared == null ? "" : "; " + shared);
   }
 
@@ -425,7 +525,10 @@ public final class Selector {
     }
   }
 
-  static List<CandidateExplain> explain(List<Candidate> candidates, RoutingPolicy policy, Notes notes,
+  static List<CandidateExplain> explain(
+      List<Candidate> candidates,
+      RoutingPolicy policy,
+      Notes notes,
       List<AttemptPlan.Scored> order) {
     Map<String, Integer> ranks = new LinkedHashMap<>();
     Map<String, Double> scores = new LinkedHashMap<>();
@@ -452,10 +555,22 @@ public final class Selector {
         outcome = "skipped";
         reason = "not planned";
       }
-      Boolean within = policy.kind() == PolicyKind.COST_WITHIN_LATENCY_BUDGET ? withinBudget(c, policy) : null;
-      out.add(new CandidateExplain(c.name(), c.priority(), c.latencySeconds(policy.kind(), policy.unknownLatencySeconds()),
-          c.latencySource(policy.kind()), c.cost(), c.healthState(), capacity(c),
-          scores.getOrDefault(c.name(), Double.NaN), within, outcome, rank, reason));
+      Boolean within =
+          policy.kind() == PolicyKind.COST_WITHIN_LATENCY_BUDGET ? withinBudget(c, policy) : null;
+      out.add(
+          new CandidateExplain(
+              c.name(),
+              c.priority(),
+              c.latencySeconds(policy.kind(), policy.unknownLatencySeconds()),
+              c.latencySource(policy.kind()),
+              c.cost(),
+              c.healthState(),
+              capacity(c),
+              scores.getOrDefault(c.name(), Double.NaN),
+              within,
+              outcome,
+              rank,
+              reason));
     }
     return out;
   }
@@ -470,15 +585,25 @@ public final class Selector {
     }
     StringBuilder ok = new StringBuilder("ok");
     if (c.maxInFlight() != null) {
-      ok.append(" (in_flight ").append(c.health().inFlight()).append('/').append(c.maxInFlight()).append(')');
+      ok.append(" (in_flight ")
+          .append(c.health().inFlight())
+          .append('/')
+          .append(c.maxInFlight())
+          .append(')');
     }
     if (tpm != null) {
-      ok.append(" (tokens_per_minute ").append(c.tokensInWindow()).append('/').append(tpm).append(')');
+      ok.append(" (tokens_per_minute ")
+          .append(c.tokensInWindow())
+          .append('/')
+          .append(tpm)
+          .append(')');
     }
     return ok.toString();
   }
 
-  /** Whether the list has n elements, read without its size (a plan's order is built as it is read). */
+  /**
+   * Whether the list has n elements, read without its size (a plan's order is built as it is read).
+   */
   static boolean atLeast(List<?> list, int n) {
     java.util.Iterator<?> it = list.iterator();
     for (int i = 0; i < n; i++) {
@@ -494,7 +619,10 @@ public final class Selector {
     if (value == Math.rint(value) && Math.abs(value) < 1e9) {
       return Long.toString((long) value);
     }
-    return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    return new java.math.BigDecimal(value)
+        .round(new java.math.MathContext(4))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   static String ms(double seconds) {

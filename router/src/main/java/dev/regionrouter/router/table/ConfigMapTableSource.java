@@ -14,10 +14,10 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>A ConfigMap that does not exist when the watch starts (a first install, before the operator
  * wrote it) is an empty table: the router is ready and answers 503 no_regions_configured until it
- * appears. Deletion keeps the last good table in use and reports the source as missing in the status: an
- * accidental delete (or the operator briefly recreating it) must not take every region away. A
- * ConfigMap without the {@code regions.json} key, or with a broken document, is rejected the same
- * way as a broken file.
+ * appears. Deletion keeps the last good table in use and reports the source as missing in the
+ * status: an accidental delete (or the operator briefly recreating it) must not take every region
+ * away. A ConfigMap without the {@code regions.json} key, or with a broken document, is rejected
+ * the same way as a broken file.
  */
 public class ConfigMapTableSource implements SmartLifecycle {
 
@@ -27,7 +27,8 @@ public class ConfigMapTableSource implements SmartLifecycle {
   private final TableHolder holder;
   private SharedIndexInformer<ConfigMap> informer;
 
-  public ConfigMapTableSource(KubernetesClient client, String namespace, String name, TableHolder holder) {
+  public ConfigMapTableSource(
+      KubernetesClient client, String namespace, String name, TableHolder holder) {
     this.client = client;
     this.namespace = namespace;
     this.name = name;
@@ -43,32 +44,41 @@ public class ConfigMapTableSource implements SmartLifecycle {
     // runnableInformer + start: inform() would block and throw when no API server answers, which
     // would keep the app from starting; this way it retries in the background
     informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(ConfigMap configMap) {
-        offer(configMap);
-      }
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap configMap) {
+            offer(configMap);
+          }
 
-      @Override
-      public void onUpdate(ConfigMap oldConfigMap, ConfigMap configMap) {
-        offer(configMap);
-      }
+          @Override
+          public void onUpdate(ConfigMap oldConfigMap, ConfigMap configMap) {
+            offer(configMap);
+          }
 
-      @Override
-      public void onDelete(ConfigMap configMap, boolean deletedFinalStateUnknown) {
-        holder.sourceMissing(describe(namespace, name), "ConfigMap " + namespace + "/" + name + " was deleted");
-      }
-    });
-    informer.start().thenRun(() -> {
-      if (informer.getStore().list().isEmpty()) {
-        holder.acceptAbsent(describe(namespace, name), "no ConfigMap " + namespace + "/" + name);
-      }
-    });
+          @Override
+          public void onDelete(ConfigMap configMap, boolean deletedFinalStateUnknown) {
+            holder.sourceMissing(
+                describe(namespace, name), "ConfigMap " + namespace + "/" + name + " was deleted");
+          }
+        });
+    informer
+        .start()
+        .thenRun(
+            () -> {
+              if (informer.getStore().list().isEmpty()) {
+                holder.acceptAbsent(
+                    describe(namespace, name), "no ConfigMap " + namespace + "/" + name);
+              }
+            });
   }
 
   void offer(ConfigMap configMap) {
     String origin = describe(namespace, name) + "@" + configMap.getMetadata().getResourceVersion();
-    String document = configMap.getData() == null ? null : configMap.getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
+    String document =
+        configMap.getData() == null
+            ? null
+            : configMap.getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
     if (document == null) {
       holder.reject(origin, "ConfigMap has no key " + RoutingTableCodec.CONFIG_MAP_KEY);
       return;

@@ -19,9 +19,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the routing table from a file and re-reads it when it changes. Polls the file's size,
- * modification time and file key (inode) rather than using a WatchService: polling also sees a
- * file replaced by rename (editors, {@code mv}, a ConfigMap volume's symlink swap) and works on
- * every file system. A document whose bytes did not change is not parsed again.
+ * modification time and file key (inode) rather than using a WatchService: polling also sees a file
+ * replaced by rename (editors, {@code mv}, a ConfigMap volume's symlink swap) and works on every
+ * file system. A document whose bytes did not change is not parsed again.
  */
 public class FileTableSource implements SmartLifecycle {
 
@@ -50,8 +50,11 @@ public class FileTableSource implements SmartLifecycle {
     // the first read happens before the server takes traffic, so a good file makes the router
     // ready at once
     poll();
-    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("table-file").factory());
-    timer.scheduleWithFixedDelay(this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("table-file").factory());
+    timer.scheduleWithFixedDelay(
+        this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     running = true;
   }
 
@@ -72,7 +75,8 @@ public class FileTableSource implements SmartLifecycle {
   synchronized void poll() {
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      Object stamp = Arrays.asList(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+      Object stamp =
+          Arrays.asList(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
       if (Objects.equals(stamp, lastStamp)) {
         return;
       }
@@ -83,8 +87,11 @@ public class FileTableSource implements SmartLifecycle {
       }
       lastBytes = bytes;
       try {
-        holder.accept(RoutingTableCodec.read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
-            RoutingTableCodec.Format.forFileName(file.getFileName().toString())), describe(file));
+        holder.accept(
+            RoutingTableCodec.read(
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
+                RoutingTableCodec.Format.forFileName(file.getFileName().toString())),
+            describe(file));
       } catch (InvalidRoutingTableException | IllegalArgumentException e) {
         holder.reject(describe(file), e.getMessage());
       }

@@ -10,11 +10,15 @@ import java.nio.file.Path;
 public final class KubernetesNamespace {
 
   /** Where Kubernetes mounts the pod's own namespace. */
-  public static final Path POD_NAMESPACE_FILE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  public static final Path POD_NAMESPACE_FILE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
   private KubernetesNamespace() {}
 
-  /** The configured one, else the pod's own, else the kubeconfig's current context's, else "default". */
+  /**
+   * The configured one, else the pod's own, else the kubeconfig's current context's, else
+   * "default".
+   */
   public static String resolve(String configured, Path podNamespaceFile, KubernetesClient client) {
     if (configured != null && !configured.isBlank()) {
       return configured.trim();

@@ -56,14 +56,27 @@ public class TableHolder {
   public synchronized void accept(RoutingTable table, String origin) {
     TableState old = state;
     if (old.current() != null && Objects.equals(old.current().table(), table)) {
-      state = new TableState(old.source(), old.current(), old.rejected(), old.lastError(), old.lastErrorAt(), false);
+      state =
+          new TableState(
+              old.source(),
+              old.current(),
+              old.rejected(),
+              old.lastError(),
+              old.lastErrorAt(),
+              false);
       return;
     }
     long version = old.current() == null ? 1 : old.current().version() + 1;
     TableSnapshot snapshot = new TableSnapshot(table, origin, clock.instant(), version);
     listeners.forEach(l -> l.accept(snapshot));
-    state = new TableState(old.source(), snapshot, old.rejected(), old.lastError(), old.lastErrorAt(), false);
-    log.info("routing table v{} from {}: {} regions {}", snapshot.version(), origin, table.regions().size(),
+    state =
+        new TableState(
+            old.source(), snapshot, old.rejected(), old.lastError(), old.lastErrorAt(), false);
+    log.info(
+        "routing table v{} from {}: {} regions {}",
+        snapshot.version(),
+        origin,
+        table.regions().size(),
         table.regions().stream().map(r -> r.name()).toList());
   }
 
@@ -75,7 +88,10 @@ public class TableHolder {
    */
   public synchronized void acceptAbsent(String origin, String why) {
     if (state.current() == null) {
-      log.info("routing table source {} does not exist yet ({}): serving no regions until it does", origin, why);
+      log.info(
+          "routing table source {} does not exist yet ({}): serving no regions until it does",
+          origin,
+          why);
       accept(RoutingTable.empty(), origin + " (absent)");
     }
   }
@@ -83,17 +99,30 @@ public class TableHolder {
   /** A broken or invalid document: counted and recorded; the table in use stays. */
   public synchronized void reject(String origin, String error) {
     TableState old = state;
-    state = new TableState(old.source(), old.current(), old.rejected() + 1, error, clock.instant(), old.sourceMissing());
+    state =
+        new TableState(
+            old.source(),
+            old.current(),
+            old.rejected() + 1,
+            error,
+            clock.instant(),
+            old.sourceMissing());
     metrics.tableRejected();
-    log.warn("routing table from {} rejected, keeping {}: {}", origin,
-        old.current() == null ? "no table (not ready)" : "v" + old.current().version(), error);
+    log.warn(
+        "routing table from {} rejected, keeping {}: {}",
+        origin,
+        old.current() == null ? "no table (not ready)" : "v" + old.current().version(),
+        error);
   }
 
   /** The source disappeared (file or ConfigMap deleted): keep serving the last good table. */
   public synchronized void sourceMissing(String origin, String why) {
     TableState old = state;
     if (!old.sourceMissing()) {
-      log.warn("routing table source {} is gone ({}); keeping {}", origin, why,
+      log.warn(
+          "routing table source {} is gone ({}); keeping {}",
+          origin,
+          why,
           old.current() == null ? "no table (not ready)" : "v" + old.current().version());
     }
     state = new TableState(old.source(), old.current(), old.rejected(), why, clock.instant(), true);

@@ -13,5 +13,10 @@ import java.time.Instant;
  * @param sourceMissing the source is gone (file deleted, ConfigMap deleted): the last good table
  *     stays in use and this says so
  */
-public record TableState(String source, TableSnapshot current, long rejected, String lastError, Instant lastErrorAt,
+public record TableState(
+    String source,
+    TableSnapshot current,
+    long rejected,
+    String lastError,
+    Instant lastErrorAt,
     boolean sourceMissing) {}

@@ -34,15 +34,21 @@ class DataPlaneConnectionIT extends RouterIT {
   @Test
   void pipelinedRequestsAreAnsweredInOrderMixedWithSpringsOwn() throws Exception {
     useRegions(region(fresh("echo"), region.endpoint(), 1, 0.1));
-    int count = 150; // 2 messages each (head, body): well past what a connection holds before it stops reading
+    int count =
+        150; // 2 messages each (head, body): well past what a connection holds before it stops
+    // reading
     StringBuilder burst = new StringBuilder();
     for (int i = 0; i < count; i++) {
       if (i % 10 == 5) {
         burst.append("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
       } else {
         String body = "{\"prompt\":\"p-" + i + "\",\"max_tokens\":1}";
-        burst.append("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ")
-            .append(body.length()).append("\r\n\r\n").append(body);
+        burst
+            .append(
+                "POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ")
+            .append(body.length())
+            .append("\r\n\r\n")
+            .append(body);
       }
     }
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -67,15 +73,21 @@ class DataPlaneConnectionIT extends RouterIT {
   void keepAliveConnectionIsClosedOnceIdleForTheTimeoutButNotWhileInUse() throws Exception {
     useRegions(region(fresh("echo"), region.endpoint(), 1, 0.1));
     String body = "{\"prompt\":\"idle\",\"max_tokens\":1}";
-    byte[] request = ("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-        + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    byte[] request =
+        ("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body)
+            .getBytes(StandardCharsets.US_ASCII);
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       InputStream in = new BufferedInputStream(socket.getInputStream());
       // a request every 400 ms for longer than the 1 s timeout: the connection stays
       for (int i = 0; i < 6; i++) {
         socket.getOutputStream().write(request);
-        assertThat(readResponse(in)).as("request %d on the same connection", i).startsWith("HTTP/1.1 200");
+        assertThat(readResponse(in))
+            .as("request %d on the same connection", i)
+            .startsWith("HTTP/1.1 200");
         Thread.sleep(400); // the pace of this caller, not a wait for an outcome
       }
       // then idle: closed by the router after about a second
@@ -91,8 +103,14 @@ class DataPlaneConnectionIT extends RouterIT {
     String body = "{\"prompt\":\"late body\",\"max_tokens\":1}";
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-          + "\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                      + "\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       // the body in two later reads than its head (pacing, not waiting for an outcome)
       for (String part : new String[] {body.substring(0, 10), body.substring(10)}) {
@@ -100,7 +118,8 @@ class DataPlaneConnectionIT extends RouterIT {
         socket.getOutputStream().write(part.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
       }
-      assertThat(readResponse(new BufferedInputStream(socket.getInputStream()))).startsWith("HTTP/1.1 200")
+      assertThat(readResponse(new BufferedInputStream(socket.getInputStream())))
+          .startsWith("HTTP/1.1 200")
           .contains("Mock response from echo: late body...");
     }
   }

@@ -32,11 +32,18 @@ class GracefulShutdownIT {
 
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private final TestRegion region = new TestRegion("slow", 0).onInference(exchange -> {
-    arrived.countDown();
-    release.await(20, TimeUnit.SECONDS); // a slow region: answers when the test says so
-    TestRegion.send(exchange, 200, "application/json", "{\"output\":\"finished\",\"tokens_used\":1}");
-  });
+  private final TestRegion region =
+      new TestRegion("slow", 0)
+          .onInference(
+              exchange -> {
+                arrived.countDown();
+                release.await(20, TimeUnit.SECONDS); // a slow region: answers when the test says so
+                TestRegion.send(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"output\":\"finished\",\"tokens_used\":1}");
+              });
   private ConfigurableApplicationContext router;
 
   @AfterEach
@@ -51,28 +58,46 @@ class GracefulShutdownIT {
   @Test
   void readinessDropsDuringShutdownWhileTheInFlightRequestFinishes() throws Exception {
     Path table = Files.createTempFile("graceful", ".yaml");
-    Files.writeString(table, "regions:\n  - {name: slow, endpoint: '" + region.endpoint()
-        + "', costPer1kTokens: 0.1, priority: 1, provider: aws}\n");
-    router = new SpringApplicationBuilder(RouterApplication.class).properties(
-        "server.port=0", "router.regions-file=" + table, "router.probe.interval=1h",
-        "router.proxy.try-timeout=20s").run();
+    Files.writeString(
+        table,
+        "regions:\n  - {name: slow, endpoint: '"
+            + region.endpoint()
+            + "', costPer1kTokens: 0.1, priority: 1, provider: aws}\n");
+    router =
+        new SpringApplicationBuilder(RouterApplication.class)
+            .properties(
+                "server.port=0",
+                "router.regions-file=" + table,
+                "router.probe.interval=1h",
+                "router.proxy.try-timeout=20s")
+            .run();
     int port = router.getEnvironment().getProperty("local.server.port", Integer.class);
     HealthEndpoint health = router.getBean(HealthEndpoint.class);
     ApplicationAvailability availability = router.getBean(ApplicationAvailability.class);
-    await().atMost(Duration.ofSeconds(10)).until(() -> health.healthForPath("readiness").getStatus().equals(Status.UP));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> health.healthForPath("readiness").getStatus().equals(Status.UP));
 
-    CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"finish me\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> inFlight =
+        HttpClient.newHttpClient()
+            .sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"finish me\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
     Thread closing = Thread.ofPlatform().start(router::close);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
-      assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(availability.getReadinessState())
+                  .isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+              assertThat(health.healthForPath("readiness").getStatus())
+                  .isEqualTo(Status.OUT_OF_SERVICE);
+            });
     assertThat(closing.isAlive()).as("shutdown waits for the request in flight").isTrue();
     assertThat(inFlight).isNotDone();
 

@@ -23,17 +23,18 @@ import org.springframework.test.context.TestPropertySource;
  * The hedging budget, in a context of its own (the budget's window is the router's): hedges may be
  * a quarter of the hedgeable requests, with no free hedges per second.
  */
-@TestPropertySource(properties = {
-    "router.routing.hedging.budget-ratio=0.25",
-    "router.routing.hedging.budget-min-per-second=0"})
+@TestPropertySource(
+    properties = {
+      "router.routing.hedging.budget-ratio=0.25",
+      "router.routing.hedging.budget-min-per-second=0"
+    })
 class HedgingBudgetIT extends RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BODY = "{\"prompt\":\"hello\",\"max_tokens\":100}";
   private static final int REQUESTS = 12;
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
   private final TestRegion slow = new TestRegion("slow", 0);
   private final TestRegion quick = new TestRegion("quick", 0);
@@ -47,19 +48,30 @@ class HedgingBudgetIT extends RouterIT {
   @Test
   void hedgesNeverExceedTheirBudgetEvenWhenEveryRequestIsSlow() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    slow.onInference(exchange -> {
-      // each answer is slower than the last: the hedge delay (the slowest answer seen so far, then
-      // its p90) never catches up, so every request is slow enough to want a hedge
-      Thread.sleep(60 + 30L * calls.incrementAndGet());
-      exchange.getRequestBody().readAllBytes();
-      TestRegion.send(exchange, 200, "application/json", "{\"output\":\"slow\",\"tokens_used\":10}");
-    });
+    slow.onInference(
+        exchange -> {
+          // each answer is slower than the last: the hedge delay (the slowest answer seen so far,
+          // then
+          // its p90) never catches up, so every request is slow enough to want a hedge
+          Thread.sleep(60 + 30L * calls.incrementAndGet());
+          exchange.getRequestBody().readAllBytes();
+          TestRegion.send(
+              exchange, 200, "application/json", "{\"output\":\"slow\",\"tokens_used\":10}");
+        });
     String slowName = fresh("slow");
     String quickName = fresh("quick");
-    useRegions(region(slowName, slow.endpoint(), 1, 0.1), region(quickName, quick.endpoint(), 2, 0.1));
+    useRegions(
+        region(slowName, slow.endpoint(), 1, 0.1), region(quickName, quick.endpoint(), 2, 0.1));
     // until the first probes, the hedge delay has no latency to go by
-    await().atMost(Duration.ofSeconds(5)).until(() -> Stream.of(slowName, quickName)
-        .allMatch(r -> health.get(r) != null && !Double.isNaN(health.get(r).view().latencySeconds())));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Stream.of(slowName, quickName)
+                    .allMatch(
+                        r ->
+                            health.get(r) != null
+                                && !Double.isNaN(health.get(r).view().latencySeconds())));
 
     Map<String, Integer> outcomes = new HashMap<>();
     for (int i = 0; i < REQUESTS; i++) {

@@ -25,19 +25,22 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Hedging over real sockets: the losing leg is cancelled on the wire, its token reservation and
- * in-flight slot are given back, requests not marked safe to repeat are never hedged, and the
- * hedge stays inside the request's hard filters. The per-try timeout is long (5 s), so a
- * connection the router closes within a few seconds was closed by the cancellation, not by a
- * timeout. (The hedging budget is in HedgingBudgetIT: it needs a context of its own.)
+ * in-flight slot are given back, requests not marked safe to repeat are never hedged, and the hedge
+ * stays inside the request's hard filters. The per-try timeout is long (5 s), so a connection the
+ * router closes within a few seconds was closed by the cancellation, not by a timeout. (The hedging
+ * budget is in HedgingBudgetIT: it needs a context of its own.)
  */
-@TestPropertySource(properties = {
-    "router.proxy.try-timeout=5s",
-    "router.proxy.request-timeout=10s",
-    "router.routing.callers.search.hedge=true"})
+@TestPropertySource(
+    properties = {
+      "router.proxy.try-timeout=5s",
+      "router.proxy.request-timeout=10s",
+      "router.routing.callers.search.hedge=true"
+    })
 class HedgingIT extends RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BODY = "{\"prompt\":\"hello\",\"max_tokens\":100}";
+
   /** max_tokens + prompt characters / 4 */
   private static final long ESTIMATE = 101;
 
@@ -47,11 +50,9 @@ class HedgingIT extends RouterIT {
   private final CountDownLatch release = new CountDownLatch(1);
   private RawRegion hanging;
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
-  @Autowired
-  TokenMeter tokens;
+  @Autowired TokenMeter tokens;
 
   @AfterEach
   void stop() throws Exception {
@@ -74,14 +75,22 @@ class HedgingIT extends RouterIT {
     return exchange -> {
       Thread.sleep(millis); // the region's simulated inference time
       exchange.getRequestBody().readAllBytes();
-      TestRegion.send(exchange, 200, "application/json", "{\"output\":\"slow\",\"tokens_used\":10}");
+      TestRegion.send(
+          exchange, 200, "application/json", "{\"output\":\"slow\",\"tokens_used\":10}");
     };
   }
 
   /** Waits for each region's first probe: until then the hedge delay has no latency to go by. */
   private void awaitProbed(String... regions) {
-    await().atMost(Duration.ofSeconds(5)).until(() -> Arrays.stream(regions)
-        .allMatch(r -> health.get(r) != null && !Double.isNaN(health.get(r).view().latencySeconds())));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Arrays.stream(regions)
+                    .allMatch(
+                        r ->
+                            health.get(r) != null
+                                && !Double.isNaN(health.get(r).view().latencySeconds())));
   }
 
   private int inFlight(String region) {
@@ -93,7 +102,8 @@ class HedgingIT extends RouterIT {
     hanging = new RawRegion(RawRegion.Fault.HANG);
     String slowName = fresh("hangs");
     String quickName = fresh("quick");
-    useRegions(region(slowName, hanging.endpoint(), 1, 0.1), region(quickName, second.endpoint(), 2, 0.1));
+    useRegions(
+        region(slowName, hanging.endpoint(), 1, 0.1), region(quickName, second.endpoint(), 2, 0.1));
     awaitProbed(slowName, quickName);
 
     JsonNode hedged = metadata(inference(BODY, "X-Region-Router-Hedge", "1"));
@@ -102,7 +112,9 @@ class HedgingIT extends RouterIT {
 
     // the first leg is aborted on the wire, well before its 5 s try timeout could close it
     await().atMost(Duration.ofSeconds(3)).until(() -> hanging.closedByRouter() == 1);
-    await().atMost(Duration.ofSeconds(3)).until(() -> inFlight(slowName) == 0 && inFlight(quickName) == 0);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> inFlight(slowName) == 0 && inFlight(quickName) == 0);
     assertThat(hanging.faultsServed()).isEqualTo(1);
     // a cancelled leg is not the region's failure, and it does not fail over to the next region
     assertThat(health.get(slowName).view().failureCount()).isZero();
@@ -117,18 +129,25 @@ class HedgingIT extends RouterIT {
     hanging = new RawRegion(RawRegion.Fault.HANG);
     String firstName = fresh("held");
     String hedgeName = fresh("hangs");
-    first.onInference(exchange -> {
-      release.await(10, TimeUnit.SECONDS); // answers when the test says so
-      exchange.getRequestBody().readAllBytes();
-      TestRegion.send(exchange, 200, "application/json", "{\"output\":\"first\",\"tokens_used\":10}");
-    });
-    useRegions(region(firstName, first.endpoint(), 1, 0.1), region(hedgeName, hanging.endpoint(), 2, 0.1));
+    first.onInference(
+        exchange -> {
+          release.await(10, TimeUnit.SECONDS); // answers when the test says so
+          exchange.getRequestBody().readAllBytes();
+          TestRegion.send(
+              exchange, 200, "application/json", "{\"output\":\"first\",\"tokens_used\":10}");
+        });
+    useRegions(
+        region(firstName, first.endpoint(), 1, 0.1), region(hedgeName, hanging.endpoint(), 2, 0.1));
     awaitProbed(firstName, hedgeName);
 
-    CompletableFuture<HttpResponse<String>> pending = CALLER.sendAsync(
-        HttpRequest.newBuilder(URI.create(url("/v1/inference"))).header("Content-Type", "application/json")
-            .header("X-Region-Router-Hedge", "1").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> pending =
+        CALLER.sendAsync(
+            HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+                .header("Content-Type", "application/json")
+                .header("X-Region-Router-Hedge", "1")
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     await().atMost(Duration.ofSeconds(5)).until(() -> hanging.faultsServed() == 1);
     // while both legs are in flight, each region's window holds the request's estimate
     assertThat(tokens.usage(hedgeName)).isEqualTo(ESTIMATE);
@@ -139,7 +158,9 @@ class HedgingIT extends RouterIT {
     assertThat(answer.path("region").asText()).isEqualTo(firstName);
     assertThat(answer.path("hedge").asText()).isEqualTo("lost");
     await().atMost(Duration.ofSeconds(3)).until(() -> hanging.closedByRouter() == 1);
-    await().atMost(Duration.ofSeconds(3)).until(() -> inFlight(hedgeName) == 0 && inFlight(firstName) == 0);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> inFlight(hedgeName) == 0 && inFlight(firstName) == 0);
     await().atMost(Duration.ofSeconds(3)).until(() -> tokens.usage(hedgeName) == 0);
     assertThat(tokens.usage(firstName)).isEqualTo(10);
     assertThat(health.get(hedgeName).view().failureCount()).isZero();
@@ -150,10 +171,12 @@ class HedgingIT extends RouterIT {
     String slowName = fresh("slow");
     String quickName = fresh("quick");
     first.onInference(slow(300));
-    useRegions(region(slowName, first.endpoint(), 1, 0.1), region(quickName, second.endpoint(), 2, 0.1));
+    useRegions(
+        region(slowName, first.endpoint(), 1, 0.1), region(quickName, second.endpoint(), 2, 0.1));
     awaitProbed(slowName, quickName);
 
-    // the control: the caller's default marks its requests safe to repeat, and the slow region is hedged
+    // the control: the caller's default marks its requests safe to repeat, and the slow region is
+    // hedged
     JsonNode byDefault = metadata(inference(BODY, "X-Caller", "search"));
     assertThat(byDefault.path("hedge").asText()).isEqualTo("won");
     assertThat(second.inferenceCalls()).isEqualTo(1);
@@ -161,7 +184,8 @@ class HedgingIT extends RouterIT {
     // no header and no caller default
     JsonNode plain = metadata(inference(BODY));
     // the header turns the caller's default off
-    JsonNode optedOut = metadata(inference(BODY, "X-Caller", "search", "X-Region-Router-Hedge", "0"));
+    JsonNode optedOut =
+        metadata(inference(BODY, "X-Caller", "search", "X-Region-Router-Hedge", "0"));
     // a caller without defaults
     JsonNode stranger = metadata(inference(BODY, "X-Caller", "someone-else"));
     for (JsonNode answer : new JsonNode[] {plain, optedOut, stranger}) {
@@ -179,19 +203,24 @@ class HedgingIT extends RouterIT {
     String quickEu = fresh("quick-eu");
     first.onInference(slow(300));
     // the US region is the next one in the router's order, but outside the request's residency
-    useRegions(region(slowEu, first.endpoint(), 1, 0.1, "labels: {geo: eu}"),
+    useRegions(
+        region(slowEu, first.endpoint(), 1, 0.1, "labels: {geo: eu}"),
         region(quickUs, second.endpoint(), 2, 0.1, "labels: {geo: us}"),
         region(quickEu, third.endpoint(), 3, 0.1, "labels: {geo: eu}"));
     awaitProbed(slowEu, quickUs, quickEu);
 
-    JsonNode hedged = metadata(inference(BODY, "X-Region-Router-Hedge", "1",
-        "X-Region-Router-Region-Selector", "geo=eu"));
+    JsonNode hedged =
+        metadata(
+            inference(
+                BODY, "X-Region-Router-Hedge", "1", "X-Region-Router-Region-Selector", "geo=eu"));
     assertThat(hedged.path("hedge").asText()).isEqualTo("won");
     assertThat(hedged.path("region").asText()).isEqualTo(quickEu);
 
     // only one region passes the filter: no hedge at all, rather than one outside it
-    JsonNode alone = metadata(inference(BODY, "X-Region-Router-Hedge", "1",
-        "X-Region-Router-Allowed-Regions", slowEu));
+    JsonNode alone =
+        metadata(
+            inference(
+                BODY, "X-Region-Router-Hedge", "1", "X-Region-Router-Allowed-Regions", slowEu));
     assertThat(alone.path("hedge").asText()).isEqualTo("skipped_no_target");
     assertThat(alone.path("region").asText()).isEqualTo(slowEu);
 

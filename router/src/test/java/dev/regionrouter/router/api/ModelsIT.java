@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -42,8 +40,14 @@ class ModelsIT extends RouterIT {
     mini.onOther(ex -> TestRegion.send(ex, 200, "application/json", "{\"id\":\"mini\"}"));
     String first = fresh("azure");
     String second = fresh("mini");
-    useRegions(region(first, azure.endpoint(), 1, 0.1, "models: {gpt-4o: gpt-4o-2024-08-06-deployment}"),
-        region(second, mini.endpoint(), 2, 0.1, "models: {gpt-4o-mini: mini-deployment, gpt-4o: gpt-4o}"));
+    useRegions(
+        region(first, azure.endpoint(), 1, 0.1, "models: {gpt-4o: gpt-4o-2024-08-06-deployment}"),
+        region(
+            second,
+            mini.endpoint(),
+            2,
+            0.1,
+            "models: {gpt-4o-mini: mini-deployment, gpt-4o: gpt-4o}"));
     return new String[] {first, second};
   }
 
@@ -53,11 +57,14 @@ class ModelsIT extends RouterIT {
 
     HttpResponse<String> big = chat("gpt-4o");
     assertThat(big.headers().firstValue("X-Region-Router-Region")).contains(names[0]);
-    assertThat(big.headers().firstValue("X-Region-Router-Model")).contains("gpt-4o-2024-08-06-deployment");
-    assertThat(azure.requestBodies().get(0)).isEqualTo("{\"model\":\"gpt-4o-2024-08-06-deployment\",\"messages\":[]}");
+    assertThat(big.headers().firstValue("X-Region-Router-Model"))
+        .contains("gpt-4o-2024-08-06-deployment");
+    assertThat(azure.requestBodies().get(0))
+        .isEqualTo("{\"model\":\"gpt-4o-2024-08-06-deployment\",\"messages\":[]}");
 
     HttpResponse<String> small = chat("gpt-4o-mini");
-    assertThat(small.headers().firstValue("X-Region-Router-Region")).as("the first region serves no gpt-4o-mini")
+    assertThat(small.headers().firstValue("X-Region-Router-Region"))
+        .as("the first region serves no gpt-4o-mini")
         .contains(names[1]);
     assertThat(small.headers().firstValue("X-Region-Router-Model")).contains("mini-deployment");
     assertThat(mini.requestBodies().get(0)).contains("\"model\":\"mini-deployment\"");
@@ -77,15 +84,20 @@ class ModelsIT extends RouterIT {
 
   @Test
   void inferenceWithAModelReportsTheModelThatServed() throws Exception {
-    azure.onInference(ex -> TestRegion.send(ex, 200, "application/json", "{\"output\":\"ok\",\"tokens_used\":3}"));
+    azure.onInference(
+        ex ->
+            TestRegion.send(ex, 200, "application/json", "{\"output\":\"ok\",\"tokens_used\":3}"));
     String name = fresh("azure");
-    useRegions(region(name, azure.endpoint(), 1, 0.1, "models: {gpt-4o: gpt-4o-2024-08-06-deployment}"));
+    useRegions(
+        region(name, azure.endpoint(), 1, 0.1, "models: {gpt-4o: gpt-4o-2024-08-06-deployment}"));
 
     HttpResponse<String> response = inference("{\"prompt\":\"hi\",\"model\":\"gpt-4o\"}");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(json(response).path("metadata").path("model").asText()).isEqualTo("gpt-4o-2024-08-06-deployment");
-    assertThat(response.headers().firstValue("X-Region-Router-Model")).contains("gpt-4o-2024-08-06-deployment");
+    assertThat(json(response).path("metadata").path("model").asText())
+        .isEqualTo("gpt-4o-2024-08-06-deployment");
+    assertThat(response.headers().firstValue("X-Region-Router-Model"))
+        .contains("gpt-4o-2024-08-06-deployment");
     assertThat(azure.requestBodies().get(0)).contains("\"model\":\"gpt-4o-2024-08-06-deployment\"");
   }
 
@@ -104,20 +116,34 @@ class ModelsIT extends RouterIT {
   @Test
   void probesUseTheRegionsMethodPathAndTokenWhenAsked() throws Exception {
     List<String> probes = new CopyOnWriteArrayList<>();
-    azure.onOther(ex -> {
-      probes.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
-          + ex.getRequestHeaders().getFirst("Authorization"));
-      TestRegion.send(ex, ex.getRequestMethod().equals("HEAD") ? 200 : 405, "application/json", "");
-    });
+    azure.onOther(
+        ex -> {
+          probes.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI().getPath()
+                  + " "
+                  + ex.getRequestHeaders().getFirst("Authorization"));
+          TestRegion.send(
+              ex, ex.getRequestMethod().equals("HEAD") ? 200 : 405, "application/json", "");
+        });
     Files.createDirectories(CREDENTIALS.resolve("azure-key"));
     Files.writeString(CREDENTIALS.resolve("azure-key").resolve("token"), "k3y\n");
     String name = fresh("azure");
-    useRegions(region(name, azure.endpoint(), 1, 0.1, "healthPath: /v1/models",
-        "credentialsSecretRef: {name: azure-key}", "probe: {method: HEAD, sendCredentials: true}"));
+    useRegions(
+        region(
+            name,
+            azure.endpoint(),
+            1,
+            0.1,
+            "healthPath: /v1/models",
+            "credentialsSecretRef: {name: azure-key}",
+            "probe: {method: HEAD, sendCredentials: true}"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !probes.isEmpty());
     assertThat(probes.get(0)).isEqualTo("HEAD /v1/models Bearer k3y");
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> json(get("/regions/status")).path("latency_cache").path(name).isNumber());
   }
 }

@@ -1,7 +1,6 @@
 package dev.regionrouter.router.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,9 +44,11 @@ class ProxyIT extends RouterIT {
     return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
+  private static void assertError(HttpResponse<String> response, int status, String code)
+      throws IOException {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
     JsonNode error = JSON.readTree(response.body()).path("error");
     assertThat(error.path("code").asText()).isEqualTo(code);
     assertThat(error.path("message").asText()).isNotBlank();
@@ -89,29 +90,49 @@ class ProxyIT extends RouterIT {
 
   @Test
   void wrongContentTypeIs415() throws Exception {
-    assertError(send(HttpRequest.newBuilder(URI.create(url("/v1/inference"))).header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))), 415, "unsupported_media_type");
-    assertError(send(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))), 415, "unsupported_media_type");
+    assertError(
+        send(
+            HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))),
+        415,
+        "unsupported_media_type");
+    assertError(
+        send(
+            HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))),
+        415,
+        "unsupported_media_type");
   }
 
   @Test
   void unknownPathIs404AndWrongMethodIs405InTheErrorShape() throws Exception {
     assertError(get("/nope"), 404, "not_found");
     assertError(get("/v1/inference"), 405, "method_not_allowed");
-    assertError(send(HttpRequest.newBuilder(URI.create(url("/health"))).DELETE()), 405, "method_not_allowed");
+    assertError(
+        send(HttpRequest.newBuilder(URI.create(url("/health"))).DELETE()),
+        405,
+        "method_not_allowed");
   }
 
   @Test
   void passThroughRelaysAnOpenAiRequestUnchanged() throws Exception {
-    region.onOther(ex -> {
-      ex.getResponseHeaders().set("X-Upstream", "yes");
-      TestRegion.send(ex, 200, "application/json", "{\"object\":\"list\",\"path\":\"" + ex.getRequestURI() + "\"}");
-    });
+    region.onOther(
+        ex -> {
+          ex.getResponseHeaders().set("X-Upstream", "yes");
+          TestRegion.send(
+              ex,
+              200,
+              "application/json",
+              "{\"object\":\"list\",\"path\":\"" + ex.getRequestURI() + "\"}");
+        });
     String name = fresh("r");
     useRegions(region(name, region.endpoint(), 1, 0.1));
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/v1/embeddings?x=1")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")));
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/v1/embeddings?x=1")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"object\":\"list\",\"path\":\"/v1/embeddings?x=1\"}");
     assertThat(response.headers().firstValue("X-Upstream")).hasValue("yes");
@@ -122,18 +143,21 @@ class ProxyIT extends RouterIT {
 
   @Test
   void hopByHopHeadersAndCallerAuthorizationAreNotForwarded() throws Exception {
-    region.onOther(ex -> {
-      ex.getResponseHeaders().set("Connection", "X-Secret-Hop");
-      ex.getResponseHeaders().set("X-Secret-Hop", "1");
-      ex.getResponseHeaders().set("Keep-Alive", "timeout=5");
-      TestRegion.send(ex, 200, "application/json", "{}");
-    });
+    region.onOther(
+        ex -> {
+          ex.getResponseHeaders().set("Connection", "X-Secret-Hop");
+          ex.getResponseHeaders().set("X-Secret-Hop", "1");
+          ex.getResponseHeaders().set("Keep-Alive", "timeout=5");
+          TestRegion.send(ex, 200, "application/json", "{}");
+        });
     useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/v1/models")))
-        .header("Authorization", "Bearer caller-secret")
-        .header("X-Forward-Me", "kept")
-        .header("X-Region-Router-Region", "spoofed")
-        .GET());
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/v1/models")))
+                .header("Authorization", "Bearer caller-secret")
+                .header("X-Forward-Me", "kept")
+                .header("X-Region-Router-Region", "spoofed")
+                .GET());
     assertThat(response.statusCode()).isEqualTo(200);
     Map<String, List<String>> seen = region.requestHeaders().get(0);
     assertThat(seen).doesNotContainKey("Authorization").doesNotContainKey("X-region-router-region");
@@ -146,18 +170,31 @@ class ProxyIT extends RouterIT {
   void regionCredentialsAreSentAsBearerToken() throws Exception {
     Files.createDirectories(CREDENTIALS.resolve("region-a-token"));
     Files.writeString(CREDENTIALS.resolve("region-a-token").resolve("api-key"), "s3cr3t\n");
-    useRegions(region(fresh("r"), region.endpoint(), 1, 0.1,
-        "credentialsSecretRef: {name: region-a-token, key: api-key}"));
-    HttpResponse<String> response = inference("{\"prompt\":\"x\"}", "Authorization", "Bearer caller-secret");
+    useRegions(
+        region(
+            fresh("r"),
+            region.endpoint(),
+            1,
+            0.1,
+            "credentialsSecretRef: {name: region-a-token, key: api-key}"));
+    HttpResponse<String> response =
+        inference("{\"prompt\":\"x\"}", "Authorization", "Bearer caller-secret");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(region.requestHeaders().get(0).get("Authorization")).containsExactly("Bearer s3cr3t");
+    assertThat(region.requestHeaders().get(0).get("Authorization"))
+        .containsExactly("Bearer s3cr3t");
   }
 
   @Test
   void regionWhoseCredentialsAreMissingIsSkipped() throws Exception {
     TestRegion other = new TestRegion("other", 0);
     try (other) {
-      useRegions(region(fresh("r"), region.endpoint(), 0, 0.1, "credentialsSecretRef: {name: missing-secret}"),
+      useRegions(
+          region(
+              fresh("r"),
+              region.endpoint(),
+              0,
+              0.1,
+              "credentialsSecretRef: {name: missing-secret}"),
           region(fresh("other"), other.endpoint(), 20, 0.1));
       HttpResponse<String> response = inference("{\"prompt\":\"x\"}");
       assertThat(response.statusCode()).isEqualTo(200);
@@ -169,24 +206,33 @@ class ProxyIT extends RouterIT {
   @Test
   void serverSentEventsAreRelayedAsTheyArrive() throws Exception {
     CountDownLatch firstChunkSeen = new CountDownLatch(1);
-    region.onOther(ex -> {
-      ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-      ex.sendResponseHeaders(200, 0); // chunked
-      OutputStream out = ex.getResponseBody();
-      out.write("data: {\"token\":\"Hel\"}\n\n".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      // the region holds the rest until the caller has the first event: only an incremental relay
-      // lets this test finish
-      if (!firstChunkSeen.await(10, TimeUnit.SECONDS)) {
-        out.write("data: {\"error\":\"first chunk never reached the caller\"}\n\n".getBytes(StandardCharsets.UTF_8));
-      }
-      out.write("data: {\"token\":\"lo\"}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-      out.close();
-    });
+    region.onOther(
+        ex -> {
+          ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+          ex.sendResponseHeaders(200, 0); // chunked
+          OutputStream out = ex.getResponseBody();
+          out.write("data: {\"token\":\"Hel\"}\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          // the region holds the rest until the caller has the first event: only an incremental
+          // relay
+          // lets this test finish
+          if (!firstChunkSeen.await(10, TimeUnit.SECONDS)) {
+            out.write(
+                "data: {\"error\":\"first chunk never reached the caller\"}\n\n"
+                    .getBytes(StandardCharsets.UTF_8));
+          }
+          out.write(
+              "data: {\"token\":\"lo\"}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+          out.close();
+        });
     useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
-    HttpResponse<InputStream> response = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        CALLER.send(
+            HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
     try (InputStream body = response.body()) {
@@ -200,25 +246,51 @@ class ProxyIT extends RouterIT {
 
   @Test
   void theHeadOfAStreamFeedsTheScoredLatencyAndAWholeAnswerDoesNot() throws Exception {
-    region.onOther(ex -> {
-      Thread.sleep(300); // as real traffic meets this region: 300 ms until the head of its answer
-      boolean stream = ex.getRequestURI().getPath().equals("/v1/chat/completions");
-      TestRegion.send(ex, 200, stream ? "text/event-stream" : "application/json",
-          stream ? "data: {\"token\":\"x\"}\n\ndata: [DONE]\n\n" : "{\"data\":[]}");
-    });
+    region.onOther(
+        ex -> {
+          Thread.sleep(
+              300); // as real traffic meets this region: 300 ms until the head of its answer
+          boolean stream = ex.getRequestURI().getPath().equals("/v1/chat/completions");
+          TestRegion.send(
+              ex,
+              200,
+              stream ? "text/event-stream" : "application/json",
+              stream ? "data: {\"token\":\"x\"}\n\ndata: [DONE]\n\n" : "{\"data\":[]}");
+        });
     String name = fresh("r");
     useRegions(region(name, region.endpoint(), 1, 0.1));
-    // its probes answer at once (a few ms on loopback); one 300 ms sample would add 90 ms (smoothing 0.3)
-    await().atMost(Duration.ofSeconds(5)).until(() -> json(get("/regions/status")).path("regions").path(name).path("latency_cache").isNumber());
+    // its probes answer at once (a few ms on loopback); one 300 ms sample would add 90 ms
+    // (smoothing 0.3)
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                json(get("/regions/status"))
+                    .path("regions")
+                    .path(name)
+                    .path("latency_cache")
+                    .isNumber());
 
     // a whole answer's time includes the region's work on it: not the region's round trip
     assertThat(post("/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
-    assertThat(json(get("/regions/status")).path("regions").path(name).path("latency_cache").asDouble()).isLessThan(0.05);
+    assertThat(
+            json(get("/regions/status"))
+                .path("regions")
+                .path(name)
+                .path("latency_cache")
+                .asDouble())
+        .isLessThan(0.05);
 
     // a stream's head comes before any generation: real traffic's sample of the round trip
     HttpResponse<String> streamed = post("/v1/chat/completions", "{\"stream\":true}");
     assertThat(streamed.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-    assertThat(json(get("/regions/status")).path("regions").path(name).path("latency_cache").asDouble()).isGreaterThan(0.05);
+    assertThat(
+            json(get("/regions/status"))
+                .path("regions")
+                .path(name)
+                .path("latency_cache")
+                .asDouble())
+        .isGreaterThan(0.05);
   }
 
   @Test
@@ -227,12 +299,17 @@ class ProxyIT extends RouterIT {
     TestRegion other = new TestRegion("other", 0);
     try (other) {
       String cut = fresh("cut");
-      useRegions(region(cut, raw.endpoint(), 0, 0.1), region(fresh("other"), other.endpoint(), 20, 0.1));
+      useRegions(
+          region(cut, raw.endpoint(), 0, 0.1), region(fresh("other"), other.endpoint(), 20, 0.1));
       // a raw socket sees exactly what the router sends: status, the relayed events, then the cut
       String seen;
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-            + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}").getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}")
+                    .getBytes(StandardCharsets.US_ASCII));
         java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
         try {
           socket.getInputStream().transferTo(received);
@@ -243,11 +320,17 @@ class ProxyIT extends RouterIT {
       }
       if (!seen.isEmpty()) {
         assertThat(seen).startsWith("HTTP/1.1 200");
-        assertThat(seen).doesNotEndWith("0\r\n\r\n"); // no final chunk: the caller cannot mistake it for complete
+        assertThat(seen)
+            .doesNotEndWith(
+                "0\r\n\r\n"); // no final chunk: the caller cannot mistake it for complete
       }
       assertThat(other.requestBodies()).isEmpty();
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(get("/actuator/prometheus").body()).contains("outcome=\"stream_broken\",region=\"" + cut + "\""));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(get("/actuator/prometheus").body())
+                      .contains("outcome=\"stream_broken\",region=\"" + cut + "\""));
     }
   }
 

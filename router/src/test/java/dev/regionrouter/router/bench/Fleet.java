@@ -25,24 +25,31 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A routing table of N regions with the health and routing state a busy router would hold for
- * them, built through the router's own classes (HealthRegistry, RegionHealth, LatencyWindow,
- * TokenMeter) with the production defaults and the system clock, so the benchmarks time the code
- * the router runs per request on state it really produces. Seeded: the same N gives the same fleet.
+ * A routing table of N regions with the health and routing state a busy router would hold for them,
+ * built through the router's own classes (HealthRegistry, RegionHealth, LatencyWindow, TokenMeter)
+ * with the production defaults and the system clock, so the benchmarks time the code the router
+ * runs per request on state it really produces. Seeded: the same N gives the same fleet.
  *
  * <p>Per region (shares are expectations): probe round trips 10-300 ms; price tiers of 0.05 USD
  * from 0.10 to 1.00 (equal prices happen, as between real regions); priorities 1/2/3 (50/35/15 %);
  * 5 % unhealthy (three failed probes), 5 % ejected (three failed attempts), 2 % cooling after a
  * 429; 60 % carry recent traffic (a traffic EWMA and 64 latency samples of round trip plus 50-600
- * ms inference, so about half meet the 500 ms budget); 40 % have requests in flight (1-8);
- * 30 % have capacity.maxInFlight (8-64; a tenth of those are full); 20 % have
- * capacity.tokensPerMinute (50k-500k, a tenth of those are over it).
+ * ms inference, so about half meet the 500 ms budget); 40 % have requests in flight (1-8); 30 %
+ * have capacity.maxInFlight (8-64; a tenth of those are full); 20 % have capacity.tokensPerMinute
+ * (50k-500k, a tenth of those are over it).
  */
 final class Fleet {
 
-  static final HealthProperties HEALTH = new HealthProperties(3, Duration.ofSeconds(30), Duration.ofSeconds(300),
-      Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300));
-  static final ProbeProperties PROBE = new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
+  static final HealthProperties HEALTH =
+      new HealthProperties(
+          3,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(300),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(300));
+  static final ProbeProperties PROBE =
+      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
 
   private static final String[] PROVIDERS = {"aws", "gcp", "azure", "onprem"};
   private static final String[] GEOS = {"eu", "us", "ap", "sa"};
@@ -56,11 +63,20 @@ final class Fleet {
   private Fleet(int regions, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     RoutingProperties defaults = routing("priority-latency");
-    health = new HealthRegistry(HEALTH, PROBE, defaults, clock, new RouterMetrics(new PrometheusMeterRegistry(
-        PrometheusConfig.DEFAULT)));
+    health =
+        new HealthRegistry(
+            HEALTH,
+            PROBE,
+            defaults,
+            clock,
+            new RouterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     tokens = new TokenMeter(clock::millis);
-    latencies = new LatencyWindow(defaults.latencyWindowSize(), defaults.latencyWindowMinSamples(),
-        defaults.latencyWindowMaxAge().toMillis(), clock::millis);
+    latencies =
+        new LatencyWindow(
+            defaults.latencyWindowSize(),
+            defaults.latencyWindowMinSamples(),
+            defaults.latencyWindowMaxAge().toMillis(),
+            clock::millis);
 
     List<RegionEntry> entries = new ArrayList<>(regions);
     List<double[]> traits = new ArrayList<>(regions); // per region: probe rtt seconds
@@ -71,11 +87,23 @@ final class Fleet {
       int priority = p < 0.50 ? 1 : p < 0.85 ? 2 : 3;
       Integer maxInFlight = random.nextDouble() < 0.30 ? 8 + random.nextInt(57) : null;
       Long tokensPerMinute = random.nextDouble() < 0.20 ? 50_000L + random.nextInt(450_001) : null;
-      RegionEntry.Capacity capacity = maxInFlight == null && tokensPerMinute == null ? null
-          : new RegionEntry.Capacity(maxInFlight, tokensPerMinute);
-      entries.add(new RegionEntry(name, "http://" + name + ".regions.example:8000", Math.round(cost * 100) / 100.0,
-          priority, PROVIDERS[random.nextInt(PROVIDERS.length)], null, null, capacity, null, null,
-          Map.of("geo", GEOS[random.nextInt(GEOS.length)])));
+      RegionEntry.Capacity capacity =
+          maxInFlight == null && tokensPerMinute == null
+              ? null
+              : new RegionEntry.Capacity(maxInFlight, tokensPerMinute);
+      entries.add(
+          new RegionEntry(
+              name,
+              "http://" + name + ".regions.example:8000",
+              Math.round(cost * 100) / 100.0,
+              priority,
+              PROVIDERS[random.nextInt(PROVIDERS.length)],
+              null,
+              null,
+              capacity,
+              null,
+              null,
+              Map.of("geo", GEOS[random.nextInt(GEOS.length)])));
       traits.add(new double[] {0.010 + 0.290 * random.nextDouble()});
     }
     snapshot = new TableSnapshot(RoutingTable.of(entries), "bench", Instant.now(), 1);
@@ -108,14 +136,18 @@ final class Fleet {
         h.recordThrottled(Duration.ofSeconds(300));
       }
       Integer maxInFlight = entry.capacity() == null ? null : entry.capacity().maxInFlight();
-      int inFlight = maxInFlight != null && random.nextDouble() < 0.10 ? maxInFlight
-          : random.nextDouble() < 0.40 ? 1 + random.nextInt(8) : 0;
+      int inFlight =
+          maxInFlight != null && random.nextDouble() < 0.10
+              ? maxInFlight
+              : random.nextDouble() < 0.40 ? 1 + random.nextInt(8) : 0;
       for (int k = 0; k < inFlight; k++) {
         h.tryAcquire(null);
       }
       Long tpm = entry.capacity() == null ? null : entry.capacity().tokensPerMinute();
       if (tpm != null) {
-        tokens.add(entry.name(), random.nextDouble() < 0.10 ? tpm + 1 : (long) (tpm * 0.8 * random.nextDouble()));
+        tokens.add(
+            entry.name(),
+            random.nextDouble() < 0.10 ? tpm + 1 : (long) (tpm * 0.8 * random.nextDouble()));
       }
     }
   }
@@ -124,16 +156,41 @@ final class Fleet {
     return new Fleet(regions, 42L * regions + 7);
   }
 
-  /** The router's planner over this fleet, with the given default policy and the production defaults otherwise. */
+  /**
+   * The router's planner over this fleet, with the given default policy and the production defaults
+   * otherwise.
+   */
   RoutePlanner planner(String policy) {
-    return new RoutePlanner(health, routing(policy), tokens, latencies, new DecisionLog(),
-        new RoutingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), clock, Duration.ofSeconds(1));
+    return new RoutePlanner(
+        health,
+        routing(policy),
+        tokens,
+        latencies,
+        new DecisionLog(),
+        new RoutingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+        clock,
+        Duration.ofSeconds(1));
   }
 
   /** RoutingProperties as bound from an empty configuration, except the default policy. */
   static RoutingProperties routing(String policy) {
-    return new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3, policy, Duration.ofMillis(500), true, 1.4,
-        0.99, 512, 8, Duration.ofSeconds(60), "X-Caller", Map.of(), RoutingProperties.Hedging.DEFAULTS);
+    return new RoutingProperties(
+        10,
+        0,
+        0.02,
+        Duration.ofSeconds(1),
+        0.3,
+        policy,
+        Duration.ofMillis(500),
+        true,
+        1.4,
+        0.99,
+        512,
+        8,
+        Duration.ofSeconds(60),
+        "X-Caller",
+        Map.of(),
+        RoutingProperties.Hedging.DEFAULTS);
   }
 
   private static Duration seconds(double s) {

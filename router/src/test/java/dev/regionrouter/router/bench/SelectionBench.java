@@ -24,11 +24,11 @@ import org.openjdk.jmh.annotations.State;
  * target: under 10 µs per request at 1,000). Run by bench/router-scale:
  *
  * <ul>
- *   <li>{@code selector}: the pure {@link Selector#plan} over the candidates as the planner
- *       gathers them (filters none, as a request without hints).
+ *   <li>{@code selector}: the pure {@link Selector#plan} over the candidates as the planner gathers
+ *       them (filters none, as a request without hints).
  *   <li>{@code planner}: what the attempt loop calls per request, {@link RoutePlanner#plan}: the
- *       candidates (HealthRegistry.candidates, one health view per region, token usage and
- *       latency quantile per region), the plan, the decision log and the policy counter.
+ *       candidates (HealthRegistry.candidates, one health view per region, token usage and latency
+ *       quantile per region), the plan, the decision log and the policy counter.
  *   <li>{@code candidates}: the gathering alone (does not depend on the policy; the planner no
  *       longer runs it for a request without filters: it keeps the table ranked).
  *   <li>{@code plannerAfterChange}: one region's latency moved (by more than the 2 % plans ignore),
@@ -80,14 +80,16 @@ public class SelectionBench {
       candidates = planner.candidates(table.fleet.snapshot);
       AttemptPlan plan = Selector.plan(candidates, routingPolicy, random);
       if (plan.isEmpty()) {
-        throw new IllegalStateException("the fleet plans nothing: the benchmark would time an empty path");
+        throw new IllegalStateException(
+            "the fleet plans nothing: the benchmark would time an empty path");
       }
     }
   }
 
   @Benchmark
   public AttemptPlan selector(Policy policy) {
-    return Selector.plan(policy.candidates, policy.routingPolicy, RouteFilters.NONE, 0, policy.random);
+    return Selector.plan(
+        policy.candidates, policy.routingPolicy, RouteFilters.NONE, 0, policy.random);
   }
 
   @Benchmark
@@ -95,30 +97,46 @@ public class SelectionBench {
     return policy.planner.plan(table.fleet.snapshot, null, policy.random);
   }
 
-  /** Which region the next {@code plannerAfterChange} call changes, and the latencies it gives it in turn. */
+  /**
+   * Which region the next {@code plannerAfterChange} call changes, and the latencies it gives it in
+   * turn.
+   */
   @State(Scope.Thread)
   public static class Change {
     int next;
     List<String> healthy; // the fleet's unhealthy regions stay so
     List<java.time.Duration> latencies; // each region's own: the fleet keeps its shape
     boolean[] slower;
-    /** Calls after which the region's version had not moved: the benchmark would time no rebuild. */
+
+    /**
+     * Calls after which the region's version had not moved: the benchmark would time no rebuild.
+     */
     long unchanged;
 
     @Setup
     public void setUp(Table table) {
-      healthy = table.fleet.snapshot.table().regions().stream().map(r -> r.name())
-          .filter(name -> table.fleet.health.get(name).view().activeHealthy()).toList();
-      latencies = healthy.stream().map(name -> java.time.Duration.ofNanos(
-          (long) (table.fleet.health.get(name).view().latencySeconds() * 1e9))).toList();
+      healthy =
+          table.fleet.snapshot.table().regions().stream()
+              .map(r -> r.name())
+              .filter(name -> table.fleet.health.get(name).view().activeHealthy())
+              .toList();
+      latencies =
+          healthy.stream()
+              .map(
+                  name ->
+                      java.time.Duration.ofNanos(
+                          (long) (table.fleet.health.get(name).view().latencySeconds() * 1e9)))
+              .toList();
       slower = new boolean[healthy.size()];
     }
 
     @org.openjdk.jmh.annotations.TearDown
     public void check() {
       if (unchanged > 0) {
-        throw new IllegalStateException(unchanged + " changes did not move their region's version: "
-            + "plannerAfterChange timed the steady ranking, not a rebuild");
+        throw new IllegalStateException(
+            unchanged
+                + " changes did not move their region's version: "
+                + "plannerAfterChange timed the steady ranking, not a rebuild");
       }
     }
   }
@@ -128,7 +146,8 @@ public class SelectionBench {
     int k = change.next++ % change.healthy.size();
     RegionHealth region = table.fleet.health.get(change.healthy.get(k));
     long version = region.version();
-    // the region's latency moves by far more than plans ignore (2 %), back and forth around its own:
+    // the region's latency moves by far more than plans ignore (2 %), back and forth around its
+    // own:
     // its version moves on every call while the fleet keeps its shape
     change.slower[k] = !change.slower[k];
     java.time.Duration latency = change.latencies.get(k);

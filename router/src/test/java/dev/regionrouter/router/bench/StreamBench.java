@@ -17,20 +17,21 @@ import java.util.concurrent.Future;
 
 /**
  * The streaming relay, measured from a client: each stream is a streamed chat completion; the
- * client records the time from sending the request to the first event (time to first byte) and
- * the gap between consecutive events. Run by bench/stream against the mock region directly and
- * through the router, in one run, so the router's part is a difference measured on the same
- * machine at the same time.
+ * client records the time from sending the request to the first event (time to first byte) and the
+ * gap between consecutive events. Run by bench/stream against the mock region directly and through
+ * the router, in one run, so the router's part is a difference measured on the same machine at the
+ * same time.
  *
  * <p>Arguments: DIRECT_URL ROUTER_URL CONCURRENCY ROUNDS. One JVM warms both paths up (its client,
  * connections and JIT), then runs the rounds alternating direct and router, and prints one line a
- * round and path: {@code direct|router streams=N events=N ttfb_p50_ms=.. ttfb_p99_ms=.. gap_p50_ms=..
- * gap_p99_ms=.. gap_max_ms=.. broken=N}.
+ * round and path: {@code direct|router streams=N events=N ttfb_p50_ms=.. ttfb_p99_ms=..
+ * gap_p50_ms=.. gap_p99_ms=.. gap_max_ms=.. broken=N}.
  */
 public final class StreamBench {
 
-  private static final String BODY = "{\"model\":\"mock\",\"stream\":true,\"max_tokens\":64,"
-      + "\"messages\":[{\"role\":\"user\",\"content\":\"Explain quantum computing\"}]}";
+  private static final String BODY =
+      "{\"model\":\"mock\",\"stream\":true,\"max_tokens\":64,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"Explain quantum computing\"}]}";
 
   private StreamBench() {}
 
@@ -55,8 +56,8 @@ public final class StreamBench {
     }
   }
 
-  private static List<Stream> round(ExecutorService pool, HttpClient client, URI uri, int concurrency)
-      throws Exception {
+  private static List<Stream> round(
+      ExecutorService pool, HttpClient client, URI uri, int concurrency) throws Exception {
     List<Future<Stream>> running = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       running.add(pool.submit(() -> stream(client, uri)));
@@ -79,22 +80,35 @@ public final class StreamBench {
     }
     Collections.sort(ttfb);
     Collections.sort(gaps);
-    System.out.printf(Locale.ROOT,
-        label + " streams=%d events=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f gap_p50_ms=%.3f gap_p99_ms=%.3f gap_max_ms=%.3f broken=%d%n",
-        streams.size(), gaps.size() + streams.size(), ms(quantile(ttfb, 0.5)), ms(quantile(ttfb, 0.99)),
-        ms(quantile(gaps, 0.5)), ms(quantile(gaps, 0.99)), ms(gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1)), broken);
+    System.out.printf(
+        Locale.ROOT,
+        label
+            + " streams=%d events=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f gap_p50_ms=%.3f gap_p99_ms=%.3f gap_max_ms=%.3f broken=%d%n",
+        streams.size(),
+        gaps.size() + streams.size(),
+        ms(quantile(ttfb, 0.5)),
+        ms(quantile(ttfb, 0.99)),
+        ms(quantile(gaps, 0.5)),
+        ms(quantile(gaps, 0.99)),
+        ms(gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1)),
+        broken);
   }
 
   private static Stream stream(HttpClient client, URI uri) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(BODY))
+            .build();
     long start = System.nanoTime();
-    HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> response =
+        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     long ttfb = -1;
     long last = 0;
     boolean done = false;
     List<Long> gaps = new ArrayList<>();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       for (String line; (line = lines.readLine()) != null; ) {
         if (!line.startsWith("data:")) {
           continue;
@@ -112,7 +126,8 @@ public final class StreamBench {
         last = now;
       }
     }
-    return new Stream(ttfb < 0 ? System.nanoTime() - start : ttfb, gaps, done && response.statusCode() == 200);
+    return new Stream(
+        ttfb < 0 ? System.nanoTime() - start : ttfb, gaps, done && response.statusCode() == 200);
   }
 
   private static long quantile(List<Long> sorted, double q) {

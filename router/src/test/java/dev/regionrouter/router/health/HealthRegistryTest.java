@@ -19,11 +19,19 @@ import org.junit.jupiter.api.Test;
 class HealthRegistryTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final HealthRegistry registry = new HealthRegistry(
-      new HealthProperties(3, Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(60),
-          Duration.ofSeconds(1), Duration.ofSeconds(300)),
-      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
-      new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3), clock, new RouterMetrics(new SimpleMeterRegistry()));
+  private final HealthRegistry registry =
+      new HealthRegistry(
+          new HealthProperties(
+              3,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(300),
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(300)),
+          new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
+          new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3),
+          clock,
+          new RouterMetrics(new SimpleMeterRegistry()));
 
   private static TableSnapshot table(long version, RegionEntry... regions) {
     return new TableSnapshot(RoutingTable.of(List.of(regions)), "test", Instant.EPOCH, version);
@@ -31,12 +39,20 @@ class HealthRegistryTest {
 
   @Test
   void keepsHealthAcrossTableUpdatesWhenTheEndpointIsUnchanged() {
-    registry.onTable(table(1, RegionEntry.of("a", "http://a", 0.1, 1, "aws"), RegionEntry.of("b", "http://b", 0.1, 1, "aws")));
+    registry.onTable(
+        table(
+            1,
+            RegionEntry.of("a", "http://a", 0.1, 1, "aws"),
+            RegionEntry.of("b", "http://b", 0.1, 1, "aws")));
     RegionHealth a = registry.get("a");
     for (int i = 0; i < 3; i++) {
       a.recordFailure();
     }
-    registry.onTable(table(2, RegionEntry.of("a", "http://a", 0.9, 5, "aws"), RegionEntry.of("b", "http://b2", 0.1, 1, "aws")));
+    registry.onTable(
+        table(
+            2,
+            RegionEntry.of("a", "http://a", 0.9, 5, "aws"),
+            RegionEntry.of("b", "http://b2", 0.1, 1, "aws")));
     assertThat(registry.get("a")).isSameAs(a);
     assertThat(registry.get("a").view().ejected()).isTrue();
     assertThat(registry.get("b").endpoint()).isEqualTo("http://b2");
@@ -47,6 +63,7 @@ class HealthRegistryTest {
     registry.onTable(table(1, RegionEntry.of("a", "http://a", 0.1, 1, "aws")));
     registry.onTable(table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws")));
     assertThat(registry.get("a")).isNull();
-    assertThat(registry.candidates(table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws")))).hasSize(1);
+    assertThat(registry.candidates(table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws"))))
+        .hasSize(1);
   }
 }

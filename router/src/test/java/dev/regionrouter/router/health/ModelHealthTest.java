@@ -12,8 +12,16 @@ import org.junit.jupiter.api.Test;
 class ModelHealthTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final ModelHealth models = new ModelHealth(new HealthProperties(3, Duration.ofSeconds(30),
-      Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300)), clock);
+  private final ModelHealth models =
+      new ModelHealth(
+          new HealthProperties(
+              3,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(300),
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(300)),
+          clock);
 
   @Test
   void a429CoolsOnlyThatModelForItsRetryAfter() {

@@ -23,17 +23,23 @@ class RecoveryIT extends RouterIT {
 
   private static final String PROMPT = "{\"prompt\":\"Hello\",\"max_tokens\":5}";
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
   private final AtomicBoolean failing = new AtomicBoolean(true);
-  private final TestRegion primary = new TestRegion("primary", 0).onInference(exchange -> {
-    if (failing.get()) {
-      TestRegion.send(exchange, 503, "application/json", "{\"error\":\"overloaded\"}");
-    } else {
-      TestRegion.send(exchange, 200, "application/json", "{\"output\":\"primary\",\"tokens_used\":1}");
-    }
-  });
+  private final TestRegion primary =
+      new TestRegion("primary", 0)
+          .onInference(
+              exchange -> {
+                if (failing.get()) {
+                  TestRegion.send(exchange, 503, "application/json", "{\"error\":\"overloaded\"}");
+                } else {
+                  TestRegion.send(
+                      exchange,
+                      200,
+                      "application/json",
+                      "{\"output\":\"primary\",\"tokens_used\":1}");
+                }
+              });
   private final TestRegion fallback = new TestRegion("fallback", 0);
 
   @AfterEach
@@ -59,11 +65,15 @@ class RecoveryIT extends RouterIT {
     }
     assertThat(health.get(names.primary()).view().ejected()).isTrue();
     int callsDuringOutage = primary.inferenceCalls();
-    assertThat(callsDuringOutage).as("an ejected region gets only its trials").isLessThanOrEqualTo(6);
+    assertThat(callsDuringOutage)
+        .as("an ejected region gets only its trials")
+        .isLessThanOrEqualTo(6);
 
     failing.set(false);
 
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> servedBy().equals(names.primary()));
     assertThat(health.get(names.primary()).view().ejected()).isFalse();
   }

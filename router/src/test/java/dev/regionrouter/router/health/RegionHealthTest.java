@@ -10,8 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class RegionHealthTest {
 
-  private static final HealthProperties DEFAULTS = new HealthProperties(3, Duration.ofSeconds(30),
-      Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300));
+  private static final HealthProperties DEFAULTS =
+      new HealthProperties(
+          3,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(300),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(300));
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final RegionHealth health = new RegionHealth("http://r", DEFAULTS, 3, 2, 0.3, clock);
@@ -49,7 +55,8 @@ class RegionHealthTest {
     health.recordProbe(true, ms(150));
     health.recordProbe(true, ms(150));
     // the 50 ms sample left the window; min(70, 150, 150) = 70 averages in at 0.3
-    assertThat(health.view().latencySeconds()).isCloseTo(0.056, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(health.view().latencySeconds())
+        .isCloseTo(0.056, org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
@@ -63,7 +70,9 @@ class RegionHealthTest {
       near.recordProbe(true, ms(nearSamples[i]));
       far.recordProbe(true, ms(farSamples[i]));
       if (i >= 2) {
-        assertThat(near.view().latencySeconds()).as("after probe %d", i + 1).isLessThan(far.view().latencySeconds());
+        assertThat(near.view().latencySeconds())
+            .as("after probe %d", i + 1)
+            .isLessThan(far.view().latencySeconds());
       }
     }
   }
@@ -97,17 +106,21 @@ class RegionHealthTest {
     }
     long version = health.version();
     health.recordStreamHead(ms(150));
-    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(health.view().latencySeconds())
+        .isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(health.version()).as("a real change reaches the plans").isGreaterThan(version);
     for (int i = 0; i < 30; i++) {
       health.recordStreamHead(ms(80));
     }
     version = health.version();
     health.recordStreamHead(ms(80)); // the latency stays where it is
-    assertThat(health.version()).as("a steady stream of samples does not rebuild the ranking").isEqualTo(version);
+    assertThat(health.version())
+        .as("a steady stream of samples does not rebuild the ranking")
+        .isEqualTo(version);
     // real traffic's answers that are not streams (their time includes generation) do not feed it
     health.recordSuccess(ms(2000));
-    assertThat(health.view().latencySeconds()).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(health.view().latencySeconds())
+        .isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-3));
   }
 
   @Test
@@ -128,7 +141,8 @@ class RegionHealthTest {
     }
     health.recordProbe(false, ms(400)); // one timeout: noise, the measurement stays
     health.recordProbe(true, ms(90));
-    assertThat(health.view().latencySeconds()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(health.view().latencySeconds())
+        .isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9));
     for (int i = 0; i < 3; i++) {
       health.recordProbe(false, ms(1));
     }
@@ -166,11 +180,13 @@ class RegionHealthTest {
     // the attempts that started 15 s ago, during the outage, time out now
     clock.advance(Duration.ofSeconds(8));
     for (int i = 0; i < 32; i++) {
-      assertThat(health.recordTimeout(Duration.ofSeconds(15))).isEqualTo(RegionHealth.FailureEffect.STALE);
+      assertThat(health.recordTimeout(Duration.ofSeconds(15)))
+          .isEqualTo(RegionHealth.FailureEffect.STALE);
     }
     assertThat(health.view().available()).as("not ejected by stale timeouts").isTrue();
     // an attempt that started after the recovery and timed out still counts
-    assertThat(health.recordTimeout(Duration.ofSeconds(2))).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+    assertThat(health.recordTimeout(Duration.ofSeconds(2)))
+        .isEqualTo(RegionHealth.FailureEffect.COUNTED);
   }
 
   @Test
@@ -276,7 +292,8 @@ class RegionHealthTest {
   void aTimeoutIsAFailureButNotALatencySample() {
     health.recordProbe(true, ms(50));
     double before = health.view().latencySeconds();
-    assertThat(health.recordTimeout(Duration.ofSeconds(15))).isEqualTo(RegionHealth.FailureEffect.COUNTED);
+    assertThat(health.recordTimeout(Duration.ofSeconds(15)))
+        .isEqualTo(RegionHealth.FailureEffect.COUNTED);
     assertThat(health.view().failureCount()).isEqualTo(1);
     assertThat(health.view().latencySeconds()).isEqualTo(before);
   }
@@ -350,8 +367,12 @@ class RegionHealthTest {
   void noHoldLimitUntilTheUsualAnswerTimeIsKnown() {
     assertThat(health.holdLimit()).as("a first long answer must not be cut").isNull();
     health.recordSuccess(ms(10));
-    assertThat(health.holdLimit()).as("stallAfter, when longer than 4 x usual").isEqualTo(ms(1_000));
-    assertThat(health.quietFor(ms(500))).as("no answer yet: quiet since the attempt started").isEqualTo(ms(500));
+    assertThat(health.holdLimit())
+        .as("stallAfter, when longer than 4 x usual")
+        .isEqualTo(ms(1_000));
+    assertThat(health.quietFor(ms(500)))
+        .as("no answer yet: quiet since the attempt started")
+        .isEqualTo(ms(500));
     health.recordAnswer(ms(10));
     assertThat(health.quietFor(ms(500))).as("quiet since its last answer").isZero();
     clock.advance(ms(200));

@@ -12,7 +12,9 @@ class AsciiHeadersTest {
     for (int n : new int[] {0, 1, 9, 16, 17, 250, -1}) {
       assertThat(AsciiHeaders.count(n).toString()).isEqualTo(Integer.toString(n));
     }
-    assertThat(AsciiHeaders.count(3)).isInstanceOf(AsciiString.class).isSameAs(AsciiHeaders.count(3));
+    assertThat(AsciiHeaders.count(3))
+        .isInstanceOf(AsciiString.class)
+        .isSameAs(AsciiHeaders.count(3));
   }
 
   @Test

@@ -16,19 +16,20 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A caller that goes away mid-request takes its region call with it: the router closes the
- * region's connection at once (not at the per-try timeout, 30 s here), frees the region's
- * in-flight slot, and does not count the region as failed. Both for /v1/inference (waiting for a
- * region that hangs) and for a relayed stream (a region that stalls after its first event).
+ * A caller that goes away mid-request takes its region call with it: the router closes the region's
+ * connection at once (not at the per-try timeout, 30 s here), frees the region's in-flight slot,
+ * and does not count the region as failed. Both for /v1/inference (waiting for a region that hangs)
+ * and for a relayed stream (a region that stalls after its first event).
  */
-@TestPropertySource(properties = {
-    "router.proxy.try-timeout=30s",
-    "router.proxy.request-timeout=60s",
-    "router.proxy.stream-idle-timeout=30s"})
+@TestPropertySource(
+    properties = {
+      "router.proxy.try-timeout=30s",
+      "router.proxy.request-timeout=60s",
+      "router.proxy.stream-idle-timeout=30s"
+    })
 class CallerDisconnectIT extends RouterIT {
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
   private RawRegion region;
 
@@ -50,7 +51,8 @@ class CallerDisconnectIT extends RouterIT {
     } // the caller hangs up
     await().atMost(Duration.ofSeconds(5)).until(() -> region.closedByRouter() == 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(name).view().inFlight() == 0);
-    assertThat(health.get(name).view().failureCount()).as("the caller's leaving is not the region's fault")
+    assertThat(health.get(name).view().failureCount())
+        .as("the caller's leaving is not the region's fault")
         .isZero();
   }
 
@@ -75,10 +77,20 @@ class CallerDisconnectIT extends RouterIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get(name).view().inFlight() == 0);
   }
 
-  private static void send(Socket caller, String requestLine, String contentType, String body) throws Exception {
+  private static void send(Socket caller, String requestLine, String contentType, String body)
+      throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    caller.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: router\r\nContent-Type: " + contentType
-        + "\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+    caller
+        .getOutputStream()
+        .write(
+            (requestLine
+                    + " HTTP/1.1\r\nHost: router\r\nContent-Type: "
+                    + contentType
+                    + "\r\nContent-Length: "
+                    + bytes.length
+                    + "\r\n\r\n"
+                    + body)
+                .getBytes(StandardCharsets.UTF_8));
     caller.getOutputStream().flush();
   }
 }

@@ -22,15 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * 1,000 concurrent requests while the preferred region is dead: none is lost (each fails over inside
- * its own request, the retry budget lets the burst through), and none starves (the router keeps
- * answering its own endpoints meanwhile). The per-try timeout is the production
- * default's order of magnitude: on a 2-core machine the burst itself takes longer than the other
- * tests' 700 ms, and a healthy region slowed by a burst is not a failed one.
+ * 1,000 concurrent requests while the preferred region is dead: none is lost (each fails over
+ * inside its own request, the retry budget lets the burst through), and none starves (the router
+ * keeps answering its own endpoints meanwhile). The per-try timeout is the production default's
+ * order of magnitude: on a 2-core machine the burst itself takes longer than the other tests' 700
+ * ms, and a healthy region slowed by a burst is not a failed one.
  */
-@TestPropertySource(properties = {
-    "router.proxy.try-timeout=15s",
-    "router.proxy.request-timeout=60s"})
+@TestPropertySource(
+    properties = {"router.proxy.try-timeout=15s", "router.proxy.request-timeout=60s"})
 class FailoverBurstIT extends RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,17 +44,26 @@ class FailoverBurstIT extends RouterIT {
   @Test
   void thousandConcurrentRequestsWithOneRegionDeadAllSucceedThroughFailover() throws Exception {
     String dead = fresh("dead");
-    useRegions(region(dead, "http://127.0.0.1:" + deadPort(), 0, 0.1), region(fresh("alive"), fallback.endpoint(), 20, 0.2));
+    useRegions(
+        region(dead, "http://127.0.0.1:" + deadPort(), 0, 0.1),
+        region(fresh("alive"), fallback.endpoint(), 20, 0.2));
     int requests = 1_000;
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient callers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build()) {
+        HttpClient callers =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .build()) {
       List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
       for (int i = 0; i < requests; i++) {
-        answers.add(callers.sendAsync(HttpRequest.newBuilder(URI.create(url("/v1/inference")))
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"burst " + i + "\"}")).build(),
-            HttpResponse.BodyHandlers.ofString()));
+        answers.add(
+            callers.sendAsync(
+                HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"burst " + i + "\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
       }
       // while the burst is in flight, the router still answers its own endpoints
       assertThat(get("/health").statusCode()).isEqualTo(200);
@@ -74,7 +82,16 @@ class FailoverBurstIT extends RouterIT {
     assertThat(fallback.inferenceCalls()).isEqualTo(requests);
     JsonNode status = JSON.readTree(get("/regions/status").body()).path("regions");
     assertThat(status.path(dead).path("ejected").asBoolean()).isTrue();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(JSON.readTree(get("/regions/status").body()).path("regions").path(dead).path("in_flight").asInt()).isZero());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        JSON.readTree(get("/regions/status").body())
+                            .path("regions")
+                            .path(dead)
+                            .path("in_flight")
+                            .asInt())
+                    .isZero());
   }
 }

@@ -57,25 +57,48 @@ class FaultSuiteIT extends RouterIT {
   }
 
   private String[] withFallback(String primaryName, String primaryEndpoint) {
-    return new String[] {region(primaryName, primaryEndpoint, 0, 0.1), region(fresh("fallback"), fallback.endpoint(), 20, 0.2)};
+    return new String[] {
+      region(primaryName, primaryEndpoint, 0, 0.1),
+      region(fresh("fallback"), fallback.endpoint(), 20, 0.2)
+    };
   }
 
-  private void assertServedByFallbackOnSecondAttempt(HttpResponse<String> response) throws Exception {
+  private void assertServedByFallbackOnSecondAttempt(HttpResponse<String> response)
+      throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).hasValue("2");
-    assertThat(response.headers().firstValue("X-Region-Router-Region").orElseThrow()).startsWith("fallback-");
-    assertThat(JSON.readTree(response.body()).path("result").asText()).startsWith("Mock response from fallback");
+    assertThat(response.headers().firstValue("X-Region-Router-Region").orElseThrow())
+        .startsWith("fallback-");
+    assertThat(JSON.readTree(response.body()).path("result").asText())
+        .startsWith("Mock response from fallback");
   }
 
   private void awaitAttemptOutcome(String region, String outcome) {
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
-        .contains("router_attempts_total{application=\"region-router\",outcome=\"" + outcome + "\",region=\"" + region
-            + "\"}"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(get("/actuator/prometheus").body())
+                    .contains(
+                        "router_attempts_total{application=\"region-router\",outcome=\""
+                            + outcome
+                            + "\",region=\""
+                            + region
+                            + "\"}"));
   }
 
   private void awaitNothingInFlight(String region) {
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(JSON.readTree(get("/regions/status").body()).path("regions").path(region).path("in_flight").asInt()).isZero());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        JSON.readTree(get("/regions/status").body())
+                            .path("regions")
+                            .path(region)
+                            .path("in_flight")
+                            .asInt())
+                    .isZero());
   }
 
   /** Writes 50 MB of a JSON string (declared or chunked) and records how much the router took. */
@@ -96,14 +119,16 @@ class FaultSuiteIT extends RouterIT {
         }
         out.close();
       } finally {
-        sent.addAndGet(1L << 40); // marks "done writing" (whether the router took it all or hung up)
+        sent.addAndGet(
+            1L << 40); // marks "done writing" (whether the router took it all or hung up)
       }
     };
   }
 
   @ParameterizedTest(name = "length declared: {0}")
   @ValueSource(booleans = {false, true})
-  void hugeInferenceAnswerFailsTheAttemptInsteadOfBeingBuffered(boolean declareLength) throws Exception {
+  void hugeInferenceAnswerFailsTheAttemptInsteadOfBeingBuffered(boolean declareLength)
+      throws Exception {
     AtomicLong sent = new AtomicLong();
     primary = new TestRegion("primary", 0).onInference(fiftyMegabytes(declareLength, sent));
     String name = fresh("huge");
@@ -123,8 +148,10 @@ class FaultSuiteIT extends RouterIT {
     TestRegion.Handler huge = fiftyMegabytes(false, sent);
     fallback.onOther(huge);
     useRegions(region(fresh("files"), fallback.endpoint(), 1, 0.1));
-    HttpResponse<InputStream> response = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/files/big/content")))
-        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        CALLER.send(
+            HttpRequest.newBuilder(URI.create(url("/v1/files/big/content"))).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     long received;
     try (InputStream body = response.body()) {
@@ -142,10 +169,13 @@ class FaultSuiteIT extends RouterIT {
     awaitAttemptOutcome(name, "timeout");
 
     // the pass-through waits for headers under the same per-try timeout
-    HttpResponse<String> relayed = CALLER.send(HttpRequest.newBuilder(URI.create(url("/v1/models"))).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> relayed =
+        CALLER.send(
+            HttpRequest.newBuilder(URI.create(url("/v1/models"))).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(relayed.statusCode()).isEqualTo(404); // the fallback's own answer for /v1/models
-    assertThat(relayed.headers().firstValue("X-Region-Router-Region").orElseThrow()).startsWith("fallback-");
+    assertThat(relayed.headers().firstValue("X-Region-Router-Region").orElseThrow())
+        .startsWith("fallback-");
     awaitNothingInFlight(name);
   }
 
@@ -163,12 +193,18 @@ class FaultSuiteIT extends RouterIT {
   void streamThatGoesSilentIsCutAfterTheIdleTimeout() throws Exception {
     raw = new RawRegion(RawRegion.Fault.STALL_MID_STREAM);
     String name = fresh("silent");
-    useRegions(region(name, raw.endpoint(), 0, 0.1), region(fresh("other"), fallback.endpoint(), 20, 0.1));
+    useRegions(
+        region(name, raw.endpoint(), 0, 0.1), region(fresh("other"), fallback.endpoint(), 20, 0.1));
     String seen;
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(15_000); // a safety net only: the router's idle timeout (2 s) must end it first
-      socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-          + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}").getBytes(StandardCharsets.US_ASCII));
+      socket.setSoTimeout(
+          15_000); // a safety net only: the router's idle timeout (2 s) must end it first
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                      + "\r\nContent-Length: 15\r\n\r\n{\"stream\":true}")
+                  .getBytes(StandardCharsets.US_ASCII));
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       try {
         socket.getInputStream().transferTo(received);
@@ -180,7 +216,8 @@ class FaultSuiteIT extends RouterIT {
       seen = received.toString(StandardCharsets.UTF_8);
     }
     assertThat(seen).startsWith("HTTP/1.1 200").contains("data: {\"chunk\":0}");
-    assertThat(seen).doesNotEndWith("0\r\n\r\n"); // no final chunk: the caller cannot mistake it for complete
+    assertThat(seen)
+        .doesNotEndWith("0\r\n\r\n"); // no final chunk: the caller cannot mistake it for complete
     await().atMost(Duration.ofSeconds(5)).until(() -> raw.closedByRouter() == 1);
     awaitAttemptOutcome(name, "stream_broken");
     awaitNothingInFlight(name);
@@ -192,8 +229,11 @@ class FaultSuiteIT extends RouterIT {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -248,15 +288,20 @@ class FaultSuiteIT extends RouterIT {
     useRegions(region(fresh("r"), fallback.endpoint(), 1, 0.1));
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(15_000);
-      socket.getOutputStream().write(("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-          + "\r\nContent-Length: 100\r\n\r\n{\"prompt\":").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                      + "\r\nContent-Length: 100\r\n\r\n{\"prompt\":")
+                  .getBytes(StandardCharsets.US_ASCII));
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       try {
         socket.getInputStream().transferTo(received);
       } catch (IOException e) {
         // reset after the answer is fine
       }
-      assertThat(received.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 408")
+      assertThat(received.toString(StandardCharsets.UTF_8))
+          .startsWith("HTTP/1.1 408")
           .contains("\"code\":\"request_timeout\"");
     }
     assertThat(fallback.inferenceCalls()).isZero();

@@ -12,23 +12,36 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * An ejection can outlast the outage behind it: when every region the plan holds fails, the
- * regions left out as unavailable are tried last, before a 503 (found by bench/soak: a region
- * ejected after a short burst of 500s, the only other one answering 503 a moment later).
+ * An ejection can outlast the outage behind it: when every region the plan holds fails, the regions
+ * left out as unavailable are tried last, before a 503 (found by bench/soak: a region ejected after
+ * a short burst of 500s, the only other one answering 503 a moment later).
  */
 class LastResortIT extends RouterIT {
 
   private static final String PROMPT = "{\"prompt\":\"Hello\",\"max_tokens\":5}";
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
   private final AtomicInteger primaryStatus = new AtomicInteger(500);
   private final AtomicInteger fallbackStatus = new AtomicInteger(200);
-  private final TestRegion primary = new TestRegion("primary", 0).onInference(exchange -> TestRegion.send(exchange,
-      primaryStatus.get(), "application/json", "{\"output\":\"primary\",\"tokens_used\":1}"));
-  private final TestRegion fallback = new TestRegion("fallback", 0).onInference(exchange -> TestRegion.send(exchange,
-      fallbackStatus.get(), "application/json", "{\"output\":\"fallback\",\"tokens_used\":1}"));
+  private final TestRegion primary =
+      new TestRegion("primary", 0)
+          .onInference(
+              exchange ->
+                  TestRegion.send(
+                      exchange,
+                      primaryStatus.get(),
+                      "application/json",
+                      "{\"output\":\"primary\",\"tokens_used\":1}"));
+  private final TestRegion fallback =
+      new TestRegion("fallback", 0)
+          .onInference(
+              exchange ->
+                  TestRegion.send(
+                      exchange,
+                      fallbackStatus.get(),
+                      "application/json",
+                      "{\"output\":\"fallback\",\"tokens_used\":1}"));
 
   @AfterEach
   void stop() {
@@ -42,7 +55,9 @@ class LastResortIT extends RouterIT {
     for (int i = 0; i < 3; i++) {
       assertThat(inference(PROMPT).statusCode()).isEqualTo(200); // served by the fallback
     }
-    assertThat(health.get(names.primary()).view().ejectedUntil()).as("three 500s in a row").isNotNull();
+    assertThat(health.get(names.primary()).view().ejectedUntil())
+        .as("three 500s in a row")
+        .isNotNull();
 
     primaryStatus.set(200); // the primary's outage is over, its ejection is not
     fallbackStatus.set(503); // and now the fallback fails

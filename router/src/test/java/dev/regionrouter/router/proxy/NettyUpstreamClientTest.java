@@ -32,6 +32,7 @@ class NettyUpstreamClientTest {
   private NettyUpstreamClient client = client(Duration.ofSeconds(60));
   private ServerSocket server;
   private final AtomicInteger connections = new AtomicInteger();
+
   /** Connections the client closed (the server read their end). */
   private final AtomicInteger closedByClient = new AtomicInteger();
 
@@ -87,65 +88,90 @@ class NettyUpstreamClientTest {
   @Test
   void aRegionThatClosesNewConnectionsUnansweredFailsTheCall() throws Exception {
     start(0);
-    assertThatThrownBy(this::call).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IOException.class);
+    assertThatThrownBy(this::call)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(IOException.class);
     assertThat(connections.get()).as("no second try on a new connection").isEqualTo(1);
   }
 
   @Test
   void anAnswerArrivingInSeveralPartsIsReadWhole() throws Exception {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      try (Socket socket = server.accept()) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-        while (!in.readLine().isEmpty()) {
-          // the request's head; its body ("{}") is not needed
-        }
-        OutputStream out = socket.getOutputStream();
-        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
-        for (String part : new String[] {"{\"output\":", "\"in three", " parts\"}"}) {
-          out.write((Integer.toHexString(part.length()) + "\r\n" + part + "\r\n").getBytes(StandardCharsets.US_ASCII));
-          out.flush();
-          Thread.sleep(50); // each part in its own read (pacing, not waiting for an outcome)
-        }
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        in.readLine(); // until the client closes
-      } catch (IOException | InterruptedException e) {
-        // the client went away
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (Socket socket = server.accept()) {
+                BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                while (!in.readLine().isEmpty()) {
+                  // the request's head; its body ("{}") is not needed
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                for (String part : new String[] {"{\"output\":", "\"in three", " parts\"}"}) {
+                  out.write(
+                      (Integer.toHexString(part.length()) + "\r\n" + part + "\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  Thread.sleep(
+                      50); // each part in its own read (pacing, not waiting for an outcome)
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                in.readLine(); // until the client closes
+              } catch (IOException | InterruptedException e) {
+                // the client went away
+              }
+            });
     UpstreamClient.Buffered answer = call();
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{\"output\":\"in three parts\"}");
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"output\":\"in three parts\"}");
   }
 
   private UpstreamClient.Buffered call() throws Exception {
-    return client.exchange(new UpstreamClient.Request("POST",
-        URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/inference"),
-        Map.of("content-type", List.of("application/json")), "{}".getBytes(StandardCharsets.UTF_8)),
-        Duration.ofSeconds(5), 1 << 16).get(10, TimeUnit.SECONDS);
+    return client
+        .exchange(
+            new UpstreamClient.Request(
+                "POST",
+                URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/inference"),
+                Map.of("content-type", List.of("application/json")),
+                "{}".getBytes(StandardCharsets.UTF_8)),
+            Duration.ofSeconds(5),
+            1 << 16)
+        .get(10, TimeUnit.SECONDS);
   }
 
-  /** A keep-alive HTTP/1.1 region that answers `answered` requests per connection, then closes it on the next. */
+  /**
+   * A keep-alive HTTP/1.1 region that answers `answered` requests per connection, then closes it on
+   * the next.
+   */
   private void start(int answered) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket socket = server.accept();
-          connections.incrementAndGet();
-          Thread.ofVirtual().start(() -> serve(socket, answered));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  Socket socket = server.accept();
+                  connections.incrementAndGet();
+                  Thread.ofVirtual().start(() -> serve(socket, answered));
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
   }
 
   private void serve(Socket socket, int answered) {
     try (socket) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       OutputStream out = socket.getOutputStream();
       for (int i = 0; ; i++) {
         int length = 0;
@@ -166,8 +192,11 @@ class NettyUpstreamClientTest {
           return; // closed without a word
         }
         byte[] body = "{\"output\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
       }

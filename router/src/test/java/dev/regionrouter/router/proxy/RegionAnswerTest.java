@@ -19,14 +19,22 @@ class RegionAnswerTest {
 
   @Test
   void keepsTheOutputStringAsItsOwnJsonTextEscapesAndAll() {
-    RegionAnswer answer = parse("{\"output\": \"caf\\u00e9 \\\"quoted\\\", été\" , \"tokens_used\": 12}");
+    RegionAnswer answer =
+        parse("{\"output\": \"caf\\u00e9 \\\"quoted\\\", été\" , \"tokens_used\": 12}");
     assertThat(answer.outputJson()).isEqualTo("\"caf\\u00e9 \\\"quoted\\\", été\"");
     assertThat(answer.tokensUsed()).isEqualTo(12L);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"text\": \"a\", \"list\": [1, {\"b\": null}]}", "[1, 2.5e3, \"x\"]", "42", "-0.5", "true",
-      "\"\""})
+  @ValueSource(
+      strings = {
+        "{\"text\": \"a\", \"list\": [1, {\"b\": null}]}",
+        "[1, 2.5e3, \"x\"]",
+        "42",
+        "-0.5",
+        "true",
+        "\"\""
+      })
   void keepsAnyJsonValueAsOutputVerbatim(String output) {
     RegionAnswer answer = parse("{\"id\": 7, \"output\": " + output + "}");
     assertThat(answer.outputJson()).isEqualTo(output);
@@ -35,7 +43,8 @@ class RegionAnswerTest {
 
   @Test
   void theLastOutputCountsAsForATree() {
-    assertThat(parse("{\"output\": \"first\", \"output\": {\"second\": 2}}").outputJson()).isEqualTo("{\"second\": 2}");
+    assertThat(parse("{\"output\": \"first\", \"output\": {\"second\": 2}}").outputJson())
+        .isEqualTo("{\"second\": 2}");
   }
 
   @Test
@@ -60,9 +69,20 @@ class RegionAnswerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "[1,2]", "\"output\"", "{}", "{\"output\": null}", "{\"result\": \"x\"}",
-      "{\"output\": \"trunc", "{\"output\": \"x\"", "{\"output\": \"x\"} trailing", "{\"output\": \"x\"} {}",
-      "{\"output\": {\"a\": }}"})
+  @ValueSource(
+      strings = {
+        "",
+        "[1,2]",
+        "\"output\"",
+        "{}",
+        "{\"output\": null}",
+        "{\"result\": \"x\"}",
+        "{\"output\": \"trunc",
+        "{\"output\": \"x\"",
+        "{\"output\": \"x\"} trailing",
+        "{\"output\": \"x\"} {}",
+        "{\"output\": {\"a\": }}"
+      })
   void anythingElseIsNotAnAnswer(String body) {
     assertThat(parse(body)).isNull();
   }
@@ -70,12 +90,13 @@ class RegionAnswerTest {
   @Test
   void invalidUtf8InTheOutputOrElsewhereIsNotAnAnswer() {
     byte[] inOutput = "{\"output\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
-    inOutput[inOutput.length - 3] = '(';  // é's second byte replaced: C3 28
+    inOutput[inOutput.length - 3] = '('; // é's second byte replaced: C3 28
     assertThat(RegionAnswer.parse(inOutput, JSON)).isNull();
     byte[] nested = "{\"output\": {\"k\": \"caf\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
     nested[nested.length - 4] = '(';
     assertThat(RegionAnswer.parse(nested, JSON)).isNull();
-    byte[] elsewhere = "{\"output\": \"ok\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] elsewhere =
+        "{\"output\": \"ok\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
     elsewhere[elsewhere.length - 3] = '(';
     assertThat(RegionAnswer.parse(elsewhere, JSON)).isNull();
   }

@@ -16,19 +16,24 @@ import org.springframework.test.context.TestPropertySource;
  * count is exact; the window is 10 s, longer than this test.) Retries after a refused connection
  * are not charged.
  */
-@TestPropertySource(properties = {
-    "router.proxy.retry-budget-ratio=0.2",
-    "router.proxy.retry-budget-min-per-second=0"})
+@TestPropertySource(
+    properties = {
+      "router.proxy.retry-budget-ratio=0.2",
+      "router.proxy.retry-budget-min-per-second=0"
+    })
 class RetryBudgetIT extends RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TestRegion first = new TestRegion("first", 0)
-      .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
-  private final TestRegion second = new TestRegion("second", 0)
-      .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
-  private final TestRegion third = new TestRegion("third", 0)
-      .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
+  private final TestRegion first =
+      new TestRegion("first", 0)
+          .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
+  private final TestRegion second =
+      new TestRegion("second", 0)
+          .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
+  private final TestRegion third =
+      new TestRegion("third", 0)
+          .onInference(ex -> TestRegion.send(ex, 503, "text/plain", "overloaded"));
 
   @AfterEach
   void stopRegions() {
@@ -39,7 +44,9 @@ class RetryBudgetIT extends RouterIT {
 
   @Test
   void failingFleetIsNotHammeredBeyondTheRetryBudget() throws Exception {
-    useRegions(region(fresh("first"), first.endpoint(), 0, 0.1), region(fresh("second"), second.endpoint(), 1, 0.1),
+    useRegions(
+        region(fresh("first"), first.endpoint(), 0, 0.1),
+        region(fresh("second"), second.endpoint(), 1, 0.1),
         region(fresh("third"), third.endpoint(), 2, 0.1));
     int requests = 100;
     int budgetRefusals = 0;
@@ -62,8 +69,13 @@ class RetryBudgetIT extends RouterIT {
     // never made put no load on anyone, so its retry is free
     TestRegion alive = new TestRegion("alive", 0);
     try (alive) {
-      useRegions(region(fresh("dead"), "http://127.0.0.1:" + deadPort(), 0, 0.1),
-          region(fresh("alive"), alive.endpoint(), 20, 0.1)); // 20: outranks the dead one's unmeasured latency
+      useRegions(
+          region(fresh("dead"), "http://127.0.0.1:" + deadPort(), 0, 0.1),
+          region(
+              fresh("alive"),
+              alive.endpoint(),
+              20,
+              0.1)); // 20: outranks the dead one's unmeasured latency
       HttpResponse<String> response = inference("{\"prompt\":\"x\"}");
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.headers().firstValue("X-Region-Router-Attempts")).hasValue("2");

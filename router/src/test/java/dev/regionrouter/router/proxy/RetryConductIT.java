@@ -7,8 +7,6 @@ import dev.regionrouter.router.support.RawRegion;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,14 +25,17 @@ import org.springframework.test.context.TestPropertySource;
  * code that another region may not share (context_length_exceeded) moves the request on, a content
  * policy verdict does not. Each test checks what the caller got and what each region saw.
  */
-@TestPropertySource(properties = {"router.proxy.same-region-retries=1", "router.proxy.try-timeout=3s",
-    "router.proxy.request-timeout=10s"})
+@TestPropertySource(
+    properties = {
+      "router.proxy.same-region-retries=1",
+      "router.proxy.try-timeout=3s",
+      "router.proxy.request-timeout=10s"
+    })
 class RetryConductIT extends RouterIT {
 
   private static final String PROMPT = "{\"prompt\":\"Hello\",\"max_tokens\":5}";
 
-  @Autowired
-  HealthRegistry health;
+  @Autowired HealthRegistry health;
 
   private final TestRegion primary = new TestRegion("primary", 0);
   private final TestRegion fallback = new TestRegion("fallback", 0);
@@ -60,13 +61,17 @@ class RetryConductIT extends RouterIT {
         TestRegion.send(exchange, status, "application/json", body);
         return;
       }
-      TestRegion.send(exchange, 200, "application/json", "{\"output\":\"second try\",\"tokens_used\":1}");
+      TestRegion.send(
+          exchange, 200, "application/json", "{\"output\":\"second try\",\"tokens_used\":1}");
     };
   }
 
   private static String openAiError(String code) {
-    return "{\"error\":{\"message\":\"" + code + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\""
-        + code + "\"}}";
+    return "{\"error\":{\"message\":\""
+        + code
+        + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\""
+        + code
+        + "\"}}";
   }
 
   @ParameterizedTest
@@ -82,7 +87,8 @@ class RetryConductIT extends RouterIT {
     assertThat(response.headers().firstValue("X-Region-Router-Region")).contains(names.primary());
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).contains("2");
     assertThat(primary.inferenceCalls()).isEqualTo(2);
-    assertThat(primary.gapBetweenFirstTwoRequests()).as("retry-backoff 100 ms, jittered to 50-150 %")
+    assertThat(primary.gapBetweenFirstTwoRequests())
+        .as("retry-backoff 100 ms, jittered to 50-150 %")
         .isGreaterThanOrEqualTo(Duration.ofMillis(45));
     assertThat(fallback.inferenceCalls()).isZero();
   }
@@ -115,7 +121,9 @@ class RetryConductIT extends RouterIT {
   void aResetBeforeTheHeadIsTriedOnceMoreOnTheSameRegion() throws Exception {
     raw = new RawRegion(RawRegion.Fault.RESET_ONCE);
     String name = fresh("reset-once");
-    useRegions(region(name, raw.endpoint(), 1, 0.1), region(fresh("fallback"), fallback.endpoint(), 2, 0.1));
+    useRegions(
+        region(name, raw.endpoint(), 1, 0.1),
+        region(fresh("fallback"), fallback.endpoint(), 2, 0.1));
 
     HttpResponse<String> response = inference(PROMPT);
 
@@ -147,7 +155,9 @@ class RetryConductIT extends RouterIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response).path("result").asText()).isEqualTo("second try");
     assertThat(response.headers().firstValue("X-Region-Router-Attempts")).contains("2");
-    assertThat(primary.gapBetweenFirstTwoRequests()).as("its Retry-After").isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(primary.gapBetweenFirstTwoRequests())
+        .as("its Retry-After")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
   @Test
@@ -177,7 +187,8 @@ class RetryConductIT extends RouterIT {
   @ParameterizedTest
   @ValueSource(ints = {400, 401, 403, 404, 422})
   void theCallersOwnErrorPassesThroughUntouchedWithNoPenalty(int status) throws Exception {
-    primary.onInference(ex -> TestRegion.send(ex, status, "application/json", openAiError("invalid_value")));
+    primary.onInference(
+        ex -> TestRegion.send(ex, status, "application/json", openAiError("invalid_value")));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
     HttpResponse<String> response = inference(PROMPT);
@@ -192,11 +203,13 @@ class RetryConductIT extends RouterIT {
 
   @Test
   void aContextTooLongForOneRegionMovesOnWithoutPenalty() throws Exception {
-    primary.onOther(ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
+    primary.onOther(
+        ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
     fallback.onOther(ex -> TestRegion.send(ex, 200, "application/json", "{\"id\":\"fallback\"}"));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+    HttpResponse<String> response =
+        post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"id\":\"fallback\"}");
@@ -206,8 +219,10 @@ class RetryConductIT extends RouterIT {
 
   @Test
   void aContextTooLongForEveryRegionReachesTheCallerAsTheLastRegionSaidIt() throws Exception {
-    primary.onInference(ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
-    fallback.onInference(ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
+    primary.onInference(
+        ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
+    fallback.onInference(
+        ex -> TestRegion.send(ex, 400, "application/json", openAiError("context_length_exceeded")));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
     HttpResponse<String> response = inference(PROMPT);
@@ -221,10 +236,13 @@ class RetryConductIT extends RouterIT {
 
   @Test
   void aContentPolicyVerdictIsNeverShoppedAround() throws Exception {
-    primary.onOther(ex -> TestRegion.send(ex, 400, "application/json", openAiError("content_policy_violation")));
+    primary.onOther(
+        ex ->
+            TestRegion.send(ex, 400, "application/json", openAiError("content_policy_violation")));
     PrimaryAndFallback names = usePrimaryAndFallback(primary, fallback);
 
-    HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+    HttpResponse<String> response =
+        post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).isEqualTo(openAiError("content_policy_violation"));

@@ -43,34 +43,94 @@ class HedgingAttemptTest {
 
   private final Clock clock = Clock.systemUTC();
   private final RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
-  private final RoutingProperties routing = new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3);
-  private final HealthRegistry health = new HealthRegistry(
-      new HealthProperties(3, Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(60),
-          Duration.ofSeconds(1), Duration.ofSeconds(300)),
-      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2), routing, clock, metrics);
+  private final RoutingProperties routing =
+      new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3);
+  private final HealthRegistry health =
+      new HealthRegistry(
+          new HealthProperties(
+              3,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(300),
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(300)),
+          new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
+          routing,
+          clock,
+          metrics);
   private final TableHolder tables = new TableHolder("test", clock, metrics);
   private final TokenMeter tokens = new TokenMeter(clock::millis);
   private final LatencyWindow latencies = new LatencyWindow(512, 8, 60_000, clock::millis);
-  private final RoutePlanner planner = new RoutePlanner(health, routing, tokens, latencies, new DecisionLog(),
-      new RoutingMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(1));
-  /** Retries may be as many as the requests, no free ones: what it grants shows how many requests it counted. */
+  private final RoutePlanner planner =
+      new RoutePlanner(
+          health,
+          routing,
+          tokens,
+          latencies,
+          new DecisionLog(),
+          new RoutingMetrics(new SimpleMeterRegistry()),
+          clock,
+          Duration.ofSeconds(1));
+
+  /**
+   * Retries may be as many as the requests, no free ones: what it grants shows how many requests it
+   * counted.
+   */
   private final RetryBudget retries = new RetryBudget(1.0, 0);
-  private final ProxyProperties proxy = new ProxyProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5), DataSize.ofKilobytes(64), Duration.ofSeconds(1),
-      DataSize.ofMegabytes(1), 0.2, 10, 1, Duration.ofMillis(100), Duration.ofSeconds(5),
-      List.of("context_length_exceeded"), Duration.ofSeconds(1), false, false);
-  private final AttemptLoop loop = new AttemptLoop(tables, health, routing, proxy, retries, Credentials.NONE, metrics,
-      new Random(7), planner);
-  private final HedgingAttempt hedging = new HedgingAttempt(health, latencies, RoutingProperties.Hedging.DEFAULTS,
-      new RoutingMetrics(new SimpleMeterRegistry()), tokens, Duration.ofSeconds(5));
+
+  private final ProxyProperties proxy =
+      new ProxyProperties(
+          3,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          DataSize.ofKilobytes(64),
+          Duration.ofSeconds(1),
+          DataSize.ofMegabytes(1),
+          0.2,
+          10,
+          1,
+          Duration.ofMillis(100),
+          Duration.ofSeconds(5),
+          List.of("context_length_exceeded"),
+          Duration.ofSeconds(1),
+          false,
+          false);
+  private final AttemptLoop loop =
+      new AttemptLoop(
+          tables,
+          health,
+          routing,
+          proxy,
+          retries,
+          Credentials.NONE,
+          metrics,
+          new Random(7),
+          planner);
+  private final HedgingAttempt hedging =
+      new HedgingAttempt(
+          health,
+          latencies,
+          RoutingProperties.Hedging.DEFAULTS,
+          new RoutingMetrics(new SimpleMeterRegistry()),
+          tokens,
+          Duration.ofSeconds(5));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
   /** The attempts on the region named "slow" answer when the test completes this. */
   private final CompletableFuture<Void> slowAnswers = new CompletableFuture<>();
 
   HedgingAttemptTest() {
     tables.addListener(health::onTable);
-    tables.accept(RoutingTable.of(List.of(RegionEntry.of("slow", "http://slow", 0.1, 1, "aws"),
-        RegionEntry.of("quick", "http://quick", 0.1, 2, "aws"))), "test");
+    tables.accept(
+        RoutingTable.of(
+            List.of(
+                RegionEntry.of("slow", "http://slow", 0.1, 1, "aws"),
+                RegionEntry.of("quick", "http://quick", 0.1, 2, "aws"))),
+        "test");
     // one fast answer known: the hedge starts after the minimum delay (20 ms)
     latencies.record("slow", 0.001);
   }
@@ -85,10 +145,13 @@ class HedgingAttemptTest {
     return new RouteRequest(HintHeaders.parse(Map.of(HintHeaders.HEDGE, "1")::get), null, ESTIMATE);
   }
 
-  /** "slow" answers when the test lets it (or never, when the leg is cancelled first); the others at once. */
+  /**
+   * "slow" answers when the test lets it (or never, when the leg is cancelled first); the others at
+   * once.
+   */
   private CompletableFuture<AttemptLoop.Result<String>> attempt(AttemptLoop.Try attempt) {
-    AttemptLoop.Result<String> done = new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1),
-        Outcome.SUCCESS);
+    AttemptLoop.Result<String> done =
+        new AttemptLoop.Done<>(attempt.region().name(), Duration.ofMillis(1), Outcome.SUCCESS);
     if (attempt.region().name().equals("slow")) {
       CompletableFuture<AttemptLoop.Result<String>> answer = slowAnswers.thenApply(v -> done);
       return answer;
@@ -97,7 +160,11 @@ class HedgingAttemptTest {
   }
 
   private AttemptLoop.Served<String> run(RouteRequest request) throws Exception {
-    return hedging.run(request, leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, this::attempt), timer)
+    return hedging
+        .run(
+            request,
+            leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, this::attempt),
+            timer)
         .get(5, TimeUnit.SECONDS);
   }
 
@@ -118,14 +185,22 @@ class HedgingAttemptTest {
     CompletableFuture<AttemptLoop.Result<String>> quickHangs = new CompletableFuture<>();
     CountDownLatch quickCalled = new CountDownLatch(1);
     RouteRequest request = hedgeable();
-    CompletableFuture<AttemptLoop.Served<String>> result = hedging.run(request,
-        leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, t -> {
-          if (t.region().name().equals("quick")) {
-            quickCalled.countDown();
-            return quickHangs; // until the leg is cancelled
-          }
-          return attempt(t);
-        }), timer);
+    CompletableFuture<AttemptLoop.Served<String>> result =
+        hedging.run(
+            request,
+            leg ->
+                loop.run(
+                    leg,
+                    Deadline.in(Duration.ofSeconds(10)),
+                    null,
+                    t -> {
+                      if (t.region().name().equals("quick")) {
+                        quickCalled.countDown();
+                        return quickHangs; // until the leg is cancelled
+                      }
+                      return attempt(t);
+                    }),
+            timer);
     assertThat(quickCalled.await(5, TimeUnit.SECONDS)).isTrue();
     // while the hedge is in flight its region counts it
     assertThat(tokens.usage("quick")).isEqualTo(ESTIMATE);
@@ -135,7 +210,8 @@ class HedgingAttemptTest {
     assertThat(quickHangs).as("the losing leg's region call is cancelled").isCancelled();
     assertThat(served.region().name()).isEqualTo("slow");
     assertThat(request.hedge()).isEqualTo("lost");
-    // the cancelled leg leaves nothing reserved; the winner's reservation waits for the request's settle
+    // the cancelled leg leaves nothing reserved; the winner's reservation waits for the request's
+    // settle
     await().atMost(Duration.ofSeconds(5)).until(() -> tokens.usage("quick") == 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get("quick").view().inFlight() == 0);
     planner.settle(request, served.region(), 40L, served.latency());

@@ -31,10 +31,16 @@ import org.junit.jupiter.api.Test;
  */
 class RoutePlannerTest {
 
-  private static final HealthProperties HEALTH = new HealthProperties(3, Duration.ofSeconds(30),
-      Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300));
-  private static final ProbeProperties PROBE = new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1,
-      3, 2);
+  private static final HealthProperties HEALTH =
+      new HealthProperties(
+          3,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(300),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(300));
+  private static final ProbeProperties PROBE =
+      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final TokenMeter tokens = new TokenMeter(clock::millis);
@@ -45,41 +51,89 @@ class RoutePlannerTest {
 
   private void start(String policy, RegionEntry... regions) {
     RoutingProperties routing = routing(policy);
-    health = new HealthRegistry(HEALTH, PROBE, routing, clock, new RouterMetrics(new SimpleMeterRegistry()));
-    planner = new RoutePlanner(health, routing, tokens, latencies, new DecisionLog(),
-        new RoutingMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(1));
+    health =
+        new HealthRegistry(
+            HEALTH, PROBE, routing, clock, new RouterMetrics(new SimpleMeterRegistry()));
+    planner =
+        new RoutePlanner(
+            health,
+            routing,
+            tokens,
+            latencies,
+            new DecisionLog(),
+            new RoutingMetrics(new SimpleMeterRegistry()),
+            clock,
+            Duration.ofSeconds(1));
     table(regions);
   }
 
   private void table(RegionEntry... regions) {
-    snapshot = new TableSnapshot(RoutingTable.of(List.of(regions)), "test", clock.instant(),
-        snapshot == null ? 1 : snapshot.version() + 1);
+    snapshot =
+        new TableSnapshot(
+            RoutingTable.of(List.of(regions)),
+            "test",
+            clock.instant(),
+            snapshot == null ? 1 : snapshot.version() + 1);
     health.onTable(snapshot);
   }
 
   private static RoutingProperties routing(String policy) {
-    return new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3, policy, Duration.ofMillis(500), true, 1.4,
-        0.99, 512, 8, Duration.ofSeconds(60), "X-Caller", Map.of(), RoutingProperties.Hedging.DEFAULTS);
+    return new RoutingProperties(
+        10,
+        0,
+        0.02,
+        Duration.ofSeconds(1),
+        0.3,
+        policy,
+        Duration.ofMillis(500),
+        true,
+        1.4,
+        0.99,
+        512,
+        8,
+        Duration.ofSeconds(60),
+        "X-Caller",
+        Map.of(),
+        RoutingProperties.Hedging.DEFAULTS);
   }
 
   private static RegionEntry region(String name, double cost, int priority) {
     return RegionEntry.of(name, "http://" + name, cost, priority, "aws");
   }
 
-  private static RegionEntry capped(String name, double cost, Integer maxInFlight, Long tokensPerMinute) {
-    return new RegionEntry(name, "http://" + name, cost, 1, "aws", null, null,
-        new RegionEntry.Capacity(maxInFlight, tokensPerMinute), null, null, null);
+  private static RegionEntry capped(
+      String name, double cost, Integer maxInFlight, Long tokensPerMinute) {
+    return new RegionEntry(
+        name,
+        "http://" + name,
+        cost,
+        1,
+        "aws",
+        null,
+        null,
+        new RegionEntry.Capacity(maxInFlight, tokensPerMinute),
+        null,
+        null,
+        null);
   }
 
   private void probe(String region, long millis) {
     health.get(region).recordProbe(true, Duration.ofMillis(millis));
   }
 
-  /** Plans with a fixed seed and checks it is what scoring every region afresh plans; returns the order's names. */
+  /**
+   * Plans with a fixed seed and checks it is what scoring every region afresh plans; returns the
+   * order's names.
+   */
   private List<String> plan() {
     AttemptPlan plan = planner.plan(snapshot, null, new Random(5));
-    AttemptPlan fresh = Selector.plan(planner.candidates(snapshot), planner.policy(RouteHints.NONE),
-        RouteFilters.NONE, 0, new Random(5));
+    AttemptPlan fresh =
+        Selector.plan(
+            planner.candidates(snapshot),
+            planner.policy(RouteHints.NONE),
+            RouteFilters.NONE,
+            0,
+            new Random(5));
     List<String> names = names(plan);
     assertThat(names).isEqualTo(names(fresh));
     assertThat(plan.panic()).isEqualTo(fresh.panic());
@@ -107,7 +161,8 @@ class RoutePlannerTest {
       health.get("a").recordFailure();
     }
     assertThat(plan()).containsExactly("b", "c");
-    clock.advance(HEALTH.baseEjectionTime()); // the ejection ends by time alone: nothing records anything
+    clock.advance(
+        HEALTH.baseEjectionTime()); // the ejection ends by time alone: nothing records anything
     assertThat(plan()).containsExactly("a", "b", "c");
   }
 
@@ -210,8 +265,11 @@ class RoutePlannerTest {
     start("cost-within-latency-budget", region("cheap", 0.1, 1), region("dear", 0.5, 1));
     probe("cheap", 20);
     probe("dear", 20);
-    assertThat(first()).isEqualTo("cheap"); // no traffic yet: judged on its probes, within the 500 ms budget
-    health.get("cheap").tryAcquire(null); // exploring: unknown (1 s) while its first request is in flight
+    assertThat(first())
+        .isEqualTo("cheap"); // no traffic yet: judged on its probes, within the 500 ms budget
+    health
+        .get("cheap")
+        .tryAcquire(null); // exploring: unknown (1 s) while its first request is in flight
     assertThat(first()).isEqualTo("dear");
     health.get("cheap").release();
     assertThat(first()).isEqualTo("cheap");
@@ -236,16 +294,28 @@ class RoutePlannerTest {
 
   @Test
   void plansWhatScoringEveryRegionAfreshPlansThroughRandomChanges() {
-    for (String policy : List.of("priority-latency", "cost-within-latency-budget", "lowest-latency", "lowest-cost")) {
+    for (String policy :
+        List.of(
+            "priority-latency", "cost-within-latency-budget", "lowest-latency", "lowest-cost")) {
       snapshot = null;
       List<RegionEntry> regions = new ArrayList<>();
       Random random = new Random(policy.hashCode());
       for (int i = 0; i < 40; i++) {
         Integer max = random.nextInt(4) == 0 ? 1 + random.nextInt(2) : null;
         Long perMinute = random.nextInt(5) == 0 ? 2_000L : null;
-        regions.add(new RegionEntry("r" + i, "http://r" + i, 0.1 * (1 + random.nextInt(3)), 1 + random.nextInt(3),
-            "aws", null, null, max == null && perMinute == null ? null : new RegionEntry.Capacity(max, perMinute),
-            null, null, null));
+        regions.add(
+            new RegionEntry(
+                "r" + i,
+                "http://r" + i,
+                0.1 * (1 + random.nextInt(3)),
+                1 + random.nextInt(3),
+                "aws",
+                null,
+                null,
+                max == null && perMinute == null ? null : new RegionEntry.Capacity(max, perMinute),
+                null,
+                null,
+                null));
       }
       start(policy, regions.toArray(new RegionEntry[0]));
       for (int step = 0; step < 300; step++) {
@@ -256,7 +326,9 @@ class RoutePlannerTest {
           continue;
         }
         switch (random.nextInt(10)) {
-          case 0 -> h.recordProbe(random.nextInt(4) != 0, Duration.ofMillis(10 + 10 * random.nextInt(30)));
+          case 0 ->
+              h.recordProbe(
+                  random.nextInt(4) != 0, Duration.ofMillis(10 + 10 * random.nextInt(30)));
           case 1 -> h.recordFailure();
           case 2 -> h.recordSuccess(Duration.ofMillis(50 + 50 * random.nextInt(12)));
           case 3 -> h.recordThrottled(Duration.ofMillis(500 * random.nextInt(4)));
@@ -271,7 +343,10 @@ class RoutePlannerTest {
           case 8 -> clock.advance(Duration.ofMillis(random.nextInt(3_000)));
           default -> {
             if (random.nextInt(10) == 0) {
-              table(regions.subList(random.nextInt(5), 40 - random.nextInt(5)).toArray(new RegionEntry[0]));
+              table(
+                  regions
+                      .subList(random.nextInt(5), 40 - random.nextInt(5))
+                      .toArray(new RegionEntry[0]));
             }
           }
         }

@@ -12,15 +12,26 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** The cost-vs-latency scatter of bench/policy-sim, drawn with Java2D (no plotting library needed). */
+/**
+ * The cost-vs-latency scatter of bench/policy-sim, drawn with Java2D (no plotting library needed).
+ */
 final class CostLatencyPlot {
 
-  private static final Color[] COLORS = {new Color(0x222222), new Color(0x1b9e77), new Color(0x66a61e),
-      new Color(0x7570b3), new Color(0xe7298a), new Color(0xd95f02), new Color(0xa6761d), new Color(0x666666)};
+  private static final Color[] COLORS = {
+    new Color(0x222222),
+    new Color(0x1b9e77),
+    new Color(0x66a61e),
+    new Color(0x7570b3),
+    new Color(0xe7298a),
+    new Color(0xd95f02),
+    new Color(0xa6761d),
+    new Color(0x666666)
+  };
 
   private CostLatencyPlot() {}
 
-  static void write(Path png, List<PolicySim.Result> results, double budgetMs, String title) throws IOException {
+  static void write(Path png, List<PolicySim.Result> results, double budgetMs, String title)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     int width = 1180;
     int height = 640;
@@ -31,7 +42,8 @@ final class CostLatencyPlot {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
 
@@ -62,9 +74,11 @@ final class CostLatencyPlot {
     g.drawRect(left, top, plotW, plotH);
     for (int i = 0; i <= 5; i++) {
       double yv = minY + (maxY - minY) * i / 5;
-      g.drawString(String.format(Locale.ROOT, "%.3f", yv), left - 50, top + plotH - i * plotH / 5 + 4);
+      g.drawString(
+          String.format(Locale.ROOT, "%.3f", yv), left - 50, top + plotH - i * plotH / 5 + 4);
       double xv = maxX * i / 5;
-      g.drawString(String.format(Locale.ROOT, "%.0f", xv), left + i * plotW / 5 - 10, top + plotH + 18);
+      g.drawString(
+          String.format(Locale.ROOT, "%.0f", xv), left + i * plotW / 5 - 10, top + plotH + 18);
     }
     g.drawString("latency (ms)", left + plotW / 2 - 35, height - 25);
     Graphics2D rotated = (Graphics2D) g.create();
@@ -74,7 +88,9 @@ final class CostLatencyPlot {
     // the budget
     int bx = left + (int) (budgetMs / maxX * plotW);
     g.setColor(new Color(0xcc0000));
-    g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+    g.setStroke(
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
     g.drawLine(bx, top, bx, top + plotH);
     g.drawString(String.format(Locale.ROOT, "budget %.0f ms", budgetMs), bx + 4, top + 14);
     g.setStroke(new BasicStroke(1.5f));
@@ -93,8 +109,16 @@ final class CostLatencyPlot {
       int ly = top + 10 + i * 22;
       g.fillOval(left + plotW + 20, ly - 6, 12, 12);
       g.setColor(Color.BLACK);
-      g.drawString(String.format(Locale.ROOT, "%s: %.4f, p99 %.0f ms%s", r.name, r.costPer1k(), r.percentile(0.99) * 1000,
-          r.failed > 0 ? ", " + r.failed + " failed" : ""), left + plotW + 38, ly + 4);
+      g.drawString(
+          String.format(
+              Locale.ROOT,
+              "%s: %.4f, p99 %.0f ms%s",
+              r.name,
+              r.costPer1k(),
+              r.percentile(0.99) * 1000,
+              r.failed > 0 ? ", " + r.failed + " failed" : ""),
+          left + plotW + 38,
+          ly + 4);
     }
     g.dispose();
     ImageIO.write(image, "png", png.toFile());

@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A region at the socket level, for the faults an HTTP server library will not produce: a reset
- * in the middle of a request, a hang, a stream cut in the middle. /health is answered normally so
- * the fault is met by real traffic, not by probes.
+ * A region at the socket level, for the faults an HTTP server library will not produce: a reset in
+ * the middle of a request, a hang, a stream cut in the middle. /health is answered normally so the
+ * fault is met by real traffic, not by probes.
  */
 public final class RawRegion implements AutoCloseable {
 
@@ -28,7 +28,9 @@ public final class RawRegion implements AutoCloseable {
     HANG,
     /** Starts a chunked event stream, sends two events, then drops the connection. */
     DISCONNECT_MID_STREAM,
-    /** Starts a chunked event stream, sends one event, then goes silent with the connection open. */
+    /**
+     * Starts a chunked event stream, sends one event, then goes silent with the connection open.
+     */
     STALL_MID_STREAM,
     /** Sends its status line and headers one byte at a time, 50 ms apart (a slowloris upstream). */
     SLOW_HEADERS,
@@ -57,7 +59,9 @@ public final class RawRegion implements AutoCloseable {
     return faultsServed.get();
   }
 
-  /** Connections of a HANG or STALL_MID_STREAM fault that the router closed (gave up, or cancelled). */
+  /**
+   * Connections of a HANG or STALL_MID_STREAM fault that the router closed (gave up, or cancelled).
+   */
   public int closedByRouter() {
     return closedByRouter.get();
   }
@@ -85,9 +89,13 @@ public final class RawRegion implements AutoCloseable {
         }
         skipBody(head, in);
         if (head.startsWith("GET /health")) {
-          byte[] body = "{\"status\":\"healthy\",\"region\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
-          out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-              + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          byte[] body =
+              "{\"status\":\"healthy\",\"region\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                      + body.length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.write(body);
           out.flush();
           continue;
@@ -105,9 +113,13 @@ public final class RawRegion implements AutoCloseable {
               socket.close();
               return;
             }
-            byte[] answer = "{\"output\":\"raw\",\"tokens_used\":1}".getBytes(StandardCharsets.UTF_8);
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + answer.length
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] answer =
+                "{\"output\":\"raw\",\"tokens_used\":1}".getBytes(StandardCharsets.UTF_8);
+            out.write(
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                        + answer.length
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(answer);
             out.flush();
             continue;
@@ -117,10 +129,12 @@ public final class RawRegion implements AutoCloseable {
             return;
           }
           case STALL_MID_STREAM -> {
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] event = "data: {\"chunk\":0}\n\n".getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                (Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(event);
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -128,8 +142,11 @@ public final class RawRegion implements AutoCloseable {
             return;
           }
           case SLOW_HEADERS -> {
-            byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
-                + "x".repeat(100) + "\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+            byte[] answer =
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
+                        + "x".repeat(100)
+                        + "\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII);
             for (byte b : answer) {
               out.write(b);
               out.flush();
@@ -138,23 +155,29 @@ public final class RawRegion implements AutoCloseable {
             return;
           }
           case CLOSE_MID_BODY -> {
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-                + "{\"output\":\"" + "x".repeat(88)).getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                        + "{\"output\":\""
+                        + "x".repeat(88))
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.close();
             return;
           }
           case DISCONNECT_MID_STREAM -> {
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < 2; i++) {
               byte[] event = ("data: {\"chunk\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8);
-              out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+              out.write(
+                  (Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
               out.write(event);
               out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
               out.flush();
             }
-            Thread.sleep(200); // the events reach the router (a reset drops what it has not read yet)
+            Thread.sleep(
+                200); // the events reach the router (a reset drops what it has not read yet)
             socket.setSoLinger(true, 0);
             socket.close();
             return;
@@ -197,7 +220,10 @@ public final class RawRegion implements AutoCloseable {
     int b;
     while ((b = in.read()) >= 0) {
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) ? state + 1 : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2))
+              ? state + 1
+              : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
       if (state == 4) {
         return head.toString(StandardCharsets.US_ASCII);
       }

@@ -26,22 +26,25 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the router's integration tests: the whole application on a random port, reading its
- * routing table from a temporary file that each test rewrites with regions of fresh names (so
- * tests sharing one application do not share region health). Probes run once per region (at table
- * load) unless a subclass says otherwise, so faults are met by real requests.
+ * routing table from a temporary file that each test rewrites with regions of fresh names (so tests
+ * sharing one application do not share region health). Probes run once per region (at table load)
+ * unless a subclass says otherwise, so faults are met by real requests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "router.table.file-poll-interval=50ms",
-    "router.probe.interval=1h",
-    "router.probe.timeout=500ms",
-    "router.proxy.try-timeout=700ms",
-    "router.proxy.request-timeout=5s",
-    "router.proxy.max-attempts=3",
-    // the fault tests count failovers between regions; RetryConductIT covers same-region retries
-    "router.proxy.same-region-retries=0",
-    "router.proxy.stream-idle-timeout=2s",
-    "router.proxy.max-body-size=64KB",
-    "logging.level.dev.regionrouter=INFO"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "router.table.file-poll-interval=50ms",
+      "router.probe.interval=1h",
+      "router.probe.timeout=500ms",
+      "router.proxy.try-timeout=700ms",
+      "router.proxy.request-timeout=5s",
+      "router.proxy.max-attempts=3",
+      // the fault tests count failovers between regions; RetryConductIT covers same-region retries
+      "router.proxy.same-region-retries=0",
+      "router.proxy.stream-idle-timeout=2s",
+      "router.proxy.max-body-size=64KB",
+      "logging.level.dev.regionrouter=INFO"
+    })
 public abstract class RouterIT {
 
   protected static final Path DIR = tempDir();
@@ -51,13 +54,12 @@ public abstract class RouterIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  protected static final HttpClient CALLER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  protected static final HttpClient CALLER =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @LocalServerPort
-  protected int port;
+  @LocalServerPort protected int port;
 
-  @Autowired
-  protected TableHolder tables;
+  @Autowired protected TableHolder tables;
 
   @DynamicPropertySource
   static void tableFile(DynamicPropertyRegistry registry) {
@@ -82,9 +84,19 @@ public abstract class RouterIT {
   }
 
   /** One region of a routing-table YAML document. */
-  protected static String region(String name, String endpoint, int priority, double cost, String... extra) {
-    StringBuilder yaml = new StringBuilder("  - name: " + name + "\n    endpoint: " + endpoint + "\n    costPer1kTokens: "
-        + cost + "\n    priority: " + priority + "\n    provider: aws\n");
+  protected static String region(
+      String name, String endpoint, int priority, double cost, String... extra) {
+    StringBuilder yaml =
+        new StringBuilder(
+            "  - name: "
+                + name
+                + "\n    endpoint: "
+                + endpoint
+                + "\n    costPer1kTokens: "
+                + cost
+                + "\n    priority: "
+                + priority
+                + "\n    provider: aws\n");
     for (String line : extra) {
       yaml.append("    ").append(line).append('\n');
     }
@@ -95,37 +107,59 @@ public abstract class RouterIT {
   protected record PrimaryAndFallback(String primary, String fallback) {}
 
   /** A primary region (priority 1) and its fallback (priority 2) in use, under fresh names. */
-  protected PrimaryAndFallback usePrimaryAndFallback(TestRegion primary, TestRegion fallback) throws IOException {
+  protected PrimaryAndFallback usePrimaryAndFallback(TestRegion primary, TestRegion fallback)
+      throws IOException {
     return usePrimaryAndFallback(primary.endpoint(), fallback.endpoint());
   }
 
-  /** The regions at these endpoints as a primary (priority 1) and its fallback (priority 2), under fresh names. */
-  protected PrimaryAndFallback usePrimaryAndFallback(String primaryEndpoint, String fallbackEndpoint)
-      throws IOException {
+  /**
+   * The regions at these endpoints as a primary (priority 1) and its fallback (priority 2), under
+   * fresh names.
+   */
+  protected PrimaryAndFallback usePrimaryAndFallback(
+      String primaryEndpoint, String fallbackEndpoint) throws IOException {
     PrimaryAndFallback names = new PrimaryAndFallback(fresh("primary"), fresh("fallback"));
-    useRegions(region(names.primary(), primaryEndpoint, 1, 0.1), region(names.fallback(), fallbackEndpoint, 2, 0.1));
+    useRegions(
+        region(names.primary(), primaryEndpoint, 1, 0.1),
+        region(names.fallback(), fallbackEndpoint, 2, 0.1));
     return names;
   }
 
-  /** Writes the table (replacing the file by rename, as editors and kubelet do) and waits until it is in use. */
+  /**
+   * Writes the table (replacing the file by rename, as editors and kubelet do) and waits until it
+   * is in use.
+   */
   protected void useRegions(String... regions) throws IOException {
     Path next = DIR.resolve("next.yaml");
     Files.writeString(next, "regions:\n" + String.join("", regions), StandardCharsets.UTF_8);
     Files.move(next, TABLE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    List<String> names = Arrays.stream(regions).map(r -> r.substring(r.indexOf("name: ") + 6, r.indexOf('\n'))).sorted()
-        .toList();
-    await().atMost(Duration.ofSeconds(10)).until(() -> tables.current() != null
-        && tables.current().table().regions().stream().map(r -> r.name()).sorted().toList().equals(names));
+    List<String> names =
+        Arrays.stream(regions)
+            .map(r -> r.substring(r.indexOf("name: ") + 6, r.indexOf('\n')))
+            .sorted()
+            .toList();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                tables.current() != null
+                    && tables.current().table().regions().stream()
+                        .map(r -> r.name())
+                        .sorted()
+                        .toList()
+                        .equals(names));
   }
 
   protected String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
-  protected HttpResponse<String> inference(String json, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/v1/inference")))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
+  protected HttpResponse<String> inference(String json, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     for (int i = 0; i < headers.length; i += 2) {
       request.setHeader(headers[i], headers[i + 1]);
     }
@@ -133,21 +167,34 @@ public abstract class RouterIT {
   }
 
   /** POST of a JSON body. */
-  protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  protected HttpResponse<String> post(String path, String json)
+      throws IOException, InterruptedException {
+    return CALLER.send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /**
-   * Everything the router sends back for a POST of a JSON body on a raw socket, until it closes
-   * the connection (or resets it: a cut stream): what a client sees, final chunk or not.
+   * Everything the router sends back for a POST of a JSON body on a raw socket, until it closes the
+   * connection (or resets it: a cut stream): what a client sees, final chunk or not.
    */
   protected String rawPost(String path, String json) throws IOException {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: router\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + path
+                      + " HTTP/1.1\r\nHost: router\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: "
+                      + bytes.length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().write(bytes);
       java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
       try {
@@ -160,7 +207,9 @@ public abstract class RouterIT {
   }
 
   protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return CALLER.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return CALLER.send(
+        HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The response's body as JSON. */

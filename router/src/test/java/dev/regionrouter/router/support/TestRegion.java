@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A region for tests: a real HTTP server on a free port that speaks the mock-region contract
- * (GET /health, POST /v1/inference) and whose answers a test can change at any time. It can be
- * stopped and started again on the same port (a region that dies and comes back).
+ * A region for tests: a real HTTP server on a free port that speaks the mock-region contract (GET
+ * /health, POST /v1/inference) and whose answers a test can change at any time. It can be stopped
+ * and started again on the same port (a region that dies and comes back).
  */
 public final class TestRegion implements AutoCloseable {
 
@@ -46,12 +46,15 @@ public final class TestRegion implements AutoCloseable {
   private volatile long healthLatencyMs;
   private volatile Handler inference = this::answer;
   private volatile Handler health = this::healthy;
-  private volatile Handler other = ex -> send(ex, 404, "application/json", "{\"error\":\"not found\"}");
+  private volatile Handler other =
+      ex -> send(ex, 404, "application/json", "{\"error\":\"not found\"}");
   private final AtomicInteger inferenceCalls = new AtomicInteger();
   private final List<Map<String, List<String>>> requestHeaders = new CopyOnWriteArrayList<>();
   private final List<String> requestBodies = new CopyOnWriteArrayList<>();
+
   /** When each request other than /health arrived (System.nanoTime). */
   private final List<Long> requestTimes = new CopyOnWriteArrayList<>();
+
   private HttpServer server;
 
   public TestRegion(String name, long healthLatencyMs) {
@@ -65,28 +68,31 @@ public final class TestRegion implements AutoCloseable {
     try {
       HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", bindPort), 1024);
       s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      s.createContext("/", exchange -> {
-        try (exchange) {
-          String path = exchange.getRequestURI().getPath();
-          if (path.equals("/health")) {
-            health.handle(exchange);
-          } else {
-            requestTimes.add(System.nanoTime());
-            requestHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
-            requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (path.equals("/v1/inference")) {
-              inferenceCalls.incrementAndGet();
-              inference.handle(exchange);
-            } else {
-              other.handle(exchange);
+      s.createContext(
+          "/",
+          exchange -> {
+            try (exchange) {
+              String path = exchange.getRequestURI().getPath();
+              if (path.equals("/health")) {
+                health.handle(exchange);
+              } else {
+                requestTimes.add(System.nanoTime());
+                requestHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
+                requestBodies.add(
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                if (path.equals("/v1/inference")) {
+                  inferenceCalls.incrementAndGet();
+                  inference.handle(exchange);
+                } else {
+                  other.handle(exchange);
+                }
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (IOException e) {
+              // the router went away: fine
             }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (IOException e) {
-          // the router went away: fine
-        }
-      });
+          });
       s.start();
       return s;
     } catch (IOException e) {
@@ -172,12 +178,21 @@ public final class TestRegion implements AutoCloseable {
     Matcher prompt = PROMPT.matcher(body);
     Matcher tokens = MAX_TOKENS.matcher(body);
     String text = prompt.find() ? prompt.group(1) : "";
-    send(exchange, 200, "application/json", "{\"output\":\"Mock response from " + name + ": "
-        + text.substring(0, Math.min(50, text.length())) + "...\",\"tokens_used\":" + (tokens.find() ? tokens.group(1) : "0")
-        + "}");
+    send(
+        exchange,
+        200,
+        "application/json",
+        "{\"output\":\"Mock response from "
+            + name
+            + ": "
+            + text.substring(0, Math.min(50, text.length()))
+            + "...\",\"tokens_used\":"
+            + (tokens.find() ? tokens.group(1) : "0")
+            + "}");
   }
 
-  public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  public static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

@@ -27,8 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * document never replaces the last good table (counted, shown), edits in place and replacement by
  * rename are both seen, and a deleted file keeps the last table in use.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "router.table.file-poll-interval=50ms", "router.probe.interval=1h"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"router.table.file-poll-interval=50ms", "router.probe.interval=1h"})
 class TableReloadIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,8 +37,7 @@ class TableReloadIT {
   private static final TestRegion REGION = new TestRegion("one", 0);
   private static Path file;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @DynamicPropertySource
   static void table(DynamicPropertyRegistry registry) throws IOException {
@@ -51,7 +51,8 @@ class TableReloadIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return CALLER.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return CALLER.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -62,8 +63,12 @@ class TableReloadIT {
   private static String document(String... names) {
     StringBuilder json = new StringBuilder("{\"regions\":[");
     for (int i = 0; i < names.length; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(names[i]).append("\",\"endpoint\":\"")
-          .append(REGION.endpoint()).append("\",\"costPer1kTokens\":0.3,\"priority\":1,\"provider\":\"aws\"}");
+      json.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"")
+          .append(names[i])
+          .append("\",\"endpoint\":\"")
+          .append(REGION.endpoint())
+          .append("\",\"costPer1kTokens\":0.3,\"priority\":1,\"provider\":\"aws\"}");
     }
     return json.append("]}").toString();
   }
@@ -78,15 +83,22 @@ class TableReloadIT {
   void followsTheFileAndKeepsTheLastGoodTable() throws Exception {
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
     assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-    HttpResponse<String> early = CALLER.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-        + "/v1/inference")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> early =
+        CALLER.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(early.statusCode()).isEqualTo(503);
     assertThat(early.headers().firstValue("Retry-After")).isPresent();
-    assertThat(JSON.readTree(early.body()).path("error").path("code").asText()).isEqualTo("no_routing_table");
+    assertThat(JSON.readTree(early.body()).path("error").path("code").asText())
+        .isEqualTo("no_routing_table");
 
     replaceByRename(document("alpha"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/actuator/health/readiness").statusCode() == 200);
     assertThat(table().path("regions").toString()).isEqualTo("[\"alpha\"]");
 
     // broken: rejected, counted, shown; the last good table still serves and readiness stays up
@@ -100,11 +112,15 @@ class TableReloadIT {
 
     // edited in place
     Files.writeString(file, document("alpha", "beta"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> table().path("regions").toString().equals("[\"alpha\",\"beta\"]"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> table().path("regions").toString().equals("[\"alpha\",\"beta\"]"));
 
     // replaced by rename
     replaceByRename(document("gamma"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> table().path("regions").toString().equals("[\"gamma\"]"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> table().path("regions").toString().equals("[\"gamma\"]"));
 
     // deleted: keep serving the last good table, say the source is gone
     Files.delete(file);
@@ -113,7 +129,9 @@ class TableReloadIT {
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
     replaceByRename(document("delta"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> table().path("regions").toString().equals("[\"delta\"]"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> table().path("regions").toString().equals("[\"delta\"]"));
     assertThat(table().path("source_missing").asBoolean()).isFalse();
   }
 }
