@@ -16,18 +16,24 @@ import dev.regionrouter.router.table.TableSnapshot;
 import dev.regionrouter.router.table.TableState;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /health}, {@code GET /regions/status} (the reference tutorial's top level:
- * "latency_cache" (seconds) and "failure_count", each a map keyed by region name, so scripts
- * written for the tutorial read it as they are; then "regions": per region, its health, score parts
- * under the default policy and its part in the last decision), {@code GET /regions/decision} (the
- * last decision, explained) and {@code GET /regions/table} (where the table came from, when, and
- * the last document refused).
+ * {@code GET /regions/status} (the reference tutorial's top level: "latency_cache" (seconds) and
+ * "failure_count", each a map keyed by region name, so scripts written for the tutorial read it as
+ * they are; then "regions": per region, its health, score parts under the default policy and its
+ * part in the last decision), {@code GET /regions/decision} (the last decision, explained) and
+ * {@code GET /regions/table} (where the table came from, when, and the last document refused).
+ *
+ * <p>An admin endpoint: component-scanned beside the data plane only when the management port is
+ * the server's port; with a management port of its own, {@link ManagementPortEndpoints} puts it
+ * there instead.
  */
 @RestController
+@ConditionalOnManagementPort(ManagementPortType.SAME)
 public class StatusController {
 
   private final TableHolder tables;
@@ -41,11 +47,6 @@ public class StatusController {
     this.health = health;
     this.routing = routing;
     this.planner = planner;
-  }
-
-  @GetMapping("/health")
-  public Map<String, Object> health() {
-    return Map.of("status", "healthy", "service", "region-router");
   }
 
   @GetMapping("/regions/status")
