@@ -1,6 +1,8 @@
 package dev.regionrouter.router;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,71 +10,88 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The router's layers as the build checks them (CONVENTIONS.md, "Data path"): selection is pure,
- * health knows nothing of requests, only the HTTP edge knows the edge, nothing below the transport
- * touches Netty, and a request's state is passed, never found in a ThreadLocal. The package cycles
- * that remain (proxy and routing, select and health, config and the rest) are the
- * router-architecture issue's; a rule for them comes with that work.
+ * The router's packages and their order (docs/architecture.md), as the build checks them. From the
+ * top: the composition root wires; {@code edge} takes HTTP in; {@code exchange} runs one request's
+ * attempts; {@code selection} plans them; {@code health} keeps what is known of each region; {@code
+ * upstream} talks HTTP to regions; {@code table} holds the routing table. {@code config}
+ * (properties), {@code observe} (metrics) and {@code error} are leaves anyone may use. A package
+ * only uses those below it, so there are no cycles.
  */
 class ArchitectureTest {
+
+  private static final String ROOT = "dev.regionrouter.router";
 
   private static final JavaClasses ROUTER =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.regionrouter.router");
+          .importPackages(ROOT);
 
   @Test
-  void selectionIsPureScoringOverHealthViews() {
-    noClasses()
-        .that()
-        .resideInAPackage("..router.select..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "..router.api..",
-            "..router.proxy..",
-            "..router.routing..",
-            "..router.table..",
-            "..router.probe..",
-            "..router.config..",
-            "org.springframework..",
-            "io.netty..")
+  void packagesAreFreeOfCycles() {
+    slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(ROUTER);
+  }
+
+  @Test
+  void eachLayerUsesOnlyTheLayersBelowIt() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("Root")
+        .definedBy(ROOT)
+        .layer("Edge")
+        .definedBy(ROOT + ".edge..")
+        .layer("Exchange")
+        .definedBy(ROOT + ".exchange..")
+        .layer("Selection")
+        .definedBy(ROOT + ".selection..")
+        .layer("Health")
+        .definedBy(ROOT + ".health..")
+        .layer("Upstream")
+        .definedBy(ROOT + ".upstream..")
+        .layer("Table")
+        .definedBy(ROOT + ".table..")
+        .layer("Leaves")
+        .definedBy(ROOT + ".config..", ROOT + ".observe..", ROOT + ".error..")
+        .whereLayer("Root")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Edge")
+        .mayOnlyBeAccessedByLayers("Root")
+        .whereLayer("Exchange")
+        .mayOnlyBeAccessedByLayers("Root", "Edge")
+        .whereLayer("Selection")
+        .mayOnlyBeAccessedByLayers("Root", "Edge", "Exchange")
+        .whereLayer("Health")
+        .mayOnlyBeAccessedByLayers("Root", "Edge", "Exchange", "Selection")
+        .whereLayer("Upstream")
+        .mayOnlyBeAccessedByLayers("Root", "Edge", "Exchange", "Health")
+        .whereLayer("Table")
+        .mayOnlyBeAccessedByLayers("Root", "Edge", "Exchange", "Selection", "Health", "Upstream")
         .check(ROUTER);
   }
 
   @Test
-  void healthKnowsNothingOfRequestsOrTheWire() {
+  void configHoldsPropertiesOnly() {
     noClasses()
         .that()
-        .resideInAPackage("..router.health..")
+        .resideInAPackage(ROOT + ".config..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "..router.api..",
-            "..router.proxy..",
-            "..router.routing..",
-            "..router.probe..",
-            "io.netty..")
+            ROOT + ".edge..",
+            ROOT + ".exchange..",
+            ROOT + ".selection..",
+            ROOT + ".health..",
+            ROOT + ".upstream..",
+            ROOT + ".table..")
+        .orShould()
+        .beAnnotatedWith(org.springframework.context.annotation.Configuration.class)
         .check(ROUTER);
   }
 
   @Test
-  void onlyTheHttpEdgeAndTheWiringKnowTheEdge() {
+  void selectionAndHealthDoNotTouchTheWire() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("..router.api..", "..router.config..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("..router.api..")
-        .check(ROUTER);
-  }
-
-  @Test
-  void routingSelectionHealthAndTablesDoNotTouchTheWire() {
-    noClasses()
-        .that()
-        .resideInAnyPackage(
-            "..router.routing..", "..router.select..", "..router.health..", "..router.table..")
+        .resideInAnyPackage(ROOT + ".selection..", ROOT + ".health..", ROOT + ".table..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.netty..")

@@ -3,14 +3,10 @@ package dev.regionrouter.router.health;
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.config.ProbeProperties;
-import dev.regionrouter.router.config.RoutingProperties;
-import dev.regionrouter.router.metrics.RouterMetrics;
-import dev.regionrouter.router.select.Candidate;
+import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.table.TableSnapshot;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +21,7 @@ public class HealthRegistry {
 
   private final HealthProperties health;
   private final ProbeProperties probe;
-  private final RoutingProperties routing;
+  private final double latencySmoothing;
   private final Clock clock;
   private final RouterMetrics metrics;
   private final Map<String, RegionHealth> regions = new ConcurrentHashMap<>();
@@ -41,12 +37,12 @@ public class HealthRegistry {
   public HealthRegistry(
       HealthProperties health,
       ProbeProperties probe,
-      RoutingProperties routing,
+      double latencySmoothing,
       Clock clock,
       RouterMetrics metrics) {
     this.health = health;
     this.probe = probe;
-    this.routing = routing;
+    this.latencySmoothing = latencySmoothing;
     this.clock = clock;
     this.metrics = metrics;
   }
@@ -66,7 +62,7 @@ public class HealthRegistry {
                   health,
                   probe.unhealthyThreshold(),
                   probe.healthyThreshold(),
-                  routing.latencySmoothing(),
+                  latencySmoothing,
                   clock,
                   epoch,
                   ejections));
@@ -106,17 +102,5 @@ public class HealthRegistry {
   /** The region's health, or null when it is not in the current table. */
   public RegionHealth get(String name) {
     return regions.get(name);
-  }
-
-  /** Each region of the table with a view of its health, for the selector. */
-  public List<Candidate> candidates(TableSnapshot snapshot) {
-    List<Candidate> candidates = new ArrayList<>(snapshot.table().regions().size());
-    for (RegionEntry entry : snapshot.table().regions()) {
-      RegionHealth h = regions.get(entry.name());
-      if (h != null) {
-        candidates.add(new Candidate(entry, h.view()));
-      }
-    }
-    return candidates;
   }
 }

@@ -1,7 +1,7 @@
 package dev.regionrouter.router.table;
 
 import dev.regionrouter.api.table.RoutingTable;
-import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.observe.RouterMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;

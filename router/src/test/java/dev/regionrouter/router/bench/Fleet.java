@@ -4,15 +4,15 @@ import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
 import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.config.ProbeProperties;
-import dev.regionrouter.router.config.RoutingProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
-import dev.regionrouter.router.metrics.RouterMetrics;
-import dev.regionrouter.router.routing.DecisionLog;
-import dev.regionrouter.router.routing.LatencyWindow;
-import dev.regionrouter.router.routing.RoutePlanner;
-import dev.regionrouter.router.routing.RoutingMetrics;
-import dev.regionrouter.router.routing.TokenMeter;
+import dev.regionrouter.router.observe.RouterMetrics;
+import dev.regionrouter.router.selection.DecisionLog;
+import dev.regionrouter.router.selection.LatencyWindow;
+import dev.regionrouter.router.selection.RoutePlanner;
+import dev.regionrouter.router.selection.RoutingMetrics;
+import dev.regionrouter.router.selection.RoutingProperties;
+import dev.regionrouter.router.selection.TokenMeter;
 import dev.regionrouter.router.table.TableSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,7 +67,7 @@ final class Fleet {
         new HealthRegistry(
             HEALTH,
             PROBE,
-            defaults,
+            defaults.latencySmoothing(),
             clock,
             new RouterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     tokens = new TokenMeter(clock::millis);

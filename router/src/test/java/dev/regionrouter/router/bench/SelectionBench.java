@@ -1,12 +1,12 @@
 package dev.regionrouter.router.bench;
 
 import dev.regionrouter.router.health.RegionHealth;
-import dev.regionrouter.router.routing.RoutePlanner;
-import dev.regionrouter.router.select.AttemptPlan;
-import dev.regionrouter.router.select.Candidate;
-import dev.regionrouter.router.select.RouteFilters;
-import dev.regionrouter.router.select.RoutingPolicy;
-import dev.regionrouter.router.select.Selector;
+import dev.regionrouter.router.selection.AttemptPlan;
+import dev.regionrouter.router.selection.Candidate;
+import dev.regionrouter.router.selection.RouteFilters;
+import dev.regionrouter.router.selection.RoutePlanner;
+import dev.regionrouter.router.selection.RoutingPolicy;
+import dev.regionrouter.router.selection.Selector;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;

@@ -6,8 +6,9 @@ import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
 import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.config.ProbeProperties;
-import dev.regionrouter.router.config.RoutingProperties;
-import dev.regionrouter.router.metrics.RouterMetrics;
+import dev.regionrouter.router.observe.RouterMetrics;
+import dev.regionrouter.router.selection.Candidate;
+import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.support.MutableClock;
 import dev.regionrouter.router.table.TableSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +30,7 @@ class HealthRegistryTest {
               Duration.ofSeconds(1),
               Duration.ofSeconds(300)),
           new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
-          new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3),
+          new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3).latencySmoothing(),
           clock,
           new RouterMetrics(new SimpleMeterRegistry()));
 
@@ -63,7 +64,7 @@ class HealthRegistryTest {
     registry.onTable(table(1, RegionEntry.of("a", "http://a", 0.1, 1, "aws")));
     registry.onTable(table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws")));
     assertThat(registry.get("a")).isNull();
-    assertThat(registry.candidates(table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws"))))
+    assertThat(Candidate.all(registry, table(2, RegionEntry.of("c", "http://c", 0.1, 1, "aws"))))
         .hasSize(1);
   }
 }

@@ -1,0 +1,53 @@
+package dev.regionrouter.router.edge;
+
+import dev.regionrouter.router.exchange.AttemptLoop;
+import dev.regionrouter.router.selection.Explanations;
+import dev.regionrouter.router.selection.HintHeaders;
+import dev.regionrouter.router.selection.RoutePlanner;
+import dev.regionrouter.router.selection.RouteRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What every data-plane endpoint does around its region calls: explains the decision when asked
+ * (X-Region-Router-Debug), cancels the calls when the caller leaves, and on failure settles the
+ * route (nothing served) and answers the error, unless nobody is left to answer. The endpoint only
+ * says how to start the calls and what to do with a served answer (settling it itself).
+ */
+final class RegionCalls {
+
+  private RegionCalls() {}
+
+  static <T> void serve(
+      DataPlaneExchange exchange,
+      RoutePlanner planner,
+      RouteRequest route,
+      Supplier<CompletableFuture<AttemptLoop.Served<T>>> calls,
+      Consumer<AttemptLoop.Served<T>> onServed) {
+    if (route.hints().debugging()) {
+      // set as soon as the plan exists (before any answer commits), so a 503 is explained too
+      route.onPlan(
+          plan -> exchange.setResponseHeader(HintHeaders.DECISION, Explanations.toHeader(plan)));
+    }
+    CompletableFuture<AttemptLoop.Served<T>> served;
+    try {
+      served = calls.get();
+    } catch (RuntimeException e) {
+      planner.settle(route, null, null, null);
+      throw e;
+    }
+    exchange.onCallerGone(() -> served.cancel(false));
+    served.whenComplete(
+        (answer, error) -> {
+          if (error == null) {
+            onServed.accept(answer);
+            return;
+          }
+          planner.settle(route, null, null, null);
+          if (!served.isCancelled()) { // cancelled: the caller left, nobody to answer
+            exchange.sendError(AttemptLoop.unwrap(error));
+          }
+        });
+  }
+}

@@ -1,0 +1,659 @@
+package dev.regionrouter.router.selection;
+
+import dev.regionrouter.router.health.HealthView;
+import java.util.AbstractList;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.RandomAccess;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The regions of one table ranked once under one policy, so that planning a request reads the first
+ * few instead of scoring and sorting them all: the same plan as {@link Selector#plan} (no filters)
+ * for the same candidates and random draws, at a cost that does not grow with the table.
+ *
+ * <p>What changes per request is read live, and only for the regions a plan walks past: requests in
+ * flight (capacity.maxInFlight, power of two choices, and cost-within-latency-budget's exploring
+ * rule) and tokens of the last minute (capacity.tokensPerMinute), each read at most once per plan
+ * (see {@link Live}). Everything else (health, latencies, prices, priorities) is the ranking's
+ * input: whoever keeps a ranking must build a new one when any of it changes.
+ *
+ * <p>cost-within-latency-budget judges a region with no recent traffic on its probe latency while
+ * none of its requests is in flight and as unknown while one is, so such a region is ranked twice,
+ * once per case, and a plan uses the entry that matches its in-flight count.
+ *
+ * <p>A plan's order is built as it is read: the first region (and the regions sharing load with it,
+ * whose power-of-two-choices draw happens when planning, as in {@link Selector}) at once, the rest
+ * when the attempt loop fails over past them, or the hedge, the explain output or {@code size()}
+ * read them.
+ */
+public final class Ranking {
+
+  /**
+   * The per-request state a plan reads, by candidate index (the order of the candidates the ranking
+   * was built from).
+   */
+  public interface Live {
+    int inFlight(int candidate);
+
+    long tokensInWindow(int candidate);
+  }
+
+  private static final byte NONE = 0;
+  private static final byte ANY = 1;
+  private static final byte IDLE = 2; // only while the region has nothing in flight
+  private static final byte BUSY = 3; // only while it has
+
+  private final RoutingPolicy policy;
+  private final Candidate[] regions;
+  private final int[] nameRank;
+  // per entry (2 x candidate + variant): the ranking key parts, the score shown, when it applies
+  private final double[] k0;
+  private final double[] k1;
+  private final double[] k2;
+  private final double[] score;
+  private final byte[] when;
+  private final int[] available;
+  private final int[] unavailable;
+  // tiers (policies other than priority-latency, with respectPriorityTiers)
+  private final boolean tiered;
+  private final List<Integer> priorities;
+  private final double[] load;
+  private final int[][] tierEntries;
+
+  private Ranking(List<Candidate> candidates, RoutingPolicy policy, Ranking previous) {
+    this.policy = policy;
+    int n = candidates.size();
+    regions = candidates.toArray(new Candidate[0]);
+    nameRank =
+        previous != null && previous.regions.length == n ? previous.nameRank : nameRanks(regions);
+    k0 = new double[2 * n];
+    k1 = new double[2 * n];
+    k2 = new double[2 * n];
+    score = new double[2 * n];
+    when = new byte[2 * n];
+    boolean variants = policy.kind() == PolicyKind.COST_WITHIN_LATENCY_BUDGET;
+    for (int i = 0; i < n; i++) {
+      Candidate c = regions[i];
+      if (!variants) {
+        keys(2 * i, c, ANY);
+        continue;
+      }
+      Candidate idle = withInFlight(c, 0);
+      Candidate busy = withInFlight(c, 1);
+      double unknown = policy.unknownLatencySeconds();
+      if (Double.compare(
+              idle.latencySeconds(policy.kind(), unknown),
+              busy.latencySeconds(policy.kind(), unknown))
+          == 0) {
+        keys(2 * i, idle, ANY);
+      } else {
+        keys(2 * i, idle, IDLE);
+        keys(2 * i + 1, busy, BUSY);
+      }
+    }
+    // start from the previous order (same table, a few regions changed): the sort then only moves
+    // those
+    int[] seedAvailable = previous == null ? null : previous.available;
+    int[] seedUnavailable = previous == null ? null : previous.unavailable;
+    available = sorted(true, seedAvailable, seedUnavailable);
+    unavailable = sorted(false, seedUnavailable, seedAvailable);
+    tiered = policy.kind() != PolicyKind.PRIORITY_LATENCY && policy.respectPriorityTiers();
+    if (!tiered) {
+      priorities = List.of();
+      load = new double[0];
+      tierEntries = new int[0][];
+      return;
+    }
+    // Envoy's priority load, from every region's availability (as Selector.byPolicy)
+    TreeMap<Integer, int[]> health = new TreeMap<>();
+    for (Candidate c : regions) {
+      int[] counts = health.computeIfAbsent(c.priority(), p -> new int[2]);
+      counts[1]++;
+      if (c.health().available()) {
+        counts[0]++;
+      }
+    }
+    priorities = List.copyOf(health.keySet());
+    double[] shares = new double[priorities.size()];
+    for (int t = 0; t < shares.length; t++) {
+      int[] counts = health.get(priorities.get(t));
+      shares[t] = (double) counts[0] / counts[1];
+    }
+    load = Selector.priorityLoad(shares, policy.overprovisioningFactor());
+    tierEntries = new int[priorities.size()][];
+    int[] sizes = new int[priorities.size()];
+    for (int e : available) {
+      sizes[priorities.indexOf(regions[e >> 1].priority())]++;
+    }
+    for (int t = 0; t < sizes.length; t++) {
+      tierEntries[t] = new int[sizes[t]];
+      sizes[t] = 0;
+    }
+    for (int e : available) {
+      int t = priorities.indexOf(regions[e >> 1].priority());
+      tierEntries[t][sizes[t]++] = e;
+    }
+  }
+
+  /**
+   * Ranks the candidates (their views, budget latencies and table entries; in-flight counts and
+   * tokens are read per plan).
+   */
+  public static Ranking of(List<Candidate> candidates, RoutingPolicy policy) {
+    return new Ranking(candidates, policy, null);
+  }
+
+  /**
+   * Ranks the candidates of the same table again (the same regions in the same order as {@code
+   * previous}, some of them with a new view), starting from the previous order: cheap when few
+   * moved.
+   */
+  public static Ranking of(List<Candidate> candidates, RoutingPolicy policy, Ranking previous) {
+    boolean same =
+        previous != null
+            && previous.policy.equals(policy)
+            && previous.regions.length == candidates.size();
+    return new Ranking(candidates, policy, same ? previous : null);
+  }
+
+  public RoutingPolicy policy() {
+    return policy;
+  }
+
+  public int size() {
+    return regions.length;
+  }
+
+  private void keys(int e, Candidate c, byte applies) {
+    when[e] = applies;
+    double cost = c.cost();
+    double latency = c.latencySeconds(policy.kind(), policy.unknownLatencySeconds());
+    switch (policy.kind()) {
+      case PRIORITY_LATENCY -> {
+        k0[e] = c.score(policy);
+        k1[e] = cost;
+      }
+      case LOWEST_LATENCY -> {
+        k0[e] = latency;
+        k1[e] = cost;
+      }
+      case LOWEST_COST -> {
+        k0[e] = cost;
+        k1[e] = latency;
+      }
+      case COST_WITHIN_LATENCY_BUDGET -> {
+        boolean within = latency <= policy.latencyBudgetSeconds();
+        k0[e] = within ? 0 : 1;
+        k1[e] = within ? cost : latency;
+        k2[e] = within ? latency : cost;
+      }
+    }
+    score[e] = Selector.key(c, policy);
+  }
+
+  private static int[] nameRanks(Candidate[] regions) {
+    Integer[] byName = new Integer[regions.length];
+    for (int i = 0; i < byName.length; i++) {
+      byName[i] = i;
+    }
+    Arrays.sort(byName, (a, b) -> regions[a].name().compareTo(regions[b].name()));
+    int[] rank = new int[regions.length];
+    for (int k = 0, r = 0; k < byName.length; k++) {
+      if (k > 0 && !regions[byName[k]].name().equals(regions[byName[k - 1]].name())) {
+        r++;
+      }
+      rank[byName[k]] = r;
+    }
+    return rank;
+  }
+
+  /**
+   * The entries of the available (or the unavailable) regions in rank order: the policy's key, then
+   * the name, then the table's order (Selector's sorts are stable); the unavailable ones with the
+   * cooling last (the panic guard's order).
+   */
+  private int[] sorted(boolean availableOnes, int[] seed, int[] otherSeed) {
+    int total = when.length;
+    boolean[] placed = new boolean[total];
+    Integer[] ids = new Integer[total];
+    int count = 0;
+    if (seed != null) {
+      for (int e : seed) {
+        if (belongs(e, availableOnes)) {
+          ids[count++] = e;
+          placed[e] = true;
+        }
+      }
+    }
+    for (int e = 0; e < total; e++) {
+      if (!placed[e] && belongs(e, availableOnes)) {
+        ids[count++] = e;
+      }
+    }
+    Arrays.sort(ids, 0, count, availableOnes ? this::compareRank : this::comparePanic);
+    int[] out = new int[count];
+    for (int k = 0; k < count; k++) {
+      out[k] = ids[k];
+    }
+    return out;
+  }
+
+  private boolean belongs(int e, boolean availableOnes) {
+    return when[e] != NONE && regions[e >> 1].health().available() == availableOnes;
+  }
+
+  private int compareRank(int a, int b) {
+    int c = Double.compare(k0[a], k0[b]);
+    if (c == 0) {
+      c = Double.compare(k1[a], k1[b]);
+    }
+    if (c == 0) {
+      c = Double.compare(k2[a], k2[b]);
+    }
+    if (c == 0) {
+      c = Integer.compare(nameRank[a >> 1], nameRank[b >> 1]);
+    }
+    return c != 0 ? c : Integer.compare(a, b);
+  }
+
+  private int comparePanic(int a, int b) {
+    int c = Boolean.compare(regions[a >> 1].health().cooling(), regions[b >> 1].health().cooling());
+    return c != 0 ? c : compareRank(a, b);
+  }
+
+  private static Candidate withInFlight(Candidate c, int inFlight) {
+    HealthView v = c.health();
+    if (v.inFlight() == inFlight) {
+      return c;
+    }
+    return new Candidate(
+        c.entry(),
+        new HealthView(
+            v.activeHealthy(),
+            v.ejectedUntil(),
+            v.coolingUntil(),
+            v.latencySeconds(),
+            v.trafficLatencySeconds(),
+            v.failureCount(),
+            v.ejections(),
+            inFlight,
+            v.halfOpen()),
+        c.tokensInWindow(),
+        c.budgetLatencySeconds());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // planning
+
+  /**
+   * Plans one request without filters: what {@link Selector#plan} answers for the same candidates,
+   * read live.
+   */
+  public AttemptPlan plan(Live live, long estimatedTokens, RandomGenerator random) {
+    Walk walk = new Walk(live, estimatedTokens);
+    return policy.kind() == PolicyKind.PRIORITY_LATENCY
+        ? byScore(walk, random)
+        : byPolicy(walk, random);
+  }
+
+  private AttemptPlan byScore(Walk walk, RandomGenerator random) {
+    Cursor cursor = new Cursor(walk, available);
+    int first = cursor.next();
+    if (first < 0) {
+      return panic(walk);
+    }
+    List<AttemptPlan.Scored> tied = new ArrayList<>();
+    tied.add(walk.scored(first));
+    double best = score[first];
+    double epsilon = policy.shareEpsilon();
+    // scores within epsilon of the best come next in the ranking; the first beyond ends the group
+    while (cursor.position < available.length
+        && score[available[cursor.position]] - best <= epsilon) {
+      int e = available[cursor.position++];
+      if (walk.usable(e)) {
+        tied.add(walk.scored(e));
+      }
+    }
+    String shared = Selector.shareAmongNearEqual(tied, epsilon, random);
+    Order order = new Order(walk);
+    order.then(tied);
+    order.then(cursor);
+    return plan(order, false, () -> Selector.scoreWhy(order, policy, shared));
+  }
+
+  private AttemptPlan byPolicy(Walk walk, RandomGenerator random) {
+    if (!tiered) {
+      Cursor cursor = new Cursor(walk, available);
+      int first = cursor.next();
+      if (first < 0) {
+        return panic(walk);
+      }
+      Order order = new Order(walk);
+      String shared = group(walk, first, cursor, order, random);
+      order.then(cursor);
+      return plan(order, false, () -> Selector.reason(order, policy, shared));
+    }
+    Cursor[] cursors = new Cursor[priorities.size()];
+    int[] firsts = new int[priorities.size()];
+    TreeMap<Integer, List<AttemptPlan.Scored>> withRoom = new TreeMap<>();
+    for (int t = 0; t < cursors.length; t++) {
+      cursors[t] = new Cursor(walk, tierEntries[t]);
+      firsts[t] = cursors[t].next();
+      if (firsts[t] >= 0) {
+        withRoom.put(priorities.get(t), List.of());
+      }
+    }
+    if (withRoom.isEmpty()) {
+      return panic(walk);
+    }
+    int chosen = Selector.drawTier(load, priorities, withRoom, random);
+    List<Integer> tierOrder = new ArrayList<>();
+    tierOrder.add(chosen);
+    for (Integer p : withRoom.keySet()) {
+      if (p != chosen) {
+        tierOrder.add(p);
+      }
+    }
+    Order order = new Order(walk);
+    String shared = null;
+    for (Integer p : tierOrder) {
+      int t = priorities.indexOf(p);
+      String note = group(walk, firsts[t], cursors[t], order, random);
+      if (p == chosen) {
+        shared = note;
+      }
+      order.then(cursors[t]);
+    }
+    String sharedInChosen = shared;
+    String tierNote = Selector.tierNote(chosen, withRoom.size(), load[priorities.indexOf(chosen)]);
+    return plan(
+        order, false, () -> Selector.reason(order, policy, sharedInChosen) + "; " + tierNote);
+  }
+
+  /**
+   * The best region of a ranked list and those equal to it (Selector.share): they share load by
+   * power of two choices, drawn now; the first one not equal follows them. Adds them to the order.
+   */
+  private String group(Walk walk, int first, Cursor cursor, Order order, RandomGenerator random) {
+    List<AttemptPlan.Scored> group = new ArrayList<>();
+    AttemptPlan.Scored best = walk.scored(first);
+    group.add(best);
+    AttemptPlan.Scored after = null;
+    double eps = policy.latencyEpsilonSeconds();
+    for (int e = cursor.next(); e >= 0; e = cursor.next()) {
+      AttemptPlan.Scored next = walk.scored(e);
+      if (!Selector.equal(best, next, policy, eps)) {
+        after = next;
+        break;
+      }
+      group.add(next);
+    }
+    String note = Selector.shareGroup(group, group.size(), random);
+    if (after != null) {
+      group.add(after);
+    }
+    order.then(group);
+    return note;
+  }
+
+  /**
+   * No region is available: those with room, by rank (cooling last), so the request still tries the
+   * best.
+   */
+  private AttemptPlan panic(Walk walk) {
+    Cursor cursor = new Cursor(walk, unavailable);
+    int first = cursor.next();
+    Order order = new Order(walk);
+    if (first < 0) {
+      return plan(order, false, () -> "every region is at capacity");
+    }
+    order.then(List.of(walk.scored(first)));
+    order.then(cursor);
+    return plan(
+        order,
+        true,
+        () ->
+            policy.kind() == PolicyKind.PRIORITY_LATENCY
+                ? "lowest score " + Selector.fmt(score[first])
+                : Selector.reason(order, policy, null));
+  }
+
+  private AttemptPlan plan(Order order, boolean panic, java.util.function.Supplier<String> why) {
+    return new AttemptPlan(
+        order,
+        panic,
+        policy.name(),
+        () -> Selector.panicWhy(panic, order.isEmpty(), why.get()),
+        () -> explain(order),
+        List.of(),
+        true);
+  }
+
+  /**
+   * Selector's explain output: every region with what this plan did with it, from what the plan
+   * read.
+   */
+  private List<CandidateExplain> explain(Order order) {
+    synchronized (order) {
+      List<AttemptPlan.Scored> ranked =
+          new ArrayList<>(order); // the whole order, read live where not yet
+      Walk walk = order.walk;
+      Selector.Notes notes = new Selector.Notes();
+      List<Candidate> candidates = new ArrayList<>(regions.length);
+      for (int i = 0; i < regions.length; i++) {
+        Candidate c = walk.candidate(i);
+        Selector.hasRoom(c, walk.estimatedTokens, notes);
+        candidates.add(c);
+      }
+      return Selector.explain(candidates, policy, notes, ranked);
+    }
+  }
+
+  /**
+   * One plan's live reads: each region's in-flight count and tokens are read once, when first
+   * needed.
+   */
+  private final class Walk {
+    final Live live;
+    final long estimatedTokens;
+    private final int[] inFlightPlusOne = new int[regions.length];
+    private long[] tokensPlusOne;
+
+    Walk(Live live, long estimatedTokens) {
+      this.live = live;
+      this.estimatedTokens = estimatedTokens;
+    }
+
+    int inFlight(int i) {
+      int v = inFlightPlusOne[i];
+      if (v == 0) {
+        v = live.inFlight(i) + 1;
+        inFlightPlusOne[i] = v;
+      }
+      return v - 1;
+    }
+
+    long tokens(int i) {
+      if (tokensPlusOne == null) {
+        tokensPlusOne = new long[regions.length];
+      }
+      long v = tokensPlusOne[i];
+      if (v == 0) {
+        v = Math.max(0, live.tokensInWindow(i)) + 1;
+        tokensPlusOne[i] = v;
+      }
+      return v - 1;
+    }
+
+    /** The entry applies (its in-flight case) and its region has room for the request. */
+    boolean usable(int e) {
+      int i = e >> 1;
+      byte applies = when[e];
+      if (applies == IDLE && inFlight(i) != 0 || applies == BUSY && inFlight(i) == 0) {
+        return false;
+      }
+      Candidate c = regions[i];
+      Integer max = c.maxInFlight();
+      if (max != null && inFlight(i) >= max) {
+        return false;
+      }
+      Long perMinute = c.tokensPerMinute();
+      if (perMinute != null) {
+        long used = tokens(i);
+        return !(used > 0 && used + estimatedTokens > perMinute);
+      }
+      return true;
+    }
+
+    Candidate candidate(int i) {
+      Candidate c = regions[i];
+      int inFlight = inFlight(i);
+      HealthView v = c.health();
+      if (v.inFlight() != inFlight) {
+        v =
+            new HealthView(
+                v.activeHealthy(),
+                v.ejectedUntil(),
+                v.coolingUntil(),
+                v.latencySeconds(),
+                v.trafficLatencySeconds(),
+                v.failureCount(),
+                v.ejections(),
+                inFlight,
+                v.halfOpen());
+      }
+      return new Candidate(c.entry(), v, tokens(i), c.budgetLatencySeconds());
+    }
+
+    AttemptPlan.Scored scored(int e) {
+      return new AttemptPlan.Scored(candidate(e >> 1), score[e]);
+    }
+  }
+
+  /** A position in a ranked list of entries: next() answers the next usable one, or -1. */
+  private static final class Cursor {
+    final Walk walk;
+    final int[] entries;
+    int position;
+
+    Cursor(Walk walk, int[] entries) {
+      this.walk = walk;
+      this.entries = entries;
+    }
+
+    int next() {
+      while (position < entries.length) {
+        int e = entries[position++];
+        if (walk.usable(e)) {
+          return e;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /**
+   * A plan's order, built as read: parts already planned (the best and those sharing with it), then
+   * the rest of a ranked list, walked when a reader gets that far. size() walks it all without
+   * building candidates; get builds the ones read.
+   */
+  private static final class Order extends AbstractList<AttemptPlan.Scored>
+      implements RandomAccess {
+    final Walk walk;
+    private final ArrayDeque<Object> parts = new ArrayDeque<>(4); // List<Scored> or Cursor
+    private int[] entries = new int[8]; // -1 where the part came planned
+    private AttemptPlan.Scored[] scored = new AttemptPlan.Scored[8];
+    private int count;
+
+    Order(Walk walk) {
+      this.walk = walk;
+    }
+
+    void then(Object part) {
+      parts.addLast(part);
+    }
+
+    private void append(int entry, AttemptPlan.Scored s) {
+      if (count == entries.length) {
+        entries = Arrays.copyOf(entries, count * 2);
+        scored = Arrays.copyOf(scored, count * 2);
+      }
+      entries[count] = entry;
+      scored[count] = s;
+      count++;
+    }
+
+    /** Walks until the order holds index + 1 regions or ends; true when it holds them. */
+    private synchronized boolean reach(int index) {
+      while (count <= index && !parts.isEmpty()) {
+        Object part = parts.peekFirst();
+        if (part instanceof Cursor cursor) {
+          int e = cursor.next();
+          if (e < 0) {
+            parts.pollFirst();
+          } else {
+            append(e, null);
+          }
+        } else {
+          parts.pollFirst();
+          @SuppressWarnings("unchecked")
+          List<AttemptPlan.Scored> planned = (List<AttemptPlan.Scored>) part;
+          for (AttemptPlan.Scored s : planned) {
+            append(-1, s);
+          }
+        }
+      }
+      return count > index;
+    }
+
+    @Override
+    public synchronized AttemptPlan.Scored get(int index) {
+      if (index < 0 || !reach(index)) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      AttemptPlan.Scored s = scored[index];
+      if (s == null) {
+        s = walk.scored(entries[index]);
+        scored[index] = s;
+      }
+      return s;
+    }
+
+    @Override
+    public synchronized int size() {
+      reach(Integer.MAX_VALUE - 1);
+      return count;
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return !reach(0);
+    }
+
+    @Override
+    public Iterator<AttemptPlan.Scored> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return reach(next);
+        }
+
+        @Override
+        public AttemptPlan.Scored next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return get(next++);
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.regionrouter.router.selection;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Meters of the selection: requests by policy, estimated spend by region and policy, filter
+ * mismatches and hedges. Tags are low cardinality: policy (4 names), region (the table's), filter
+ * (4 names), outcome (a fixed vocabulary); never a caller, selector text or region list. Meters are
+ * looked up once and kept (a registry lookup on every request costs more than the increment).
+ */
+public class RoutingMetrics {
+
+  private final MeterRegistry registry;
+  private final ConcurrentMap<String, Counter> planned = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> spend = new ConcurrentHashMap<>();
+
+  public RoutingMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** A request was planned under this policy. */
+  public void planned(String policy) {
+    planned
+        .computeIfAbsent(policy, p -> registry.counter("router.routing.requests", "policy", p))
+        .increment();
+  }
+
+  /** A request's hard filters left no region (503 no_region_matches). */
+  public void noMatch(String policy, String filter) {
+    registry.counter("router.routing.no.match", "policy", policy, "filter", filter).increment();
+  }
+
+  /** Estimated spend: tokens used x the region's price. */
+  public void cost(String region, String policy, double usd) {
+    spend
+        .computeIfAbsent(
+            region + '\n' + policy,
+            k -> registry.counter("router.routing.cost.usd", "region", region, "policy", policy))
+        .increment(usd);
+  }
+
+  /** A hedge: started, won (the hedge answered first), lost, skipped_budget, skipped_no_target. */
+  public void hedge(String outcome) {
+    registry.counter("router.routing.hedges", "outcome", outcome).increment();
+  }
+}

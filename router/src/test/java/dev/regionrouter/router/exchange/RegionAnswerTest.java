@@ -1,0 +1,103 @@
+package dev.regionrouter.router.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RegionAnswerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static RegionAnswer parse(String body) {
+    return RegionAnswer.parse(body.getBytes(StandardCharsets.UTF_8), JSON);
+  }
+
+  @Test
+  void keepsTheOutputStringAsItsOwnJsonTextEscapesAndAll() {
+    RegionAnswer answer =
+        parse("{\"output\": \"caf\\u00e9 \\\"quoted\\\", été\" , \"tokens_used\": 12}");
+    assertThat(answer.outputJson()).isEqualTo("\"caf\\u00e9 \\\"quoted\\\", été\"");
+    assertThat(answer.tokensUsed()).isEqualTo(12L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"text\": \"a\", \"list\": [1, {\"b\": null}]}",
+        "[1, 2.5e3, \"x\"]",
+        "42",
+        "-0.5",
+        "true",
+        "\"\""
+      })
+  void keepsAnyJsonValueAsOutputVerbatim(String output) {
+    RegionAnswer answer = parse("{\"id\": 7, \"output\": " + output + "}");
+    assertThat(answer.outputJson()).isEqualTo(output);
+    assertThat(answer.tokensUsed()).isNull();
+  }
+
+  @Test
+  void theLastOutputCountsAsForATree() {
+    assertThat(parse("{\"output\": \"first\", \"output\": {\"second\": 2}}").outputJson())
+        .isEqualTo("{\"second\": 2}");
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheOutput() {
+    assertThat(parse("\uFEFF{\"output\":\"ok\"}").outputJson()).isEqualTo("\"ok\"");
+  }
+
+  @Test
+  void aUtf16AnswerIsReencodedAsUtf8() {
+    byte[] body = "{\"output\": \"été\", \"tokens_used\": 3}".getBytes(Charset.forName("UTF-16BE"));
+    RegionAnswer answer = RegionAnswer.parse(body, JSON);
+    assertThat(answer.outputJson()).isEqualTo("\"été\"");
+    assertThat(answer.tokensUsed()).isEqualTo(3L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "1.5", "\"12\"", "99999999999999999999999", "null"})
+  void tokensThatAreNotAnIntegerOfAtLeastZeroAreLeftOut(String tokens) {
+    RegionAnswer answer = parse("{\"output\": \"x\", \"tokens_used\": " + tokens + "}");
+    assertThat(answer.tokensUsed()).isNull();
+    assertThat(answer.outputJson()).isEqualTo("\"x\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "[1,2]",
+        "\"output\"",
+        "{}",
+        "{\"output\": null}",
+        "{\"result\": \"x\"}",
+        "{\"output\": \"trunc",
+        "{\"output\": \"x\"",
+        "{\"output\": \"x\"} trailing",
+        "{\"output\": \"x\"} {}",
+        "{\"output\": {\"a\": }}"
+      })
+  void anythingElseIsNotAnAnswer(String body) {
+    assertThat(parse(body)).isNull();
+  }
+
+  @Test
+  void invalidUtf8InTheOutputOrElsewhereIsNotAnAnswer() {
+    byte[] inOutput = "{\"output\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+    inOutput[inOutput.length - 3] = '('; // é's second byte replaced: C3 28
+    assertThat(RegionAnswer.parse(inOutput, JSON)).isNull();
+    byte[] nested = "{\"output\": {\"k\": \"caf\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
+    nested[nested.length - 4] = '(';
+    assertThat(RegionAnswer.parse(nested, JSON)).isNull();
+    byte[] elsewhere =
+        "{\"output\": \"ok\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+    elsewhere[elsewhere.length - 3] = '(';
+    assertThat(RegionAnswer.parse(elsewhere, JSON)).isNull();
+  }
+}
