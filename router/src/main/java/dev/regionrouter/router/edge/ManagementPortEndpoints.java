@@ -1,8 +1,8 @@
 package dev.regionrouter.router.edge;
 
-import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.selection.RoutePlanner;
+import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.table.TableHolder;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
