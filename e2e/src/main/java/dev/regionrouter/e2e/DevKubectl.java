@@ -104,18 +104,22 @@ public final class DevKubectl {
     }
   }
 
+  private static String conditionStatus(InferenceRegion r, String type) {
+    return r.getStatus() == null
+        ? ""
+        : r.getStatus().condition(type).map(Condition::getStatus).orElse("");
+  }
+
   /** Prints regions as `kubectl get ireg` does, with the CRD's printer columns. */
   static void print(List<InferenceRegion> regions) {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
-          "NAME", "PROVIDER", "ENDPOINT", "COST", "PRIORITY", "READY", "LATENCY", "AGE"
+          "NAME", "PROVIDER", "ENDPOINT", "COST", "PRIORITY", "READY", "HEALTHY", "LATENCY", "AGE"
         });
     for (InferenceRegion r : regions) {
-      String ready =
-          r.getStatus() == null
-              ? ""
-              : r.getStatus().condition(Conditions.READY).map(Condition::getStatus).orElse("");
+      String ready = conditionStatus(r, Conditions.READY);
+      String healthy = conditionStatus(r, Conditions.HEALTHY);
       String latency =
           r.getStatus() == null
                   || r.getStatus().getProbe() == null
@@ -130,6 +134,7 @@ public final class DevKubectl {
             String.valueOf(r.getSpec().getCostPer1kTokens()),
             String.valueOf(r.getSpec().getPriority()),
             ready,
+            healthy,
             latency,
             age(r.getMetadata().getCreationTimestamp())
           });

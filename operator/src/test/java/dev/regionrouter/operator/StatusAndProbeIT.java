@@ -107,7 +107,7 @@ class StatusAndProbeIT {
               InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
               assertThat(r.isReady()).isTrue();
               assertThat(condition(r, Conditions.READY).getReason())
-                  .isEqualTo(Conditions.Reasons.READY);
+                  .isEqualTo(Conditions.Reasons.PUBLISHED);
               assertThat(condition(r, Conditions.HEALTHY).getReason())
                   .isEqualTo(Conditions.Reasons.PROBE_SUCCEEDED);
               assertThat(condition(r, Conditions.ACCEPTED).getReason())
@@ -194,9 +194,11 @@ class StatusAndProbeIT {
               assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
               assertThat(condition(r, Conditions.HEALTHY).getReason())
                   .isEqualTo(Conditions.Reasons.PROBE_FAILED);
-              assertThat(condition(r, Conditions.READY).getStatus()).isEqualTo(Condition.FALSE);
+              // a provider outage is not a failed rollout: Ready (in effect) stays True
+              assertThat(r.isReady()).isTrue();
               assertThat(condition(r, Conditions.READY).getReason())
-                  .isEqualTo(Conditions.Reasons.PROBE_FAILED);
+                  .isEqualTo(Conditions.Reasons.PUBLISHED);
+              assertThat(r.getStatus().condition(Conditions.RECONCILING)).isEmpty();
               // still published: the router decides with its own probes, the status reports
               assertThat(condition(r, Conditions.PUBLISHED).isTrue()).isTrue();
               assertThat(r.getStatus().getProbe().getHealthy()).isFalse();

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /**
- * A standard Kubernetes condition (metav1.Condition's shape), with descriptions so that {@code
- * kubectl explain inferenceregion.status.conditions} teaches it.
+ * A standard Kubernetes condition with metav1.Condition's schema (required fields, patterns and
+ * limits; the status enum and the date-time format are added where the CRD is finished), with
+ * descriptions so that {@code kubectl explain inferenceregion.status.conditions} teaches it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -27,21 +30,34 @@ public class Condition {
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
+  /** metav1.Condition's pattern of a condition type (an optional DNS-subdomain prefix). */
+  public static final String TYPE_PATTERN =
+      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+          + "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$";
+
+  /** metav1.Condition's pattern of a reason: CamelCase, may contain digits, ',', ':' and '_'. */
+  public static final String REASON_PATTERN = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$";
+
   @Required
+  @Size(max = 316)
+  @Pattern(TYPE_PATTERN)
   @JsonPropertyDescription(
       "Type of the condition in CamelCase: Ready, Accepted, Published, Healthy, Reconciling, Stalled.")
   private String type;
 
   @Required
-  @Pattern("^(True|False|Unknown)$")
   @JsonPropertyDescription("Status of the condition: True, False or Unknown.")
   private String status;
 
   @Required
+  @Size(min = 1, max = 1024)
+  @Pattern(REASON_PATTERN)
   @JsonPropertyDescription("Machine-readable CamelCase reason for the condition's last transition.")
   private String reason;
 
-  @JsonPropertyDescription("Human-readable explanation of the condition.")
+  @Required
+  @Size(max = 32768)
+  @JsonPropertyDescription("Human-readable explanation of the condition; may be empty.")
   private String message;
 
   @Required
@@ -49,6 +65,7 @@ public class Condition {
       "When the condition's status last changed (RFC 3339); unchanged while the status stays.")
   private String lastTransitionTime;
 
+  @Min(0)
   @JsonPropertyDescription("The metadata.generation the condition was computed from.")
   private Long observedGeneration;
 

@@ -8,7 +8,11 @@ package dev.regionrouter.api.v1alpha1;
  */
 public final class Conditions {
 
-  /** The region is accepted, published in the routing table (or drained on purpose) and healthy. */
+  /**
+   * The region is accepted and in effect in its routing table: listed, or kept out of it on purpose
+   * (drained). Says nothing about the endpoint's health ({@link #HEALTHY} does), so GitOps tools
+   * waiting on Ready succeed while a provider is down.
+   */
   public static final String READY = "Ready";
 
   /** The spec is usable: it passed the operator's validation. */
@@ -20,7 +24,7 @@ public final class Conditions {
   /** The operator's probe of the region's health endpoint succeeds. */
   public static final String HEALTHY = "Healthy";
 
-  /** kstatus: the operator is working towards the desired state. */
+  /** kstatus: the operator is working towards the desired state (a routing-table write is due). */
   public static final String RECONCILING = "Reconciling";
 
   /** kstatus: the operator cannot make progress without a change of the spec. */
@@ -36,8 +40,6 @@ public final class Conditions {
     public static final String PROBE_SUCCEEDED = "ProbeSucceeded";
     public static final String PROBE_FAILED = "ProbeFailed";
     public static final String NOT_PROBED_YET = "NotProbedYet";
-    public static final String READY = "Ready";
-    public static final String NOT_READY = "NotReady";
 
     private Reasons() {}
   }

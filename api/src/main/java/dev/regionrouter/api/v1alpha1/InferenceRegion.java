@@ -46,6 +46,15 @@ import java.util.Objects;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Healthy",
+    jsonPath = ".status.conditions[?(@.type==\"Healthy\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Latency",
     jsonPath = ".status.probe.latencyMs",
     type = AdditionalPrinterColumn.Type.INTEGER)

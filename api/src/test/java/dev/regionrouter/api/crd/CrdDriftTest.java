@@ -31,16 +31,60 @@ class CrdDriftTest {
   }
 
   @Test
-  void printerColumnsAreInReadingOrder() {
+  void printerColumnsAreInReadingOrderWithReasonOnlyInWideOutput() {
     List<String> names = new ArrayList<>();
+    List<String> wide = new ArrayList<>();
     CrdFiles.committedTree()
         .path("spec")
         .path("versions")
         .get(0)
         .path("additionalPrinterColumns")
-        .forEach(c -> names.add(c.path("name").asText()));
+        .forEach(
+            c -> (c.path("priority").asInt() == 0 ? names : wide).add(c.path("name").asText()));
     assertThat(names)
-        .containsExactly("Provider", "Endpoint", "Cost", "Priority", "Ready", "Latency", "Age");
+        .containsExactly(
+            "Provider", "Endpoint", "Cost", "Priority", "Ready", "Healthy", "Latency", "Age");
+    assertThat(wide).containsExactly("Reason");
+  }
+
+  @Test
+  void printerColumnsReadTheReadyAndHealthyConditions() {
+    java.util.Map<String, String> paths = new java.util.HashMap<>();
+    CrdFiles.committedTree()
+        .path("spec")
+        .path("versions")
+        .get(0)
+        .path("additionalPrinterColumns")
+        .forEach(c -> paths.put(c.path("name").asText(), c.path("jsonPath").asText()));
+    assertThat(paths)
+        .containsEntry("Ready", ".status.conditions[?(@.type==\"Ready\")].status")
+        .containsEntry("Healthy", ".status.conditions[?(@.type==\"Healthy\")].status")
+        .containsEntry("Reason", ".status.conditions[?(@.type==\"Ready\")].reason");
+  }
+
+  @Test
+  void conditionsHaveMetav1ConditionsSchema() {
+    JsonNode conditions =
+        CrdFiles.committedSchema().path("properties").path("status").path("properties");
+    JsonNode list = conditions.path("conditions");
+    assertThat(list.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+    JsonNode item = list.path("items");
+    List<String> required = new ArrayList<>();
+    item.path("required").forEach(r -> required.add(r.asText()));
+    assertThat(required)
+        .containsExactlyInAnyOrder("type", "status", "reason", "message", "lastTransitionTime");
+    JsonNode p = item.path("properties");
+    assertThat(p.path("lastTransitionTime").path("format").asText()).isEqualTo("date-time");
+    assertThat(p.path("status").path("enum").toString())
+        .isEqualTo("[\"True\",\"False\",\"Unknown\"]");
+    assertThat(p.path("reason").path("pattern").asText())
+        .isEqualTo("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$");
+    assertThat(p.path("reason").path("minLength").asInt()).isEqualTo(1);
+    assertThat(p.path("reason").path("maxLength").asInt()).isEqualTo(1024);
+    assertThat(p.path("message").path("maxLength").asInt()).isEqualTo(32768);
+    assertThat(p.path("type").path("maxLength").asInt()).isEqualTo(316);
+    assertThat(p.path("type").path("pattern").asText()).startsWith("^([a-z0-9]");
+    assertThat(p.path("observedGeneration").path("minimum").asDouble()).isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.regionrouter.api.v1alpha1.Condition;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,15 +19,28 @@ import java.util.List;
 /**
  * The committed CRD is the crd-generator's output, finished in code for what the generator cannot
  * express: printer columns in reading order (it sorts them by name), conditions as a list-map keyed
- * by type (as metav1.Condition declares), and a description of the kind itself.
+ * by type with metav1.Condition's status enum and date-time format, and a description of the kind
+ * itself.
  */
 public final class CrdFiles {
 
   public static final String FILE_NAME = InferenceRegion.CRD_NAME + ".yaml";
 
-  /** Printer columns in the order kubectl should show them. */
+  /**
+   * Printer columns in the order kubectl should show them; Reason (Ready's) only with {@code -o
+   * wide}, beside the condition it explains.
+   */
   public static final List<String> COLUMN_ORDER =
-      List.of("Provider", "Endpoint", "Cost", "Priority", "Ready", "Latency", "Age");
+      List.of(
+          "Provider",
+          "Endpoint",
+          "Cost",
+          "Priority",
+          "Ready",
+          "Reason",
+          "Healthy",
+          "Latency",
+          "Age");
 
   public static final String KIND_DESCRIPTION =
       "InferenceRegion declares a regional AI-inference endpoint the "
@@ -85,6 +99,13 @@ public final class CrdFiles {
               schema.path("properties").path("status").path("properties").path("conditions");
       conditions.put("x-kubernetes-list-type", "map");
       conditions.putArray("x-kubernetes-list-map-keys").add("type");
+      ObjectNode condition = (ObjectNode) conditions.path("items").path("properties");
+      ((ObjectNode) condition.path("status"))
+          .putArray("enum")
+          .add(Condition.TRUE)
+          .add(Condition.FALSE)
+          .add(Condition.UNKNOWN);
+      ((ObjectNode) condition.path("lastTransitionTime")).put("format", "date-time");
       return "# Generated from dev.regionrouter.api.v1alpha1.InferenceRegion by the crd-generator and CrdFiles.\n"
           + "# Do not edit: run ./mvnw -pl api verify -Dcrd.update=true\n"
           + YAML.writeValueAsString(crd);

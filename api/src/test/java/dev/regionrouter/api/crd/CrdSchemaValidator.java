@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
 /**
  * Validates an InferenceRegion object as a Kubernetes API server would against the committed CRD:
  * defaults first, then the structural OpenAPI schema (types, required, minimum/maximum,
- * min/maxLength, pattern, unknown fields as kubectl's strict field validation reports them), then
- * every {@code x-kubernetes-validations} CEL rule, evaluated with dev.cel. Messages follow the API
- * server's form ({@code spec.endpoint: Invalid value: ...: <rule message>}).
+ * min/maxLength, pattern, enum, date-time format, unknown fields as kubectl's strict field
+ * validation reports them), then every {@code x-kubernetes-validations} CEL rule, evaluated with
+ * dev.cel. Messages follow the API server's form ({@code spec.endpoint: Invalid value: ...: <rule
+ * message>}).
  *
  * <p>Published in the api test-jar so other modules (the Helm chart's tests) validate what they
  * render against the same CRD.
@@ -152,6 +153,22 @@ public final class CrdSchemaValidator {
                   + fieldSchema.get("maxLength").asInt()
                   + " bytes");
         }
+        if (fieldSchema.has("enum")) {
+          List<String> allowed = new ArrayList<>();
+          fieldSchema.get("enum").forEach(e -> allowed.add(e.asText()));
+          if (!allowed.contains(s)) {
+            problems.add(
+                path
+                    + ": Unsupported value: \""
+                    + s
+                    + "\": supported values: \""
+                    + String.join("\", \"", allowed)
+                    + "\"");
+          }
+        }
+        if ("date-time".equals(fieldSchema.path("format").asText()) && !isDateTime(s)) {
+          problems.add(path + ": Invalid value: \"" + s + "\": must be an RFC 3339 date-time");
+        }
         if (fieldSchema.has("pattern")
             && !Pattern.compile(fieldSchema.get("pattern").asText()).matcher(s).find()) {
           problems.add(
@@ -192,6 +209,15 @@ public final class CrdSchemaValidator {
       for (JsonNode rule : fieldSchema.path("x-kubernetes-validations")) {
         evaluateRule(path, value, rule, problems);
       }
+    }
+  }
+
+  private static boolean isDateTime(String s) {
+    try {
+      java.time.OffsetDateTime.parse(s);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
     }
   }
 

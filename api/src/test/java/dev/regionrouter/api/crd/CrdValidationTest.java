@@ -277,6 +277,62 @@ class CrdValidationTest {
     assertThat(validator.validate(region)).isEmpty();
   }
 
+  @Test
+  void aConditionWithMetav1ConditionsFieldsPasses() {
+    Map<String, Object> region = valid(spec -> {});
+    region.put(
+        "status", Map.of("observedGeneration", 1, "conditions", List.of(condition(c -> {}))));
+    assertThat(validator.validate(region)).isEmpty();
+  }
+
+  @Test
+  void conditionsThatBreakMetav1ConditionsSchemaAreRefused() {
+    Map<String, String> broken = new LinkedHashMap<>();
+    broken.put("status", "Yes");
+    broken.put("lastTransitionTime", "yesterday");
+    broken.put("reason", "not camel case");
+    broken.put("type", "-Ready");
+    for (Map.Entry<String, String> e : broken.entrySet()) {
+      Map<String, Object> region = valid(spec -> {});
+      region.put(
+          "status", Map.of("conditions", List.of(condition(c -> c.put(e.getKey(), e.getValue())))));
+      assertThat(validator.validate(region))
+          .as("condition with %s=%s", e.getKey(), e.getValue())
+          .singleElement()
+          .asString()
+          .startsWith("status.conditions[0]." + e.getKey() + ": ");
+    }
+    for (String required : List.of("type", "status", "reason", "message", "lastTransitionTime")) {
+      Map<String, Object> region = valid(spec -> {});
+      region.put("status", Map.of("conditions", List.of(condition(c -> c.remove(required)))));
+      assertThat(validator.validate(region))
+          .as("condition without %s", required)
+          .singleElement()
+          .asString()
+          .contains(required)
+          .contains("Required value");
+    }
+    Map<String, Object> region = valid(spec -> {});
+    region.put(
+        "status", Map.of("conditions", List.of(condition(c -> c.put("observedGeneration", -1)))));
+    assertThat(validator.validate(region))
+        .singleElement()
+        .asString()
+        .contains("observedGeneration");
+  }
+
+  private static Map<String, Object> condition(Consumer<Map<String, Object>> change) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", "Ready");
+    c.put("status", "True");
+    c.put("reason", "Published");
+    c.put("message", "");
+    c.put("lastTransitionTime", "2026-01-01T00:00:00Z");
+    c.put("observedGeneration", 1);
+    change.accept(c);
+    return c;
+  }
+
   private static Map<String, Object> valid(Consumer<Map<String, Object>> change) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("endpoint", "https://inference.ap-south-1.example.com");

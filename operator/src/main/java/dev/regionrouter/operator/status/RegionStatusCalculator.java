@@ -23,7 +23,9 @@ import java.util.Optional;
  * status unless the condition's status changed, so recomputing never churns.
  *
  * <p>Conditions, in this fixed order: Ready (always), Accepted, Published, Healthy, then
- * Reconciling and Stalled only while true (kstatus).
+ * Reconciling and Stalled only while true (kstatus). Ready means the spec is in effect (accepted
+ * and listed, or drained); Healthy is the endpoint's probe, kept apart so that a provider outage
+ * never fails a GitOps rollout.
  */
 public final class RegionStatusCalculator {
 
@@ -104,26 +106,21 @@ public final class RegionStatusCalculator {
               "the health endpoint fails: " + probe.lastError());
     }
 
-    Condition ready = ready(accepted, drained, published, healthy);
+    Condition ready = ready(accepted, drained, published);
 
     List<Condition> conditions =
         new ArrayList<>(List.of(ready, acceptedCondition, published, healthy));
+    // Reconciling tracks the operator's own work (a table write that is due), not the endpoint:
+    // a first probe still running or a provider outage never holds a rollout (Healthy shows them)
     boolean publishPending =
         accepted
             && !drained
             && (observed.publication() == Publication.PENDING
                 || observed.publication() == Publication.UPDATING);
-    boolean notProbedYet = accepted && Condition.UNKNOWN.equals(healthy.getStatus());
-    if (publishPending || notProbedYet) {
+    if (publishPending) {
       conditions.add(
-          publishPending
-              ? condition(
-                  Conditions.RECONCILING, Condition.TRUE, Reasons.PENDING, published.getMessage())
-              : condition(
-                  Conditions.RECONCILING,
-                  Condition.TRUE,
-                  Reasons.NOT_PROBED_YET,
-                  healthy.getMessage()));
+          condition(
+              Conditions.RECONCILING, Condition.TRUE, Reasons.PENDING, published.getMessage()));
     }
     if (!accepted) {
       conditions.add(
@@ -189,35 +186,31 @@ public final class RegionStatusCalculator {
     };
   }
 
-  private static Condition ready(
-      boolean accepted, boolean drained, Condition published, Condition healthy) {
+  /**
+   * Ready is whether the spec is in effect: accepted, and listed in the routing table or drained on
+   * purpose. The endpoint's health is deliberately not part of it (see the Healthy condition).
+   */
+  private static Condition ready(boolean accepted, boolean drained, Condition published) {
     if (!accepted) {
       return condition(
           Conditions.READY, Condition.FALSE, Reasons.INVALID_SPEC, "the spec is invalid");
     }
-    if (!published.isTrue() && !drained) {
+    if (drained) {
+      return condition(
+          Conditions.READY,
+          Condition.TRUE,
+          Reasons.DRAINED,
+          "in effect: drained, kept out of the routing table on purpose");
+    }
+    if (!published.isTrue()) {
       return condition(
           Conditions.READY, Condition.FALSE, published.getReason(), published.getMessage());
     }
-    if (!healthy.isTrue()) {
-      String status =
-          Condition.UNKNOWN.equals(healthy.getStatus()) ? Condition.UNKNOWN : Condition.FALSE;
-      return condition(Conditions.READY, status, healthy.getReason(), healthy.getMessage());
-    }
-    // kstatus: a drained region is the state the user asked for, so it is Ready (kubectl wait
-    // works);
-    // the reason says it takes no traffic.
-    return drained
-        ? condition(
-            Conditions.READY,
-            Condition.TRUE,
-            Reasons.DRAINED,
-            "drained: healthy, but not in the routing table")
-        : condition(
-            Conditions.READY,
-            Condition.TRUE,
-            Reasons.READY,
-            "published in the routing table and healthy");
+    return condition(
+        Conditions.READY,
+        Condition.TRUE,
+        Reasons.PUBLISHED,
+        "in effect: listed in ConfigMap " + RoutingTableCodec.CONFIG_MAP_NAME);
   }
 
   private static ProbeStatus probeStatus(ProbeObservation probe) {

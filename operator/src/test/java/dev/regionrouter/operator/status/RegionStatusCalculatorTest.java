@@ -48,7 +48,7 @@ class RegionStatusCalculatorTest {
   }
 
   @Test
-  void onlyTheConditionWhoseStatusChangedGetsANewTransitionTime() {
+  void aProviderOutageShowsInHealthyOnlyAndLeavesReadyAndItsTransitionTimeAlone() {
     InferenceRegion r = region();
     r.setStatus(RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, HEALTHY), T0));
     ProbeObservation failing =
@@ -56,14 +56,56 @@ class RegionStatusCalculatorTest {
     InferenceRegionStatus next =
         RegionStatusCalculator.compute(
             r, observed(Publication.PUBLISHED, failing), T0.plusSeconds(30));
-    assertThat(next.condition(Conditions.HEALTHY).orElseThrow().getLastTransitionTime())
-        .isEqualTo("2026-01-01T00:00:30Z");
-    assertThat(next.condition(Conditions.READY).orElseThrow().getLastTransitionTime())
-        .isEqualTo("2026-01-01T00:00:30Z");
+    Condition healthy = next.condition(Conditions.HEALTHY).orElseThrow();
+    assertThat(healthy.getStatus()).isEqualTo(Condition.FALSE);
+    assertThat(healthy.getReason()).isEqualTo(Conditions.Reasons.PROBE_FAILED);
+    assertThat(healthy.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:30Z");
+    Condition ready = next.condition(Conditions.READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo(Condition.TRUE);
+    assertThat(ready.getReason()).isEqualTo(Conditions.Reasons.PUBLISHED);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(next.condition(Conditions.ACCEPTED).orElseThrow().getLastTransitionTime())
         .isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(next.condition(Conditions.READY).orElseThrow().getReason())
-        .isEqualTo(Conditions.Reasons.PROBE_FAILED);
+    // kstatus: nothing in progress, nothing stalled, so Flux and kubectl wait see Current
+    assertThat(next.condition(Conditions.RECONCILING)).isEmpty();
+    assertThat(next.condition(Conditions.STALLED)).isEmpty();
+  }
+
+  @Test
+  void aListedRegionNotProbedYetIsReadyAndNotReconciling() {
+    InferenceRegion r = region();
+    InferenceRegionStatus s =
+        RegionStatusCalculator.compute(r, observed(Publication.PUBLISHED, null), T0);
+    assertThat(s.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
+    assertThat(s.condition(Conditions.HEALTHY).orElseThrow().getStatus())
+        .isEqualTo(Condition.UNKNOWN);
+    assertThat(s.condition(Conditions.HEALTHY).orElseThrow().getReason())
+        .isEqualTo(Conditions.Reasons.NOT_PROBED_YET);
+    assertThat(s.condition(Conditions.RECONCILING)).isEmpty();
+  }
+
+  @Test
+  void everyConditionHasTheFieldsMetav1ConditionRequires() {
+    InferenceRegion r = region();
+    for (InferenceRegionStatus s :
+        List.of(
+            RegionStatusCalculator.compute(r, observed(Publication.PENDING, null), T0),
+            RegionStatusCalculator.compute(
+                r,
+                new RegionStatusCalculator.Observed(
+                    List.of("endpoint: bad"), Publication.PENDING, null),
+                T0))) {
+      assertThat(s.getConditions())
+          .allSatisfy(
+              c -> {
+                assertThat(c.getType()).isNotBlank();
+                assertThat(c.getStatus()).isIn(Condition.TRUE, Condition.FALSE, Condition.UNKNOWN);
+                assertThat(c.getReason()).matches("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$");
+                assertThat(c.getMessage()).isNotNull();
+                assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+                assertThat(c.getObservedGeneration()).isEqualTo(1L);
+              });
+    }
   }
 
   @Test
@@ -100,16 +142,19 @@ class RegionStatusCalculatorTest {
   }
 
   @Test
-  void aDrainedHealthyRegionIsReadyWithReasonDrained() {
+  void aDrainedRegionIsReadyWithReasonDrainedEvenWhenItsEndpointFails() {
     InferenceRegion r = region();
     r.getSpec().setDrain(true);
-    InferenceRegionStatus s =
-        RegionStatusCalculator.compute(r, observed(Publication.PENDING, HEALTHY), T0);
-    assertThat(s.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
-    assertThat(s.condition(Conditions.READY).orElseThrow().getReason())
-        .isEqualTo(Conditions.Reasons.DRAINED);
-    assertThat(s.condition(Conditions.PUBLISHED).orElseThrow().getReason())
-        .isEqualTo(Conditions.Reasons.DRAINED);
-    assertThat(s.condition(Conditions.RECONCILING)).isEmpty();
+    ProbeObservation failing = new ProbeObservation(false, null, T0, 3, "connection refused");
+    for (ProbeObservation probe : java.util.Arrays.asList(HEALTHY, failing, null)) {
+      InferenceRegionStatus s =
+          RegionStatusCalculator.compute(r, observed(Publication.PENDING, probe), T0);
+      assertThat(s.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
+      assertThat(s.condition(Conditions.READY).orElseThrow().getReason())
+          .isEqualTo(Conditions.Reasons.DRAINED);
+      assertThat(s.condition(Conditions.PUBLISHED).orElseThrow().getReason())
+          .isEqualTo(Conditions.Reasons.DRAINED);
+      assertThat(s.condition(Conditions.RECONCILING)).isEmpty();
+    }
   }
 }
