@@ -8,11 +8,11 @@ import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.selection.AttemptPlan;
 import dev.regionrouter.router.selection.Candidate;
+import dev.regionrouter.router.selection.FilteredPlan;
 import dev.regionrouter.router.selection.RouteFilters;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
 import dev.regionrouter.router.selection.RoutingProperties;
-import dev.regionrouter.router.selection.Selector;
 import dev.regionrouter.router.table.TableHolder;
 import dev.regionrouter.router.table.TableSnapshot;
 import dev.regionrouter.router.upstream.Credentials;
@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's attempts, asynchronously: plan the regions (the pure {@link Selector}), then try
- * them in order, each within the per-try timeout and all within the request's deadline, at most
+ * One request's attempts, asynchronously: plan the regions ({@link RoutePlanner}), then try them in
+ * order, each within the per-try timeout and all within the request's deadline, at most
  * maxAttempts, a retry only when the retry budget allows. Every attempt's result feeds the region's
  * health (and may eject it). What an attempt does on the wire is the caller's {@link Attempt}: a
  * buffered JSON exchange or a streamed relay. An attempt that wrote to the client returns {@link
@@ -703,7 +703,7 @@ public class AttemptLoop {
       }
       return rest.isEmpty()
           ? java.util.Collections.emptyIterator()
-          : Selector.plan(rest, routing.policy(), lastResorts, 0, random).order().iterator();
+          : FilteredPlan.plan(rest, routing.policy(), lastResorts, 0, random).order().iterator();
     }
 
     /** Records one attempt's result in the region's health and the metrics. */

@@ -14,8 +14,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The regions of one table ranked once under one policy, so that planning a request reads the first
- * few instead of scoring and sorting them all: the same plan as {@link Selector#plan} (no filters)
- * for the same candidates and random draws, at a cost that does not grow with the table.
+ * few instead of scoring and sorting them all: the same plan as the plain planner of the tests
+ * (Selector, RankingTest) for the same candidates and random draws, at a cost that does not grow
+ * with the table.
  *
  * <p>What changes per request is read live, and only for the regions a plan walks past: requests in
  * flight (capacity.maxInFlight, power of two choices, and cost-within-latency-budget's exploring
@@ -28,7 +29,7 @@ import java.util.random.RandomGenerator;
  * once per case, and a plan uses the entry that matches its in-flight count.
  *
  * <p>A plan's order is built as it is read: the first region (and the regions sharing load with it,
- * whose power-of-two-choices draw happens when planning, as in {@link Selector}) at once, the rest
+ * whose power-of-two-choices draw happens when planning, as in the plain planner) at once, the rest
  * when the attempt loop fails over past them, or the hedge, the explain output or {@code size()}
  * read them.
  */
@@ -125,7 +126,7 @@ public final class Ranking {
       int[] counts = health.get(priorities.get(t));
       shares[t] = (double) counts[0] / counts[1];
     }
-    load = Selector.priorityLoad(shares, policy.overprovisioningFactor());
+    load = PlanRules.priorityLoad(shares, policy.overprovisioningFactor());
     tierEntries = new int[priorities.size()][];
     int[] sizes = new int[priorities.size()];
     for (int e : available) {
@@ -194,7 +195,7 @@ public final class Ranking {
         k2[e] = within ? latency : cost;
       }
     }
-    score[e] = Selector.key(c, policy);
+    score[e] = PlanRules.key(c, policy);
   }
 
   private static int[] nameRanks(Candidate[] regions) {
@@ -291,12 +292,20 @@ public final class Ranking {
   // ---------------------------------------------------------------------------------------------
   // planning
 
-  /**
-   * Plans one request without filters: what {@link Selector#plan} answers for the same candidates,
-   * read live.
-   */
+  /** Plans one request without filters, reading in-flight counts and tokens live. */
   public AttemptPlan plan(Live live, long estimatedTokens, RandomGenerator random) {
-    Walk walk = new Walk(live, estimatedTokens);
+    return plan(live, estimatedTokens, random, null);
+  }
+
+  /**
+   * The regions a request's filters left out of this ranking, for its explanation: every candidate
+   * in the table's order (the ranked ones among them, as the same objects) and the filters' notes.
+   */
+  record Excluded(List<Candidate> all, PlanRules.Notes notes) {}
+
+  /** Plans one request over a ranking of the regions its filters let through. */
+  AttemptPlan plan(Live live, long estimatedTokens, RandomGenerator random, Excluded excluded) {
+    Walk walk = new Walk(live, estimatedTokens, excluded);
     return policy.kind() == PolicyKind.PRIORITY_LATENCY
         ? byScore(walk, random)
         : byPolicy(walk, random);
@@ -320,11 +329,11 @@ public final class Ranking {
         tied.add(walk.scored(e));
       }
     }
-    String shared = Selector.shareAmongNearEqual(tied, epsilon, random);
+    String shared = PlanRules.shareAmongNearEqual(tied, epsilon, random);
     Order order = new Order(walk);
     order.then(tied);
     order.then(cursor);
-    return plan(order, false, () -> Selector.scoreWhy(order, policy, shared));
+    return plan(order, false, () -> PlanRules.scoreWhy(order, policy, shared));
   }
 
   private AttemptPlan byPolicy(Walk walk, RandomGenerator random) {
@@ -337,7 +346,7 @@ public final class Ranking {
       Order order = new Order(walk);
       String shared = group(walk, first, cursor, order, random);
       order.then(cursor);
-      return plan(order, false, () -> Selector.reason(order, policy, shared));
+      return plan(order, false, () -> PlanRules.reason(order, policy, shared));
     }
     Cursor[] cursors = new Cursor[priorities.size()];
     int[] firsts = new int[priorities.size()];
@@ -352,7 +361,7 @@ public final class Ranking {
     if (withRoom.isEmpty()) {
       return panic(walk);
     }
-    int chosen = Selector.drawTier(load, priorities, withRoom, random);
+    int chosen = PlanRules.drawTier(load, priorities, withRoom, random);
     List<Integer> tierOrder = new ArrayList<>();
     tierOrder.add(chosen);
     for (Integer p : withRoom.keySet()) {
@@ -371,9 +380,9 @@ public final class Ranking {
       order.then(cursors[t]);
     }
     String sharedInChosen = shared;
-    String tierNote = Selector.tierNote(chosen, withRoom.size(), load[priorities.indexOf(chosen)]);
+    String tierNote = PlanRules.tierNote(chosen, withRoom.size(), load[priorities.indexOf(chosen)]);
     return plan(
-        order, false, () -> Selector.reason(order, policy, sharedInChosen) + "; " + tierNote);
+        order, false, () -> PlanRules.reason(order, policy, sharedInChosen) + "; " + tierNote);
   }
 
   /**
@@ -388,13 +397,13 @@ public final class Ranking {
     double eps = policy.latencyEpsilonSeconds();
     for (int e = cursor.next(); e >= 0; e = cursor.next()) {
       AttemptPlan.Scored next = walk.scored(e);
-      if (!Selector.equal(best, next, policy, eps)) {
+      if (!PlanRules.equal(best, next, policy, eps)) {
         after = next;
         break;
       }
       group.add(next);
     }
-    String note = Selector.shareGroup(group, group.size(), random);
+    String note = PlanRules.shareGroup(group, group.size(), random);
     if (after != null) {
       group.add(after);
     }
@@ -420,8 +429,8 @@ public final class Ranking {
         true,
         () ->
             policy.kind() == PolicyKind.PRIORITY_LATENCY
-                ? "lowest score " + Selector.fmt(score[first])
-                : Selector.reason(order, policy, null));
+                ? "lowest score " + PlanRules.fmt(score[first])
+                : PlanRules.reason(order, policy, null));
   }
 
   private AttemptPlan plan(Order order, boolean panic, java.util.function.Supplier<String> why) {
@@ -429,7 +438,7 @@ public final class Ranking {
         order,
         panic,
         policy.name(),
-        () -> Selector.panicWhy(panic, order.isEmpty(), why.get()),
+        () -> PlanRules.panicWhy(panic, order.isEmpty(), why.get()),
         () -> explain(order),
         List.of(),
         true);
@@ -444,15 +453,33 @@ public final class Ranking {
       List<AttemptPlan.Scored> ranked =
           new ArrayList<>(order); // the whole order, read live where not yet
       Walk walk = order.walk;
-      Selector.Notes notes = new Selector.Notes();
+      PlanRules.Notes notes = new PlanRules.Notes();
       List<Candidate> candidates = new ArrayList<>(regions.length);
       for (int i = 0; i < regions.length; i++) {
         Candidate c = walk.candidate(i);
-        Selector.hasRoom(c, walk.estimatedTokens, notes);
+        PlanRules.hasRoom(c, walk.estimatedTokens, notes);
         candidates.add(c);
       }
-      return Selector.explain(candidates, policy, notes, ranked);
+      if (walk.excluded != null) {
+        candidates = withExcluded(candidates, walk.excluded, notes);
+      }
+      return PlanRules.explain(candidates, policy, notes, ranked);
     }
+  }
+
+  /** The whole table in its order: the ranked regions as this plan read them, the rest filtered. */
+  private List<Candidate> withExcluded(
+      List<Candidate> ranked, Excluded excluded, PlanRules.Notes notes) {
+    java.util.IdentityHashMap<Candidate, Candidate> read = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < regions.length; i++) {
+      read.put(regions[i], ranked.get(i));
+    }
+    List<Candidate> all = new ArrayList<>(excluded.all().size());
+    for (Candidate c : excluded.all()) {
+      all.add(read.getOrDefault(c, c));
+    }
+    excluded.notes().byName.forEach((name, note) -> notes.byName.putIfAbsent(name, note));
+    return all;
   }
 
   /**
@@ -465,9 +492,12 @@ public final class Ranking {
     private final int[] inFlightPlusOne = new int[regions.length];
     private long[] tokensPlusOne;
 
-    Walk(Live live, long estimatedTokens) {
+    final Excluded excluded;
+
+    Walk(Live live, long estimatedTokens, Excluded excluded) {
       this.live = live;
       this.estimatedTokens = estimatedTokens;
+      this.excluded = excluded;
     }
 
     int inFlight(int i) {

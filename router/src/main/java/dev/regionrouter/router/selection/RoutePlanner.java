@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
- * The impure shell around the pure {@link Selector}: gathers the candidates (health views, token
- * usage, latency quantiles), resolves the request's effective policy and filters, plans, records
+ * The impure shell around the planner: gathers the candidates (health views, token usage, latency
+ * quantiles), resolves the request's effective policy and filters, plans (from a kept {@link
+ * Ranking} of the table, or a {@link FilteredPlan} when filters or a hedge pin narrow it), records
  * the decision, reserves the token estimate, and turns "no region matches the filters" into the 503
  * that names them. The attempt loop calls {@link #plan}; the controllers build the {@link
  * RouteRequest} and {@link #settle} it.
@@ -141,12 +142,12 @@ public class RoutePlanner {
     AttemptPlan plan;
     if (request != null && request.pinnedRegion() != null) {
       plan =
-          Selector.plan(
+          FilteredPlan.plan(
               pinned(snapshot, request.pinnedRegion()), policy, filters, estimate, random);
     } else if (filters.any()) {
       // the request's filters (hints or its caller's defaults) pick among all regions: the whole
       // table, scored
-      plan = Selector.plan(candidates(snapshot), policy, filters, estimate, random);
+      plan = FilteredPlan.plan(candidates(snapshot), policy, filters, estimate, random);
     } else {
       plan = rankings.current(snapshot, policy).plan(estimate, random);
     }

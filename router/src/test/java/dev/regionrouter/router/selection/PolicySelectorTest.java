@@ -309,18 +309,18 @@ class PolicySelectorTest {
   @Test
   void priorityLoadFollowsEnvoyWithOverprovisioningFactor() {
     // all healthy: tier 0 takes everything
-    assertThat(Selector.priorityLoad(new double[] {1.0, 1.0}, 1.4)).containsExactly(100, 0);
+    assertThat(PlanRules.priorityLoad(new double[] {1.0, 1.0}, 1.4)).containsExactly(100, 0);
     // 3 of 4 healthy: 1.4 x 75 % = 105 % -> still all of it
-    assertThat(Selector.priorityLoad(new double[] {0.75, 1.0}, 1.4)).containsExactly(100, 0);
+    assertThat(PlanRules.priorityLoad(new double[] {0.75, 1.0}, 1.4)).containsExactly(100, 0);
     // 2 of 4 healthy: 70 % stays, 30 % spills to the next tier
-    assertThat(Selector.priorityLoad(new double[] {0.5, 1.0}, 1.4)[0])
+    assertThat(PlanRules.priorityLoad(new double[] {0.5, 1.0}, 1.4)[0])
         .isCloseTo(70, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(Selector.priorityLoad(new double[] {0.5, 1.0}, 1.4)[1])
+    assertThat(PlanRules.priorityLoad(new double[] {0.5, 1.0}, 1.4)[1])
         .isCloseTo(30, org.assertj.core.data.Offset.offset(1e-9));
     // both degraded below 100 % in total: normalised in proportion to health
-    double[] degraded = Selector.priorityLoad(new double[] {0.25, 0.25}, 1.4);
+    double[] degraded = PlanRules.priorityLoad(new double[] {0.25, 0.25}, 1.4);
     assertThat(degraded[0]).isCloseTo(50, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(Selector.priorityLoad(new double[] {0, 0}, 1.4)).containsExactly(0, 0);
+    assertThat(PlanRules.priorityLoad(new double[] {0, 0}, 1.4)).containsExactly(0, 0);
   }
 
   @Test

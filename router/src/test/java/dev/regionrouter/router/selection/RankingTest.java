@@ -72,6 +72,34 @@ class RankingTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("policies")
+  void plansWhatTheSelectorPlansUnderFilters(RoutingPolicy policy) {
+    Random fleets = new Random(17);
+    for (int round = 0; round < 300; round++) {
+      List<Candidate> candidates = fleet(fleets, 1 + fleets.nextInt(round < 150 ? 8 : 40));
+      long estimate = fleets.nextBoolean() ? 0 : 1_000;
+      java.util.Set<String> allowed = new java.util.HashSet<>();
+      for (Candidate c : candidates) {
+        if (fleets.nextInt(3) > 0) {
+          allowed.add(c.name());
+        }
+      }
+      if (fleets.nextInt(10) == 0) {
+        allowed = java.util.Set.of("no-such-region"); // nothing passes: the plan names the filter
+      }
+      RouteFilters filters =
+          new RouteFilters(
+              allowed, null, null, fleets.nextBoolean() ? null : 0.1 + fleets.nextDouble());
+      long seed = fleets.nextLong();
+      AttemptPlan expected = Selector.plan(candidates, policy, filters, estimate, new Random(seed));
+      AttemptPlan actual =
+          FilteredPlan.plan(candidates, policy, filters, estimate, new Random(seed));
+      assertSame(expected, actual, "round " + round);
+      assertThat(actual.noMatch()).as("round " + round).isEqualTo(expected.noMatch());
+    }
+  }
+
   private static void assertSame(AttemptPlan expected, AttemptPlan actual, String what) {
     // read lazily first (as the attempt loop does), then in full
     if (!expected.isEmpty()) {
