@@ -89,12 +89,56 @@ seccompProfile:
 {{- define "region-router.tmpVolume" -}}
 - name: tmp
   emptyDir:
+    medium: Memory
     sizeLimit: {{ .Values.tmpSizeLimit }}
 {{- end -}}
 
 {{- define "region-router.tmpVolumeMount" -}}
 - name: tmp
   mountPath: /tmp
+{{- end -}}
+
+{{/* Where the trusted CA bundle is mounted, and the file the router reads. */}}
+{{- define "region-router.trustedCADir" -}}/etc/region-router/ca{{- end -}}
+
+{{- define "region-router.trustedCAFile" -}}
+{{- printf "%s/%s" (include "region-router.trustedCADir" .) .Values.trustedCA.key -}}
+{{- end -}}
+
+{{- define "region-router.trustedCAEnabled" -}}
+{{- $ca := .Values.trustedCA -}}
+{{- if and $ca.configMapName $ca.secretName -}}
+{{- fail "trustedCA: set configMapName or secretName, not both" -}}
+{{- end -}}
+{{- if or $ca.configMapName $ca.secretName }}true{{ end -}}
+{{- end -}}
+
+{{/* The trusted CA bundle volume (empty when none is configured). */}}
+{{- define "region-router.trustedCAVolume" -}}
+{{- $ca := .Values.trustedCA -}}
+{{- if $ca.configMapName }}
+- name: trusted-ca
+  configMap:
+    name: {{ $ca.configMapName }}
+    items:
+      - key: {{ $ca.key }}
+        path: {{ $ca.key }}
+{{- else if $ca.secretName }}
+- name: trusted-ca
+  secret:
+    secretName: {{ $ca.secretName }}
+    items:
+      - key: {{ $ca.key }}
+        path: {{ $ca.key }}
+{{- end }}
+{{- end -}}
+
+{{- define "region-router.trustedCAVolumeMount" -}}
+{{- if include "region-router.trustedCAEnabled" . }}
+- name: trusted-ca
+  mountPath: {{ include "region-router.trustedCADir" . }}
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{/* The operator's InferenceRegion, ConfigMap and Event rules (ClusterRole or one Role per namespace). */}}

@@ -33,6 +33,11 @@ class AllOptionsRenderingTest {
   void rendersEveryOptionalObject() {
     assertThat(chart.kindsAndNames())
         .containsExactly(
+            "CustomResourceDefinition inferenceregions.inference.regionrouter.dev",
+            "Deployment inference/edge-demo-ap-south-1",
+            "Deployment inference/edge-demo-brazilsouth",
+            "Deployment inference/edge-demo-me-south-1",
+            "Deployment inference/edge-demo-us-east-1",
             "Deployment inference/edge-operator",
             "Deployment inference/edge-router",
             "HorizontalPodAutoscaler inference/edge-router",
@@ -50,6 +55,10 @@ class AllOptionsRenderingTest {
             "RoleBinding inference/edge-operator-leader-election",
             "RoleBinding inference/edge-router",
             "RoleBinding team-a/edge-operator",
+            "Service inference/edge-demo-ap-south-1",
+            "Service inference/edge-demo-brazilsouth",
+            "Service inference/edge-demo-me-south-1",
+            "Service inference/edge-demo-us-east-1",
             "Service inference/edge-operator-metrics",
             "Service inference/edge-router",
             "ServiceAccount inference/edge-operator",
@@ -135,7 +144,9 @@ class AllOptionsRenderingTest {
     assertThat(Tree.<String>at(router, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
     assertThat(Tree.map(router, "spec.endpoints.0"))
         .contains(
-            entry("port", "http"), entry("path", "/actuator/prometheus"), entry("interval", "15s"));
+            entry("port", "management"),
+            entry("path", "/actuator/prometheus"),
+            entry("interval", "15s"));
     assertThat(Tree.map(operator, "spec.endpoints.0"))
         .contains(
             entry("port", "metrics"), entry("path", "/metrics"), entry("scrapeTimeout", "5s"));
@@ -149,16 +160,15 @@ class AllOptionsRenderingTest {
   }
 
   @Test
-  void networkPoliciesAdmitOnlyListedClientsAndScrapersOnTheServingPorts() {
+  void networkPoliciesAdmitClientsOnTheDataPortAndScrapersOnTheManagementPorts() {
     Map<String, Object> router = chart.get("NetworkPolicy", "edge-router");
     assertThat(Tree.<List<String>>at(router, "spec.policyTypes")).containsExactly("Ingress");
     List<Map<String, Object>> ingress = Tree.list(router, "spec.ingress");
     assertThat(ingress).hasSize(2);
-    assertThat(ingress)
-        .allSatisfy(
-            rule ->
-                assertThat(Tree.list(rule, "ports"))
-                    .containsExactly(Map.of("port", "http", "protocol", "TCP")));
+    assertThat(Tree.list(ingress.get(0), "ports"))
+        .containsExactly(Map.of("port", "http", "protocol", "TCP"));
+    assertThat(Tree.list(ingress.get(1), "ports"))
+        .containsExactly(Map.of("port", "management", "protocol", "TCP"));
     assertThat(Tree.list(ingress.get(0), "from")).hasSize(2);
     assertThat(Tree.<String>at(ingress.get(0), "from.1.ipBlock.cidr")).isEqualTo("10.0.0.0/8");
     assertThat(Tree.map(ingress.get(1), "from.0.namespaceSelector"))
@@ -232,9 +242,8 @@ class AllOptionsRenderingTest {
     Map<String, Object> router = container("edge-router");
     assertThat(Tree.<List<String>>at(router, "args"))
         .contains(
-            "--spring.lifecycle.timeout-per-shutdown-phase=20s", "--router.routing.max-attempts=3");
-    assertThat(Tree.<List<String>>at(router, "lifecycle.preStop.exec.command"))
-        .containsExactly("sleep", "10");
+            "--spring.lifecycle.timeout-per-shutdown-phase=20s", "--router.proxy.max-attempts=2");
+    assertThat(Tree.<Integer>at(router, "lifecycle.preStop.sleep.seconds")).isEqualTo(10);
     assertThat(
             Tree.<Integer>at(
                 chart.get("Deployment", "edge-router"),

@@ -31,13 +31,14 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void rendersTheOperatorTheRouterAndTheirAccessAndNothingOptional() {
+  void rendersTheOperatorTheRouterTheirAccessAndABudget() {
     assertThat(chart.kindsAndNames())
         .containsExactly(
             "ClusterRole inference-rr-operator",
             "ClusterRoleBinding inference-rr-operator",
             "Deployment inference/rr-operator",
             "Deployment inference/rr-router",
+            "PodDisruptionBudget inference/rr-router",
             "Role inference/rr-operator-leader-election",
             "Role inference/rr-router",
             "RoleBinding inference/rr-operator-leader-election",
@@ -147,15 +148,22 @@ class DefaultValuesRenderingTest {
     assertThat(Tree.list(container(deployment), "volumeMounts"))
         .containsExactly(Map.of("name", "tmp", "mountPath", "/tmp"));
     assertThat(Tree.list(pod(deployment), "volumes"))
-        .containsExactly(Map.of("name", "tmp", "emptyDir", Map.of("sizeLimit", "64Mi")));
+        .containsExactly(
+            Map.of("name", "tmp", "emptyDir", Map.of("medium", "Memory", "sizeLimit", "64Mi")));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"rr-operator", "rr-router"})
-  void containersRequestAndLimitCpuAndMemory(String deployment) {
-    Map<String, Object> resources = Tree.map(container(deployment), "resources");
+  @Test
+  void operatorRequestsAndLimitsCpuAndMemory() {
+    Map<String, Object> resources = Tree.map(container("rr-operator"), "resources");
     assertThat(Tree.map(resources, "requests")).containsKeys("cpu", "memory");
     assertThat(Tree.map(resources, "limits")).containsKeys("cpu", "memory");
+  }
+
+  @Test
+  void routerRequestsCpuAndMemoryButIsNotCpuThrottled() {
+    Map<String, Object> resources = Tree.map(container("rr-router"), "resources");
+    assertThat(Tree.map(resources, "requests")).containsKeys("cpu", "memory");
+    assertThat(Tree.map(resources, "limits")).containsOnlyKeys("memory");
   }
 
   @ParameterizedTest
@@ -198,7 +206,7 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void routerProbesTheActuatorHealthGroups() {
+  void routerProbesTheActuatorHealthGroupsOnItsManagementPort() {
     Map<String, Object> c = container("rr-router");
     assertThat(Tree.<String>at(c, "livenessProbe.httpGet.path"))
         .isEqualTo("/actuator/health/liveness");
@@ -206,8 +214,13 @@ class DefaultValuesRenderingTest {
         .isEqualTo("/actuator/health/liveness");
     assertThat(Tree.<String>at(c, "readinessProbe.httpGet.path"))
         .isEqualTo("/actuator/health/readiness");
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      assertThat(Tree.<String>at(c, probe + ".httpGet.port")).isEqualTo("management");
+    }
     assertThat(Tree.list(c, "ports"))
-        .containsExactly(Map.of("name", "http", "containerPort", 8000, "protocol", "TCP"));
+        .containsExactly(
+            Map.of("name", "http", "containerPort", 8000, "protocol", "TCP"),
+            Map.of("name", "management", "containerPort", 9090, "protocol", "TCP"));
   }
 
   @Test
@@ -216,6 +229,7 @@ class DefaultValuesRenderingTest {
         .containsExactly(
             "--router.config-map=inference-regions",
             "--server.port=8000",
+            "--management.server.port=9090",
             "--server.shutdown=graceful",
             "--spring.lifecycle.timeout-per-shutdown-phase=30s");
   }
@@ -223,21 +237,25 @@ class DefaultValuesRenderingTest {
   @Test
   void routerIsKilledOnlyAfterItsPreStopPauseAndDrainHaveHadTheirTime() {
     int grace = Tree.at(pod("rr-router"), "terminationGracePeriodSeconds");
-    List<String> preStop = Tree.at(container("rr-router"), "lifecycle.preStop.exec.command");
-    int preStopSleep = Integer.parseInt(preStop.get(1));
+    Map<String, Object> preStop = Tree.map(container("rr-router"), "lifecycle.preStop");
     int drain = 30;
 
-    assertThat(preStop.getFirst()).isEqualTo("sleep");
+    // the kubelet's own sleep action: no shell or sleep binary needed in the image
+    assertThat(preStop).containsOnlyKeys("sleep");
+    int preStopSleep = Tree.at(preStop, "sleep.seconds");
+    assertThat(preStopSleep).isEqualTo(5);
     assertThat(grace).isGreaterThan(preStopSleep + drain);
   }
 
   @Test
-  void routerServiceExposesPort8000OnTheRouterPodsOnly() {
+  void routerServiceExposesTheDataAndManagementPortsOnTheRouterPodsOnly() {
     Map<String, Object> service = chart.get("Service", "rr-router");
     assertThat(Tree.<String>at(service, "spec.type")).isEqualTo("ClusterIP");
     assertThat(Tree.list(service, "spec.ports"))
         .containsExactly(
-            Map.of("name", "http", "port", 8000, "targetPort", "http", "protocol", "TCP"));
+            Map.of("name", "http", "port", 8000, "targetPort", "http", "protocol", "TCP"),
+            Map.of(
+                "name", "management", "port", 9090, "targetPort", "management", "protocol", "TCP"));
     assertThat(Tree.map(service, "spec.selector"))
         .isEqualTo(Tree.map(chart.get("Deployment", "rr-router"), "spec.selector.matchLabels"))
         .containsEntry("app.kubernetes.io/component", "router");
@@ -262,10 +280,18 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void imagesDefaultToTheChartAppVersion() {
+  void imagesDefaultToWhatTheReleaseWorkflowPublishesAtTheChartAppVersion() {
     assertThat(Tree.<String>at(container("rr-operator"), "image"))
-        .isEqualTo("region-router/operator:0.1.0");
+        .isEqualTo("ghcr.io/region-router/region-router/operator:0.1.0");
     assertThat(Tree.<String>at(container("rr-router"), "image"))
-        .isEqualTo("region-router/router:0.1.0");
+        .isEqualTo("ghcr.io/region-router/region-router/router:0.1.0");
+  }
+
+  @Test
+  void routerDisruptionBudgetIsOnForItsTwoReplicas() {
+    Map<String, Object> pdb = chart.get("PodDisruptionBudget", "rr-router");
+    assertThat(Tree.<Integer>at(pdb, "spec.maxUnavailable")).isEqualTo(1);
+    assertThat(Tree.map(pdb, "spec.selector.matchLabels"))
+        .isEqualTo(Tree.map(chart.get("Deployment", "rr-router"), "spec.selector.matchLabels"));
   }
 }

@@ -63,6 +63,12 @@ class ValuesSchemaTest {
         "monitoring.bogus",
         "monitoring.serviceMonitor.bogus",
         "networkPolicy.bogus",
+        "crds.bogus",
+        "trustedCA.bogus",
+        "demoRegions.bogus",
+        "demoRegions.image.bogus",
+        "tests.bogus",
+        "tests.image.bogus",
       })
   void rejectsAnUnknownKeyAtEveryLevel(String path) {
     assertRejected(Values.of(path, "x"), "bogus");
@@ -102,6 +108,9 @@ class ValuesSchemaTest {
       value = {
         "router.replicas | two",
         "router.port | 70000",
+        "router.managementPort | 0",
+        "router.extraVolumeMounts | /data",
+        "router.topologySpreadConstraints | zone",
         "router.service.type | Ingress",
         "router.extraArgs | --router.x=1",
         "router.autoscaling.enabled | yes",
@@ -252,7 +261,10 @@ class ValuesSchemaTest {
     assertThat(open).as("object schemas without additionalProperties").isEmpty();
     assertThat(passThrough)
         .as("pass-through objects")
-        .containsExactlyInAnyOrder("$.properties.global", "$.definitions.kubernetesObject");
+        .containsExactlyInAnyOrder(
+            "$.properties.global",
+            "$.definitions.kubernetesObject",
+            "$.definitions.volumeList.items");
   }
 
   @SuppressWarnings("unchecked")
