@@ -1,5 +1,6 @@
 package dev.regionrouter.operator.probe;
 
+import dev.regionrouter.api.probe.ProbeStateMachine;
 import dev.regionrouter.operator.metrics.OperatorMetrics;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -29,9 +30,6 @@ import java.util.function.Consumer;
  * @param <K> the key of a region (JOSDK's ResourceID in the operator)
  */
 public final class RegionProber<K> implements AutoCloseable {
-
-  /** Delay of the probe that follows the warm-up probe of a newly tracked region. */
-  static final long WARM_UP_REPROBE_MS = 200;
 
   private final HttpClient http;
   private final ScheduledExecutorService timer;
@@ -172,14 +170,13 @@ public final class RegionProber<K> implements AutoCloseable {
               if (changed && !p.stopped) {
                 onChange.accept(p.key);
               }
-              boolean warmingUp;
+              boolean followUp;
               synchronized (p) {
-                warmingUp = p.tracker.warmingUp();
+                followUp = p.tracker.followUpDue();
               }
-              if (warmingUp) {
-                schedule(
-                    p,
-                    WARM_UP_REPROBE_MS); // the first answer was the warm-up: measure for real now
+              if (followUp) {
+                // the first answer of a fresh measurement paid for the set-up: measure for real now
+                schedule(p, ProbeStateMachine.FOLLOW_UP_DELAY_MILLIS);
                 return;
               }
               long interval = p.target.interval().toMillis();

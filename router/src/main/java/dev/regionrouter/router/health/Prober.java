@@ -1,5 +1,6 @@
 package dev.regionrouter.router.health;
 
+import dev.regionrouter.api.probe.ProbeStateMachine;
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.observe.RouterMetrics;
@@ -33,7 +34,8 @@ public class Prober implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Prober.class);
 
-  private static final Duration FOLLOW_UP = Duration.ofMillis(200);
+  private static final Duration FOLLOW_UP =
+      Duration.ofMillis(ProbeStateMachine.FOLLOW_UP_DELAY_MILLIS);
 
   /**
    * A health answer is a few bytes; a region that sends more fails its probe instead of filling
@@ -84,7 +86,6 @@ public class Prober implements AutoCloseable {
     final Target target;
     volatile boolean cancelled;
     volatile ScheduledFuture<?> next;
-    int probesDone;
 
     Task(Target target) {
       this.target = target;
@@ -166,8 +167,9 @@ public class Prober implements AutoCloseable {
           }
         }
       }
-      // the second probe of a new region comes soon: the first one's latency is provisional
-      schedule(++probesDone == 1 ? min(target.interval(), FOLLOW_UP) : jittered(target.interval()));
+      // the probe after a fresh measurement's first answer comes soon: that latency is provisional
+      boolean followUp = regionHealth != null && regionHealth.probeFollowUpDue();
+      schedule(followUp ? min(target.interval(), FOLLOW_UP) : jittered(target.interval()));
     }
 
     void cancel() {

@@ -1,5 +1,7 @@
 package dev.regionrouter.router.health;
 
+import dev.regionrouter.api.probe.ProbeLatency;
+import dev.regionrouter.api.probe.ProbeStateMachine;
 import dev.regionrouter.router.config.HealthProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +26,8 @@ public final class RegionHealth {
     STALE
   }
 
-  /** Probe samples whose minimum feeds the smoothed latency (see smoothProbe). */
-  static final int PROBE_WINDOW = 3;
+  /** Probe samples whose minimum feeds the smoothed latency (see {@link ProbeLatency}). */
+  static final int PROBE_WINDOW = ProbeLatency.WINDOW;
 
   private final String name;
   private final String endpoint;
@@ -38,7 +40,9 @@ public final class RegionHealth {
   /** Rate limits and failures of single models (requests that name a model). */
   private final ModelHealth models;
 
-  private final int unhealthyThreshold;
+  /** The probes' verdict and the smoothed latency, as the operator computes them. */
+  private final ProbeStateMachine probes;
+
   private final int healthyThreshold;
   private final double smoothing;
   private final Clock clock;
@@ -47,25 +51,6 @@ public final class RegionHealth {
    * Told of every change that can move the region in a plan (see {@link #version()}); never null.
    */
   private final SelectionEpoch epoch;
-
-  private boolean activeHealthy = true;
-  private int probeSuccesses;
-  private int probeFailures;
-  private double latencySeconds = Double.NaN;
-
-  /**
-   * The last few probe round trips (seconds), newest last; cleared when probes find the region down
-   * (see smoothProbe).
-   */
-  private final double[] probeWindow = new double[PROBE_WINDOW];
-
-  private int probeWindowSize;
-
-  /**
-   * The window was full once since probes last found the region down: from then on the EWMA
-   * averages.
-   */
-  private boolean probeWindowFilled;
 
   private boolean probeFailedSinceEjection;
   private double trafficLatencySeconds = Double.NaN;
@@ -159,7 +144,9 @@ public final class RegionHealth {
     this.endpoint = endpoint;
     this.settings = settings;
     this.models = new ModelHealth(settings, clock);
-    this.unhealthyThreshold = unhealthyThreshold;
+    this.probes =
+        new ProbeStateMachine(
+            new ProbeStateMachine.Settings(unhealthyThreshold, healthyThreshold, smoothing));
     this.healthyThreshold = healthyThreshold;
     this.smoothing = smoothing;
     this.clock = clock;
@@ -198,7 +185,20 @@ public final class RegionHealth {
   private void changed() {
     version++;
     epoch.bump();
-    latencyAtLastChange = latencySeconds;
+    latencyAtLastChange = probes.latencySeconds();
+  }
+
+  /** The probes' verdict: healthy until probes say otherwise. */
+  private boolean activeHealthy() {
+    return probes.verdict() != ProbeStateMachine.Verdict.UNHEALTHY;
+  }
+
+  /**
+   * Whether the next probe should follow soon rather than an interval later (see {@link
+   * ProbeStateMachine#followUpDue()}).
+   */
+  public synchronized boolean probeFollowUpDue() {
+    return probes.followUpDue();
   }
 
   /**
@@ -207,6 +207,7 @@ public final class RegionHealth {
    * plans each time would rebuild the ranking per sample (~64-87 µs at 1,000 regions).
    */
   private boolean latencyMovedForPlans() {
+    double latencySeconds = probes.latencySeconds();
     double moved = Math.abs(latencySeconds - latencyAtLastChange);
     return Double.isNaN(moved)
         ? !Double.isNaN(latencySeconds)
@@ -221,14 +222,14 @@ public final class RegionHealth {
    */
   public synchronized boolean recordProbe(boolean ok, Duration latency) {
     expire(clock.instant());
-    boolean healthyBefore = activeHealthy;
+    boolean healthyBefore = activeHealthy();
     Instant ejectedBefore = ejectedUntil;
     boolean halfOpenBefore = halfOpen;
     int failuresBefore = failures;
     boolean verdictChanged = applyProbe(ok, latency);
     // the counters toward a verdict do not move the region in a plan; the verdict, an ejection's
     // end and the latency (when it moved enough) do
-    if (activeHealthy != healthyBefore
+    if (activeHealthy() != healthyBefore
         || !java.util.Objects.equals(ejectedUntil, ejectedBefore)
         || halfOpen != halfOpenBefore
         || failures != failuresBefore
@@ -239,41 +240,32 @@ public final class RegionHealth {
   }
 
   private boolean applyProbe(boolean ok, Duration latency) {
+    boolean healthyBefore = activeHealthy();
     if (ok) {
-      probeFailures = 0;
-      probeSuccesses++;
-      smoothProbe(latency);
-      if (ejectedUntil != null && probeFailedSinceEjection && probeSuccesses >= healthyThreshold) {
+      probes.success(latency.toNanos() / 1e9);
+      if (ejectedUntil != null
+          && probeFailedSinceEjection
+          && probes.consecutiveSuccesses() >= healthyThreshold) {
         // probes saw the region down and up again since it was ejected: a confirmed recovery
         ejectedUntil = null;
         halfOpen = true;
         failures = 0;
         recoveredAt = clock.instant();
       }
-      if (!activeHealthy && probeSuccesses >= healthyThreshold) {
-        activeHealthy = true;
+      if (!healthyBefore && activeHealthy()) {
         ejectedUntil = null;
         halfOpen = false;
         failures = 0;
         recoveredAt = clock.instant();
         return true;
       }
-    } else {
-      probeSuccesses = 0;
-      probeFailures++;
-      if (ejectedUntil != null) {
-        probeFailedSinceEjection = true;
-      }
-      if (activeHealthy && probeFailures >= unhealthyThreshold) {
-        activeHealthy = false;
-        // the region is down (restarting, moving): measure it afresh when it answers again; one
-        // failed probe alone (a timeout on a busy machine) keeps the measurement
-        probeWindowFilled = false;
-        probeWindowSize = 0;
-        return true;
-      }
+      return false;
     }
-    return false;
+    probes.failure();
+    if (ejectedUntil != null) {
+      probeFailedSinceEjection = true;
+    }
+    return healthyBefore && !activeHealthy();
   }
 
   /**
@@ -312,7 +304,7 @@ public final class RegionHealth {
    * <p>Plans are told only when the latency moved enough (see latencyMovedForPlans).
    */
   public synchronized void recordStreamHead(Duration elapsed) {
-    smoothLatency(elapsed);
+    probes.blend(elapsed.toNanos() / 1e9);
     if (latencyMovedForPlans()) {
       changed();
     }
@@ -490,54 +482,15 @@ public final class RegionHealth {
   public synchronized HealthView view() {
     expire(clock.instant());
     return new HealthView(
-        activeHealthy,
+        activeHealthy(),
         ejectedUntil,
         coolingUntil,
-        latencySeconds,
+        probes.latencySeconds(),
         trafficLatencySeconds,
         failures,
         ejections,
         inFlight,
         halfOpen);
-  }
-
-  /**
-   * A probe's round trip is the region's distance plus noise, and the noise only ever adds: a GC
-   * pause, a busy CPU (2 cores shared with other work), a cold connection or JIT at startup delay a
-   * probe, nothing makes it faster. So the EWMA is fed the minimum of the last {@value
-   * #PROBE_WINDOW} probes, not each raw sample: one or two delayed probes in a row do not move the
-   * score, while a region that really became slower is followed after {@value #PROBE_WINDOW} probes
-   * (real traffic's per-try timeouts feed the latency directly, unfiltered).
-   *
-   * <p>Until the window has filled (a new region, or one that probes found down) the latency is
-   * that minimum outright, so a router ranks regions right within a few probes; averaging the first
-   * sample of a cold start into the EWMA would make it linger for dozens of probes and, with
-   * regions 10 ms apart, put them in the wrong order.
-   */
-  private void smoothProbe(Duration sample) {
-    if (probeWindowSize == PROBE_WINDOW) {
-      System.arraycopy(probeWindow, 1, probeWindow, 0, PROBE_WINDOW - 1);
-      probeWindowSize--;
-    }
-    probeWindow[probeWindowSize++] = sample.toNanos() / 1e9;
-    double floor = probeWindow[0];
-    for (int i = 1; i < probeWindowSize; i++) {
-      floor = Math.min(floor, probeWindow[i]);
-    }
-    if (!probeWindowFilled || Double.isNaN(latencySeconds)) {
-      latencySeconds = floor; // still measuring: the minimum so far is the best estimate
-      probeWindowFilled = probeWindowSize == PROBE_WINDOW;
-      return;
-    }
-    latencySeconds = smoothing * floor + (1 - smoothing) * latencySeconds;
-  }
-
-  private void smoothLatency(Duration sample) {
-    double seconds = sample.toNanos() / 1e9;
-    latencySeconds =
-        Double.isNaN(latencySeconds)
-            ? seconds
-            : smoothing * seconds + (1 - smoothing) * latencySeconds;
   }
 
   private void eject(Instant now) {
