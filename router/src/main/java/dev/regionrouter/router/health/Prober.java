@@ -37,12 +37,6 @@ public class Prober implements AutoCloseable {
   private static final Duration FOLLOW_UP =
       Duration.ofMillis(ProbeStateMachine.FOLLOW_UP_DELAY_MILLIS);
 
-  /**
-   * A health answer is a few bytes; a region that sends more fails its probe instead of filling
-   * memory.
-   */
-  private static final long MAX_HEALTH_BODY_BYTES = 64 * 1024;
-
   private final UpstreamClient client;
   private final HealthRegistry health;
   private final ProbeProperties settings;
@@ -130,7 +124,7 @@ public class Prober implements AutoCloseable {
                 .exchange(
                     new UpstreamClient.Request(target.method(), target.uri(), headers, null),
                     target.timeout(),
-                    MAX_HEALTH_BODY_BYTES)
+                    settings.maxBodySize().toBytes())
                 .get()
                 .status();
         ok = status >= 200 && status < 300;

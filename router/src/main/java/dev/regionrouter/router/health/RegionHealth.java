@@ -6,16 +6,15 @@ import dev.regionrouter.router.config.HealthProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * One region's health: the active probes' verdict with its thresholds, a smoothed latency, passive
- * outlier ejection with growing, capped backoff and half-open recovery, the 429 cool-down and the
- * in-flight count. Thread-safe (one monitor; every method is a few field updates). The clock is
- * injected so tests drive time.
- *
- * <p>Failures expire three ways: a success resets the consecutive count, a failure older than
- * failureExpiry no longer counts, and an ejection ends after its backoff. The ejection multiplier
- * itself starts over once the region has stayed clean for maxEjectionTime.
+ * One region's health, as its callers see it: the probes' verdict and latency ({@link
+ * ActiveHealth}), real traffic's latency ({@link LatencyAverages}), passive ejection with trials
+ * ({@link Ejection}), the 429 cool-down ({@link Cooling}), the requests in flight ({@link
+ * InFlight}) and stall detection ({@link StallWatch}). This class owns their one monitor, reads the
+ * clock, and tells cached plans when something they rank by changed ({@link #version()}); every
+ * method is a few field updates. The clock is injected so tests drive time.
  */
 public final class RegionHealth {
 
@@ -31,83 +30,28 @@ public final class RegionHealth {
 
   private final String name;
   private final String endpoint;
+  private final Clock clock;
 
-  /** Where this region is listed while it is ejected (see {@link #tryEjectionTrial}). */
-  private final Ejections ejectionSet;
-
-  private final HealthProperties settings;
+  /** Told of every change that can move the region in a plan (see {@link #version()}). */
+  private final SelectionEpoch epoch;
 
   /** Rate limits and failures of single models (requests that name a model). */
   private final ModelHealth models;
 
-  /** The probes' verdict and the smoothed latency, as the operator computes them. */
-  private final ProbeStateMachine probes;
-
-  private final int healthyThreshold;
-  private final double smoothing;
-  private final Clock clock;
-
-  /**
-   * Told of every change that can move the region in a plan (see {@link #version()}); never null.
-   */
-  private final SelectionEpoch epoch;
-
-  private boolean probeFailedSinceEjection;
-  private double trafficLatencySeconds = Double.NaN;
-
-  /** The smoothed latency when plans were last told of a change (see latencyMovedForPlans). */
-  private double latencyAtLastChange = Double.NaN;
-
-  private int failures;
-  private Instant lastFailureAt;
-  private int ejections;
-  private Instant ejectedUntil;
-
-  /**
-   * The current ejection's start, or its last trial: the next trial is half-open-interval after it.
-   */
-  private Instant lastEjectionTrialAt;
-
-  private Instant lastEjectionEnd;
-  private boolean halfOpen;
-  private Instant coolingUntil;
-
-  /**
-   * Written under the monitor, read without it by the planner (a plan reads it live, per request).
-   */
-  private volatile int inFlight;
+  private final ActiveHealth probes;
+  private final LatencyAverages latency;
+  private final Ejection ejection;
+  private final Cooling cooling;
+  private final InFlight inFlight = new InFlight();
+  private final StallWatch stall;
 
   /**
    * Bumped (under the monitor) by every change that can move the region in a plan, except the
    * in-flight count and the traffic latency: the probes' verdict, the smoothed latency when it
-   * moved by more than 2 % (see latencyMovedForPlans), failures, ejection and its end, half-open,
-   * the cool-down. A cached ranking re-reads only the regions whose version moved.
+   * moved enough (see {@link LatencyAverages#movedForPlans}), failures, ejection and its end,
+   * half-open, the cool-down. A cached ranking re-reads only the regions whose version moved.
    */
   private volatile long version;
-
-  /**
-   * When probes last confirmed the region back from down: attempts that timed out on the outage are
-   * stale after it.
-   */
-  private Instant recoveredAt;
-
-  /**
-   * When the region last answered a request (any HTTP answer), and when that request had started.
-   */
-  private Instant lastAnswerAt;
-
-  private Instant lastAnsweredStart;
-
-  /** When requests in flight went from none to some. */
-  private Instant busySince;
-
-  private Instant lastTrialAt;
-  private boolean stallLogged;
-
-  /**
-   * A request was moved on from this region because it answered nothing: stalled until it answers.
-   */
-  private boolean heldOut;
 
   public RegionHealth(
       String endpoint,
@@ -137,19 +81,19 @@ public final class RegionHealth {
       double smoothing,
       Clock clock,
       SelectionEpoch epoch,
-      Ejections ejectionSet) {
+      Ejections ejections) {
     this.name = name;
-    this.ejectionSet = ejectionSet;
-    this.epoch = epoch;
     this.endpoint = endpoint;
-    this.settings = settings;
+    this.clock = clock;
+    this.epoch = epoch;
     this.models = new ModelHealth(settings, clock);
     this.probes =
-        new ProbeStateMachine(
+        new ActiveHealth(
             new ProbeStateMachine.Settings(unhealthyThreshold, healthyThreshold, smoothing));
-    this.healthyThreshold = healthyThreshold;
-    this.smoothing = smoothing;
-    this.clock = clock;
+    this.latency = new LatencyAverages(smoothing, settings);
+    this.ejection = new Ejection(settings, ejections, this);
+    this.cooling = new Cooling(settings);
+    this.stall = new StallWatch(settings);
   }
 
   /** The health of the region's single models. */
@@ -167,8 +111,8 @@ public final class RegionHealth {
   }
 
   /**
-   * See the field: moves whenever the region's {@link #view()} may have changed other than in
-   * flight and traffic latency.
+   * Moves whenever the region's {@link #view()} may have changed other than in flight and traffic
+   * latency.
    */
   public long version() {
     return version;
@@ -179,18 +123,53 @@ public final class RegionHealth {
    * live read).
    */
   public int inFlight() {
-    return inFlight;
+    return inFlight.count();
   }
 
   private void changed() {
     version++;
     epoch.bump();
-    latencyAtLastChange = probes.latencySeconds();
+    latency.seenByPlans(probes.latencySeconds());
   }
 
-  /** The probes' verdict: healthy until probes say otherwise. */
-  private boolean activeHealthy() {
-    return probes.verdict() != ProbeStateMachine.Verdict.UNHEALTHY;
+  // --- probes
+
+  /**
+   * A probe's result. Returns true when it changed the active verdict. A region that probes bring
+   * back from unhealthy is also un-ejected (Envoy's successful_active_health_check_uneject_host),
+   * but only on that transition: a region whose health endpoint answers while its inference
+   * endpoint hangs stays ejected.
+   */
+  public synchronized boolean recordProbe(boolean ok, Duration sample) {
+    Instant now = clock.instant();
+    expire(now);
+    boolean healthyBefore = probes.healthy();
+    Instant ejectedBefore = ejection.until();
+    boolean halfOpenBefore = ejection.halfOpen();
+    int failuresBefore = ejection.failures();
+    if (ok) {
+      probes.success(sample);
+      if (probes.upConfirmed() && ejection.endIfProbesSawRecovery()) {
+        probes.recovered(now);
+      }
+      if (!healthyBefore && probes.healthy()) {
+        ejection.clear();
+        probes.recovered(now);
+      }
+    } else {
+      probes.failure();
+      ejection.probeFailed();
+    }
+    // the counters toward a verdict do not move the region in a plan; the verdict, an ejection's
+    // end and the latency (when it moved enough) do
+    if (probes.healthy() != healthyBefore
+        || !Objects.equals(ejection.until(), ejectedBefore)
+        || ejection.halfOpen() != halfOpenBefore
+        || ejection.failures() != failuresBefore
+        || latency.movedForPlans(probes.latencySeconds())) {
+      changed();
+    }
+    return probes.healthy() != healthyBefore;
   }
 
   /**
@@ -201,96 +180,19 @@ public final class RegionHealth {
     return probes.followUpDue();
   }
 
-  /**
-   * Whether the smoothed latency moved by more than 2 % (at least 0.5 ms) since plans last saw it:
-   * a steady region's probes and stream heads move it by less on nearly every sample, and telling
-   * plans each time would rebuild the ranking per sample (~64-87 µs at 1,000 regions).
-   */
-  private boolean latencyMovedForPlans() {
-    double latencySeconds = probes.latencySeconds();
-    double moved = Math.abs(latencySeconds - latencyAtLastChange);
-    return Double.isNaN(moved)
-        ? !Double.isNaN(latencySeconds)
-        : moved > Math.max(0.0005, 0.02 * latencyAtLastChange);
-  }
-
-  /**
-   * A probe's result. Returns true when it changed the active verdict. A region that probes bring
-   * back from unhealthy is also un-ejected (Envoy's successful_active_health_check_uneject_host),
-   * but only on that transition: a region whose health endpoint answers while its inference
-   * endpoint hangs stays ejected.
-   */
-  public synchronized boolean recordProbe(boolean ok, Duration latency) {
-    expire(clock.instant());
-    boolean healthyBefore = activeHealthy();
-    Instant ejectedBefore = ejectedUntil;
-    boolean halfOpenBefore = halfOpen;
-    int failuresBefore = failures;
-    boolean verdictChanged = applyProbe(ok, latency);
-    // the counters toward a verdict do not move the region in a plan; the verdict, an ejection's
-    // end and the latency (when it moved enough) do
-    if (activeHealthy() != healthyBefore
-        || !java.util.Objects.equals(ejectedUntil, ejectedBefore)
-        || halfOpen != halfOpenBefore
-        || failures != failuresBefore
-        || latencyMovedForPlans()) {
-      changed();
-    }
-    return verdictChanged;
-  }
-
-  private boolean applyProbe(boolean ok, Duration latency) {
-    boolean healthyBefore = activeHealthy();
-    if (ok) {
-      probes.success(latency.toNanos() / 1e9);
-      if (ejectedUntil != null
-          && probeFailedSinceEjection
-          && probes.consecutiveSuccesses() >= healthyThreshold) {
-        // probes saw the region down and up again since it was ejected: a confirmed recovery
-        ejectedUntil = null;
-        halfOpen = true;
-        failures = 0;
-        recoveredAt = clock.instant();
-      }
-      if (!healthyBefore && activeHealthy()) {
-        ejectedUntil = null;
-        halfOpen = false;
-        failures = 0;
-        recoveredAt = clock.instant();
-        return true;
-      }
-      return false;
-    }
-    probes.failure();
-    if (ejectedUntil != null) {
-      probeFailedSinceEjection = true;
-    }
-    return healthyBefore && !activeHealthy();
-  }
+  // --- attempts
 
   /**
    * A real request's attempt succeeded after the given latency (time to first byte for streams).
    */
-  public synchronized void recordSuccess(Duration latency) {
+  public synchronized void recordSuccess(Duration elapsed) {
     Instant now = clock.instant();
     expire(now);
-    if (failures != 0 || halfOpen) {
-      changed();
-    }
-    failures = 0;
-    halfOpen = false;
-    if (ejectedUntil != null) {
-      endEjection(
-          now); // a trial (or a request sent before the ejection) was answered well: the region is
-      // back
+    if (ejection.succeeded(now)) {
       changed();
     }
     epoch.trafficAnswered(); // the traffic latency ranks lowest-latency and lowest-cost only
-    double sample = latency.toNanos() / 1e9;
-    trafficLatencySeconds =
-        Double.isNaN(trafficLatencySeconds)
-            ? sample
-            : smoothing * sample + (1 - smoothing) * trafficLatencySeconds;
+    latency.traffic(elapsed);
   }
 
   /**
@@ -301,11 +203,12 @@ public final class RegionHealth {
    * probe's. A non-streamed answer's time includes the whole generation (and the regions that get
    * no traffic have none to compare): it feeds only the traffic latency (see recordSuccess).
    *
-   * <p>Plans are told only when the latency moved enough (see latencyMovedForPlans).
+   * <p>Plans are told only when the latency moved enough (see {@link
+   * LatencyAverages#movedForPlans}).
    */
   public synchronized void recordStreamHead(Duration elapsed) {
-    probes.blend(elapsed.toNanos() / 1e9);
-    if (latencyMovedForPlans()) {
+    probes.blend(elapsed);
+    if (latency.movedForPlans(probes.latencySeconds())) {
       changed();
     }
   }
@@ -315,36 +218,22 @@ public final class RegionHealth {
     Instant now = clock.instant();
     expire(now);
     changed();
-    if (lastFailureAt != null
-        && Duration.between(lastFailureAt, now).compareTo(settings.failureExpiry()) > 0) {
-      failures = 0;
-    }
-    failures++;
-    lastFailureAt = now;
-    if (ejectedUntil == null && (halfOpen || failures >= settings.consecutiveFailures())) {
-      eject(now);
-      return FailureEffect.EJECTED;
-    }
-    return FailureEffect.COUNTED;
+    return ejection.failed(now) ? FailureEffect.EJECTED : FailureEffect.COUNTED;
   }
 
   /**
    * An attempt timed out: a failure, not a latency sample (a timeout says the region did not
-   * answer, not how fast it answers: fed to the average, one 15 s timeout outweighs every real
+   * answer, not how fast it answers: fed to the average, one per-try timeout outweighs every real
    * sample and keeps the region's traffic away long after it answers again; the failure count and
    * ejection deal with a region that keeps timing out). An attempt that started before probes
-   * confirmed the region's recovery hung on the outage that is over: it is {@link
-   * FailureEffect#STALE} and changes nothing. Otherwise the requests pinned on a hung region would
-   * time out after it recovered and eject it again, keeping its traffic away for another ejection
-   * period.
+   * confirmed the region's recovery, or before a request the region answered, hung on a hang that
+   * is over: it is {@link FailureEffect#STALE} and changes nothing. Otherwise the requests pinned
+   * on a hung region would time out after it recovered and eject it again, keeping its traffic away
+   * for another ejection period.
    */
   public synchronized FailureEffect recordTimeout(Duration timeout) {
     Instant started = clock.instant().minus(timeout);
-    if (recoveredAt != null && started.isBefore(recoveredAt)) {
-      return FailureEffect.STALE;
-    }
-    if (lastAnsweredStart != null && started.isBefore(lastAnsweredStart)) {
-      // a request sent after this one was answered: the region works again (a hang is over)
+    if (probes.startedBeforeRecovery(started) || stall.answeredOneSentAfter(started)) {
       return FailureEffect.STALE;
     }
     return recordFailure();
@@ -352,70 +241,50 @@ public final class RegionHealth {
 
   /** The region answered 429: cool it down for its Retry-After (capped); not a failure. */
   public synchronized void recordThrottled(Duration retryAfter) {
-    Instant until = clock.instant().plus(settings.coolingFor(retryAfter));
-    if (coolingUntil == null || until.isAfter(coolingUntil)) {
-      coolingUntil = until;
+    if (cooling.throttled(retryAfter, clock.instant())) {
       changed();
     }
   }
 
+  // --- in flight
+
   /** Takes an in-flight slot unless maxInFlight (when not null) is reached. */
   public synchronized boolean tryAcquire(Integer maxInFlight) {
-    if (maxInFlight != null && inFlight >= maxInFlight) {
-      return false;
-    }
-    if (inFlight == 0) {
-      busySince = clock.instant();
-    }
-    inFlight++;
-    return true;
+    return inFlight.tryAcquire(maxInFlight, clock.instant());
   }
+
+  public synchronized void release() {
+    inFlight.release();
+  }
+
+  // --- stall
 
   /**
    * The region answered a request (any HTTP answer: it is not hung) that took this long. Ends a
    * stall, and makes the timeouts of requests sent before this one stale.
    */
   public synchronized void recordAnswer(Duration elapsed) {
-    Instant now = clock.instant();
-    Instant started = now.minus(elapsed);
-    lastAnswerAt = now;
-    if (lastAnsweredStart == null || started.isAfter(lastAnsweredStart)) {
-      lastAnsweredStart = started;
-    }
-    stallLogged = false;
-    heldOut = false;
+    stall.answered(elapsed, clock.instant());
   }
 
   /**
-   * Whether the region holds requests it has not answered for stallAfter (or 4 x its usual answer
-   * time, when longer), or had a held request moved on since it last answered: it may hang.
-   * Time-based, so the attempt loop asks per request (a stalled region is skipped there like a full
-   * one, not ranked differently).
+   * Whether the region holds requests it has not answered for its hold limit (stall-after while its
+   * usual answer time is unknown), or had a held request moved on since it last answered: it may
+   * hang. Time-based, so the attempt loop asks per request (a stalled region is skipped there like
+   * a full one, not ranked differently).
    */
   public synchronized boolean stalled() {
-    if (heldOut) {
-      return true;
-    }
-    if (inFlight == 0) {
-      return false;
-    }
-    Duration limit = holdLimit();
-    return quietSince(busySince, clock.instant())
-            .compareTo(limit == null ? settings.stallAfter() : limit)
-        > 0;
+    return stall.stalled(
+        inFlight.count(), inFlight.busySince(), stall.holdLimit(latency), clock.instant());
   }
 
   /**
    * How long a request may wait on this region without the region answering anything before it is
-   * moved to the next region (max(stallAfter, 4 x the usual answer time)); null while the usual
-   * answer time is unknown (a first long answer must not be cut).
+   * moved to the next region (max(stall-after, stall-hold-factor x the usual answer time)); null
+   * while the usual answer time is unknown (a first long answer must not be cut).
    */
   public synchronized Duration holdLimit() {
-    if (Double.isNaN(trafficLatencySeconds)) {
-      return null;
-    }
-    Duration usual = Duration.ofNanos((long) (4 * trafficLatencySeconds * 1e9));
-    return usual.compareTo(settings.stallAfter()) > 0 ? usual : settings.stallAfter();
+    return stall.holdLimit(latency);
   }
 
   /**
@@ -424,91 +293,39 @@ public final class RegionHealth {
    */
   public synchronized Duration quietFor(Duration since) {
     Instant now = clock.instant();
-    return quietSince(now.minus(since), now);
-  }
-
-  /** How long the region has answered nothing, counted from `from` at the earliest. */
-  private Duration quietSince(Instant from, Instant now) {
-    return Duration.between(
-        lastAnswerAt != null && lastAnswerAt.isAfter(from) ? lastAnswerAt : from, now);
+    return stall.quietSince(now.minus(since), now);
   }
 
   /**
    * A request held by this region was moved on at its hold limit: the region stays stalled until it
-   * answers anything. Without this, the region looked fresh again as soon as the requests it held
-   * had moved on (nothing in flight), took the next requests as the best region and held them for
-   * another hold limit, and so on: traffic came and went in waves for as long as the hang lasted.
+   * answers anything.
    */
   public synchronized void recordHeldOut() {
-    heldOut = true;
-  }
-
-  /** For a stalled region: one trial request a second may go (the first to ask gets it). */
-  public synchronized boolean tryTrial() {
-    Instant now = clock.instant();
-    if (lastTrialAt != null
-        && Duration.between(lastTrialAt, now).compareTo(Duration.ofSeconds(1)) < 0) {
-      return false;
-    }
-    lastTrialAt = now;
-    return true;
+    stall.heldOut();
   }
 
   /**
-   * How long a trial request on a stalled region may wait (2 x its usual answer time, at least 250
-   * ms; stallAfter while it has none): a trial that meets the hang fails over quickly.
+   * For a stalled region: one trial request per stall-trial-interval (the first to ask gets it).
+   */
+  public synchronized boolean tryTrial() {
+    return stall.tryTrial(clock.instant());
+  }
+
+  /**
+   * How long a trial request on a stalled region may wait (stall-trial-timeout-factor x its usual
+   * answer time, at least stall-trial-timeout-min; stall-after while it has none): a trial that
+   * meets the hang fails over quickly.
    */
   public synchronized Duration trialTimeout() {
-    if (Double.isNaN(trafficLatencySeconds)) {
-      return settings.stallAfter();
-    }
-    Duration twice = Duration.ofNanos((long) (2 * trafficLatencySeconds * 1e9));
-    return twice.compareTo(Duration.ofMillis(250)) > 0 ? twice : Duration.ofMillis(250);
+    return stall.trialTimeout(latency);
   }
 
   /** True once per stall: for a single log line. */
   public synchronized boolean firstNoticeOfStall() {
-    if (stallLogged) {
-      return false;
-    }
-    stallLogged = true;
-    return true;
+    return stall.firstNotice();
   }
 
-  public synchronized void release() {
-    inFlight--;
-  }
-
-  public synchronized HealthView view() {
-    expire(clock.instant());
-    return new HealthView(
-        activeHealthy(),
-        ejectedUntil,
-        coolingUntil,
-        probes.latencySeconds(),
-        trafficLatencySeconds,
-        failures,
-        ejections,
-        inFlight,
-        halfOpen);
-  }
-
-  private void eject(Instant now) {
-    if (lastEjectionEnd != null
-        && Duration.between(lastEjectionEnd, now).compareTo(settings.maxEjectionTime()) > 0) {
-      ejections = 0; // clean long enough: the backoff starts over
-    }
-    ejections++;
-    Duration length = settings.baseEjectionTime().multipliedBy(ejections);
-    if (length.compareTo(settings.maxEjectionTime()) > 0) {
-      length = settings.maxEjectionTime();
-    }
-    ejectedUntil = now.plus(length);
-    lastEjectionTrialAt = now;
-    ejectionSet.add(this);
-    halfOpen = false;
-    probeFailedSinceEjection = false;
-  }
+  // --- ejection trials
 
   /**
    * Whether this request may be the ejected region's trial: one request every half-open-interval of
@@ -518,43 +335,46 @@ public final class RegionHealth {
    * failed-over attempt per interval.
    */
   public synchronized boolean tryEjectionTrial() {
-    if (!ejectionTrialDue()) {
-      return false;
-    }
-    lastEjectionTrialAt = clock.instant();
-    return true;
+    Instant now = clock.instant();
+    expire(now);
+    return ejection.tryTrial(now);
   }
 
   /** Whether the region is ejected and its next trial is due (without taking it). */
   public synchronized boolean ejectionTrialDue() {
     Instant now = clock.instant();
     expire(now);
-    return ejectedUntil != null
-        && Duration.between(lastEjectionTrialAt, now).compareTo(settings.halfOpenInterval()) >= 0;
+    return ejection.trialDue(now);
   }
 
   /** The region left the registry: it is no longer listed as ejected. */
   synchronized void forget() {
-    ejectionSet.remove(this);
+    ejection.forget();
   }
 
-  private void endEjection(Instant now) {
-    lastEjectionEnd = now;
-    ejectedUntil = null;
-    ejectionSet.remove(this);
+  // --- view
+
+  public synchronized HealthView view() {
+    expire(clock.instant());
+    return new HealthView(
+        probes.healthy(),
+        ejection.until(),
+        cooling.until(),
+        probes.latencySeconds(),
+        latency.trafficSeconds(),
+        ejection.failures(),
+        ejection.ejections(),
+        inFlight.count(),
+        ejection.halfOpen());
   }
 
   /** Ends an ejection or a cool-down whose time has passed. */
   private void expire(Instant now) {
-    if (ejectedUntil != null && !now.isBefore(ejectedUntil)) {
+    if (ejection.expire(now)) {
       changed();
-      endEjection(ejectedUntil);
-      halfOpen = true;
-      failures = 0;
     }
-    if (coolingUntil != null && !now.isBefore(coolingUntil)) {
+    if (cooling.expire(now)) {
       changed();
-      coolingUntil = null;
     }
   }
 }
