@@ -120,7 +120,8 @@ bench_java() {
 ROUTER_ARGS="${BENCH_ROUTER_ARGS:-}"
 start_router() { # NAME PORT REGIONS_FILE
   # shellcheck disable=SC2086
-  proc_start "$1" "$WORK/$1.log" "$JAVA" $ROUTER_JAVA_OPTS -jar "$ROUTER_JAR" \
+  # its GC log gives the bytes allocated per request (lib/gc_alloc.py)
+  proc_start "$1" "$WORK/$1.log" "$JAVA" $ROUTER_JAVA_OPTS "-Xlog:gc:file=$WORK/$1-gc.log:timemillis" -jar "$ROUTER_JAR" \
     "--router.regions-file=$3" "--server.port=$2" $ROUTER_ARGS
 }
 # wait_router PORT REGION: ready, and serving POST /v1/inference from REGION

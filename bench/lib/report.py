@@ -13,6 +13,9 @@ import statistics
 import sys
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gc_alloc  # noqa: E402  (lib/gc_alloc.py, next to this file)
+
 PATHS = ["direct", "router", "nginx"]
 PRIMARY = "bench-primary"
 
@@ -86,6 +89,13 @@ def overhead_tables(work):
         cpu = [x["cpu_ticks"] / CLK_TCK * 1e6 / x["requests"] for x in lst if x.get("cpu_ticks") is not None and x.get("requests")]
         f["cpu_us"] = statistics.median(cpu) if cpu else None
         f["errors"] = sum(x.get(k, 0) for x in lst for k in ("connect", "read", "write", "status", "timeout"))
+        f["bytes_per_req"] = None
+        if key[2] == "router":  # the router's GC log: bytes it allocated per answered request
+            gcs = gc_alloc.collections(os.path.join(work, ("router" if key[0] == "mock" else "router-static") + "-gc.log"))
+            per = [gc_alloc.bytes_per_request(gcs, int(x["t0_ms"]), int(x["t1_ms"]), int(x.get("requests", 0)))
+                   for x in lst if "t0_ms" in x]
+            per = [b for b in per if b is not None]
+            f["bytes_per_req"] = statistics.median(per) if per else None
         f["n"] = len(lst)
         med[key] = f
     out = []
@@ -93,8 +103,8 @@ def overhead_tables(work):
     names = {"mock": "mock region (Netty, inference delay 0)", "static": "nginx returning fixed JSON"}
     for up in ups:
         out.append(f"#### Upstream: {names[up]}\n")
-        out.append("| connections | path | req/s (median, min-max) | vs direct | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | CPU µs/req | errors |")
-        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| connections | path | req/s (median, min-max) | vs direct | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | CPU µs/req | bytes/req (GC log) | errors |")
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for c in sorted({k[1] for k in med if k[0] == up}):
             d = med.get((up, c, "direct"))
             for p in PATHS:
@@ -103,10 +113,11 @@ def overhead_tables(work):
                     continue
                 ratio = f"{f['rps'] / d['rps'] * 100:.0f} %" if d and d["rps"] else "-"
                 cpu = "%.0f" % f["cpu_us"] if f.get("cpu_us") is not None else "-"
+                alloc = f"{f['bytes_per_req']:,.0f}" if f.get("bytes_per_req") is not None else "-"
                 a50 = f"{ms(f['p50_us'] - d['p50_us']):+.2f}" if d and p != "direct" else ""
                 a99 = f"{ms(f['p99_us'] - d['p99_us']):+.2f}" if d and p != "direct" else ""
                 out.append(f"| {c} | {p} | {f['rps']:,.0f} ({f['rps_min']:,.0f}-{f['rps_max']:,.0f}) | {ratio} | "
-                           f"{fmt_ms(f['p50_us'])} | {fmt_ms(f['p99_us'])} | {fmt_ms(f['p999_us'])} | {a50} | {a99} | {cpu} | {int(f['errors'])} |")
+                           f"{fmt_ms(f['p50_us'])} | {fmt_ms(f['p99_us'])} | {fmt_ms(f['p999_us'])} | {a50} | {a99} | {cpu} | {alloc} | {int(f['errors'])} |")
         out.append("")
     return "\n".join(out), med
 
