@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.error.RouterException;
@@ -20,7 +19,6 @@ import dev.regionrouter.router.selection.RouteRequest;
 import dev.regionrouter.router.upstream.AsciiHeaders;
 import dev.regionrouter.router.upstream.HeaderPolicy;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -110,18 +108,19 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         served.value() instanceof RegionAnswer i ? i.tokensUsed() : null,
         answered ? served.latency() : null);
     String model = served.region().modelFor(route.model());
+    RegionFields region = regionFields(served.region());
+    List<CharSequence> attempts =
+        served.attempts() < ATTEMPT_COUNTS.length
+            ? ATTEMPT_COUNTS[served.attempts()]
+            : List.of(AsciiHeaders.count(served.attempts()));
     Map<CharSequence, List<CharSequence>> headers =
         model == null
-            ? Map.of(
-                REGION_HEADER,
-                List.of(AsciiHeaders.repeated(served.region().name())),
-                ATTEMPTS_HEADER,
-                List.of(AsciiHeaders.count(served.attempts())))
+            ? Map.of(REGION_HEADER, region.header(), ATTEMPTS_HEADER, attempts)
             : Map.of(
                 REGION_HEADER,
-                List.of(AsciiHeaders.repeated(served.region().name())),
+                region.header(),
                 ATTEMPTS_HEADER,
-                List.of(AsciiHeaders.count(served.attempts())),
+                attempts,
                 MODEL_HEADER,
                 List.of(model));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
@@ -140,7 +139,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       body.writeBytes(RESULT_FIELD)
           .writeBytes(answer.json(), answer.offset(), answer.length())
           .writeBytes(METADATA_FIELD);
-      metadata(route, served, answer, new ByteBufOutputStream(body));
+      metadata(route, served, answer, region.json(), body);
       body.writeByte('}');
     } catch (RuntimeException | java.io.IOException e) {
       body.release();
@@ -149,48 +148,33 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     exchange.sendFull(200, headers, MediaType.APPLICATION_JSON_VALUE, body);
   }
 
-  /**
-   * The answer's metadata object, written straight to bytes (no tree, no serializer provider per
-   * request: it is built once per request on the hot path), into the buffer that goes to the
-   * socket.
-   */
+  /** The answer's metadata object, into the buffer that goes to the socket. */
   private void metadata(
       RouteRequest route,
       AttemptLoop.Served<InferenceProxy.Answer> served,
       RegionAnswer answer,
-      java.io.OutputStream bytes)
+      SerializableString regionFields,
+      ByteBuf body)
       throws java.io.IOException {
-    ObjectMapper json = Json.MAPPER;
     RegionEntry region = served.region();
-    try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-      out.writeStartObject();
-      // the region's own fields, then a comma: to the generator, "attempts" is the object's first
-      // field
-      out.writeRaw(regionFields(region));
-      out.writeNumberField("attempts", served.attempts());
-      String model = region.modelFor(route.model());
-      if (model != null) {
-        out.writeStringField("model", model);
-      }
-      out.writeNumberField("upstream_latency_ms", round(served.latency().toNanos() / 1e6, 3));
-      out.writeStringField("policy", served.policy());
-      if (served.panic()) {
-        out.writeBooleanField("panic", true);
-      }
-      if (route.hedge() != null) {
-        out.writeStringField("hedge", route.hedge());
-      }
-      if (route.hints().debugging() && route.plan() != null) {
-        out.writeFieldName("decision");
-        json.writeValue(out, Explanations.toMap(route.plan()));
-      }
-      if (answer.tokensUsed() != null) {
-        out.writeNumberField("tokens_used", answer.tokensUsed());
-        double usd = answer.tokensUsed() * region.costPer1kTokens() / 1000.0;
-        out.writeNumberField("estimated_cost_usd", round(usd, 8));
-        metrics.cost(region.name(), region.provider(), usd);
-      }
-      out.writeEndObject();
+    Long tokens = answer.tokensUsed();
+    double usd = tokens == null ? 0 : tokens * region.costPer1kTokens() / 1000.0;
+    new AnswerMetadata(
+            regionFields,
+            served.attempts(),
+            region.modelFor(route.model()),
+            round(served.latency().toNanos() / 1e6, 3),
+            served.policy(),
+            served.panic(),
+            route.hedge(),
+            route.hints().debugging() && route.plan() != null
+                ? Explanations.toMap(route.plan())
+                : null,
+            tokens,
+            round(usd, 8))
+        .writeTo(body, Json.MAPPER);
+    if (tokens != null) {
+      metrics.cost(region.name(), region.provider(), usd);
     }
   }
 
@@ -198,10 +182,10 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
    * {@code "region":...,"provider":...,"cost_per_1k":...,"priority":...,} for the region, encoded
    * once per region entry (the same for every answer it gives).
    */
-  private SerializableString regionFields(RegionEntry region) {
+  private RegionFields regionFields(RegionEntry region) {
     RegionFields cached = regionFields.get(region.name());
     if (cached != null && cached.region() == region) {
-      return cached.json();
+      return cached;
     }
     ByteArrayBuilder bytes = new ByteArrayBuilder(128);
     try (JsonGenerator out = Json.MAPPER.getFactory().createGenerator(bytes)) {
@@ -219,11 +203,27 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     if (regionFields.size() > 10_000) {
       regionFields.clear(); // a long life of table changes: start over rather than grow
     }
-    regionFields.put(region.name(), new RegionFields(region, json));
-    return json;
+    RegionFields fields =
+        new RegionFields(region, json, List.of(AsciiHeaders.repeated(region.name())));
+    regionFields.put(region.name(), fields);
+    return fields;
   }
 
-  private record RegionFields(RegionEntry region, SerializableString json) {}
+  /** What an answer from a region repeats: its metadata fields and its header value. */
+  private record RegionFields(
+      RegionEntry region, SerializableString json, List<CharSequence> header) {}
+
+  /** The attempts header's value for the usual small counts, one list each. */
+  private static final List<CharSequence>[] ATTEMPT_COUNTS = attemptCounts();
+
+  @SuppressWarnings("unchecked")
+  private static List<CharSequence>[] attemptCounts() {
+    List<CharSequence>[] counts = new List[17];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = List.of(AsciiHeaders.count(i));
+    }
+    return counts;
+  }
 
   /** Rounded half up to the given places (3 or 8: far inside a double's precision). */
   static double round(double value, int places) {

@@ -1,5 +1,6 @@
 package dev.regionrouter.router.upstream;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,10 +22,11 @@ public final class AsciiHeaders {
 
   /**
    * Headers of messages the router builds itself: their names come from the router's code or from a
-   * decoder that already validated them, so they are not validated a second time.
+   * decoder that already validated them, so they are not validated a second time. Such a message
+   * has a handful of headers: a hash table of 8 buckets holds them (any number still fits).
    */
   public static final HttpHeadersFactory OUTGOING =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+      sized(DefaultHttpHeadersFactory.headersFactory().withValidation(false), 8);
 
   /**
    * The router's own whole messages carry no trailers: one shared empty set instead of a map each.
@@ -41,6 +43,30 @@ public final class AsciiHeaders {
           return EmptyHttpHeaders.INSTANCE;
         }
       };
+
+  /**
+   * The factory's headers with a hash table of this many buckets (a power of two) instead of 16:
+   * for maps that hold a few entries (any number still fits, in longer chains).
+   */
+  public static HttpHeadersFactory sized(DefaultHttpHeadersFactory base, int buckets) {
+    return new HttpHeadersFactory() {
+      @Override
+      public HttpHeaders newHeaders() {
+        return new SizedHeaders(base, buckets);
+      }
+
+      @Override
+      public HttpHeaders newEmptyHeaders() {
+        return new SizedHeaders(base, 2);
+      }
+    };
+  }
+
+  private static final class SizedHeaders extends DefaultHttpHeaders {
+    SizedHeaders(DefaultHttpHeadersFactory base, int buckets) {
+      super(base.getNameValidator(), base.getValueValidator(), buckets);
+    }
+  }
 
   private static final Map<String, AsciiString> KNOWN = new HashMap<>();
 

@@ -22,9 +22,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -260,7 +262,11 @@ public class NettyUpstreamClient implements UpstreamClient {
 
   private void start(Call<?> call) {
     EventLoop loop = loopForCaller();
-    onLoop(loop, () -> call.begin(loop));
+    if (loop.inEventLoop()) {
+      call.begin(loop);
+    } else {
+      loop.execute(() -> call.begin(loop));
+    }
   }
 
   /** Runs the task on the loop: at once when already there, else queued to it. */
@@ -285,11 +291,12 @@ public class NettyUpstreamClient implements UpstreamClient {
   }
 
   private LoopPools pool(EventLoop loop) {
-    return pools.computeIfAbsent(loop, LoopPools::new);
+    LoopPools pool = pools.get(loop);
+    return pool != null ? pool : pools.computeIfAbsent(loop, LoopPools::new);
   }
 
   /** One exchange; every method runs on its event loop. */
-  private final class Call<T> {
+  private final class Call<T> implements Runnable {
     final Request request;
     final Duration timeout;
     final long maxBodyBytes;
@@ -332,7 +339,7 @@ public class NettyUpstreamClient implements UpstreamClient {
       if (result.isDone()) {
         return; // cancelled before it started
       }
-      timer = loop.schedule(this::expire, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      timer = loop.schedule(this, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
       Channel shared = pool(loop).multiplexed.get(origin);
       if (shared != null && shared.isActive()) {
         openStream(shared);
@@ -369,7 +376,7 @@ public class NettyUpstreamClient implements UpstreamClient {
                         ch.pipeline()
                             .addLast(new Negotiation(Call.this)); // h2 or http/1.1, once TLS is up
                       } else {
-                        ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+                        ch.pipeline().addLast(codec(), new ResponseHandler());
                       }
                     }
                   });
@@ -414,7 +421,7 @@ public class NettyUpstreamClient implements UpstreamClient {
         }
         openStream(ch);
       } else {
-        ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
+        ch.pipeline().addLast(codec(), new ResponseHandler());
         if (result.isDone()) {
           ch.close();
           return;
@@ -478,14 +485,8 @@ public class NettyUpstreamClient implements UpstreamClient {
       if (body.length > 0 || !request.method().equals("GET") && !request.method().equals("HEAD")) {
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       }
-      ch.writeAndFlush(out)
-          .addListener(
-              (ChannelFutureListener)
-                  f -> {
-                    if (!f.isSuccess()) {
-                      fail(new IOException("cannot send to the region: " + f.cause(), f.cause()));
-                    }
-                  });
+      // a failed write reaches the ResponseHandler as an exception (the void promise fires it)
+      ch.writeAndFlush(out, ch.voidPromise());
     }
 
     /**
@@ -502,6 +503,12 @@ public class NettyUpstreamClient implements UpstreamClient {
       reused = false;
       channel = null;
       connect();
+    }
+
+    /** The timeout passed. */
+    @Override
+    public void run() {
+      expire();
     }
 
     void expire() {
@@ -562,6 +569,18 @@ public class NettyUpstreamClient implements UpstreamClient {
       }
       pool(loop).pool(origin, ch, handler);
     }
+  }
+
+  /**
+   * HTTP/1.1 to a region. An answer's trailers are almost always empty, yet the decoder makes a
+   * header map for them with every answer: a small one (it still takes any number of trailers).
+   */
+  private static HttpClientCodec codec() {
+    return new HttpClientCodec(
+        new HttpDecoderConfig()
+            .setTrailersFactory(AsciiHeaders.sized(DefaultHttpHeadersFactory.trailersFactory(), 2)),
+        false,
+        false);
   }
 
   private static IOException connectFailure(Throwable cause) {

@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class NettyUpstreamClientTest {
 
-  private NettyUpstreamClient client = client(Duration.ofSeconds(60));
+  private UpstreamClient client = client(Duration.ofSeconds(60));
   private ServerSocket server;
   private final AtomicInteger connections = new AtomicInteger();
 
   /** Connections the client closed (the server read their end). */
   private final AtomicInteger closedByClient = new AtomicInteger();
 
-  private static NettyUpstreamClient client(Duration idleTimeout) {
+  UpstreamClient client(Duration idleTimeout) {
     return new NettyUpstreamClient(Duration.ofSeconds(2), idleTimeout, 1, false, null);
   }
 
@@ -131,6 +131,55 @@ class NettyUpstreamClientTest {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(new String(answer.body(), StandardCharsets.UTF_8))
         .isEqualTo("{\"output\":\"in three parts\"}");
+  }
+
+  @Test
+  void anAnswerWithTrailersIsReadWholeAndItsConnectionKept() throws Exception {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (Socket socket = server.accept()) {
+                connections.incrementAndGet();
+                BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                OutputStream out = socket.getOutputStream();
+                for (int i = 0; i < 2; i++) {
+                  String line;
+                  while (!(line = in.readLine()).isEmpty()) {
+                    // the request's head
+                  }
+                  in.skip(2); // its body, "{}"
+                  String part = "{\"output\":\"ok\"}";
+                  StringBuilder trailers = new StringBuilder();
+                  for (int t = 0; t < 5; t++) {
+                    trailers.append("x-trailer-").append(t).append(": ").append(t).append("\r\n");
+                  }
+                  out.write(
+                      ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              + "Transfer-Encoding: chunked\r\nTrailer: x-trailer-0\r\n\r\n"
+                              + Integer.toHexString(part.length())
+                              + "\r\n"
+                              + part
+                              + "\r\n0\r\n"
+                              + trailers
+                              + "\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                }
+                in.readLine(); // until the client closes
+              } catch (IOException e) {
+                // the client went away
+              }
+            });
+    for (int i = 0; i < 2; i++) {
+      UpstreamClient.Buffered answer = call();
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"output\":\"ok\"}");
+    }
+    assertThat(connections.get()).as("kept alive after the trailers").isEqualTo(1);
   }
 
   private UpstreamClient.Buffered call() throws Exception {

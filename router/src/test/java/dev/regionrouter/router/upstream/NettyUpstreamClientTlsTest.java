@@ -61,7 +61,7 @@ class NettyUpstreamClientTlsTest {
   private final List<String> served = new CopyOnWriteArrayList<>();
 
   private final AtomicInteger connections = new AtomicInteger();
-  private NettyUpstreamClient client;
+  private UpstreamClient client;
 
   @AfterEach
   void stop() {
@@ -75,9 +75,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void speaksHttp2ToARegionThatOffersItWithEveryCallAStreamOfOneConnection() throws Exception {
     int port = startRegion(true);
-    client =
-        new NettyUpstreamClient(
-            Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, certificate.certificate());
+    client = client(true, certificate.certificate());
     for (int i = 0; i < 3; i++) {
       UpstreamClient.Buffered answer = call(port);
       assertThat(answer.status()).isEqualTo(200);
@@ -91,9 +89,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void speaksHttp11ToARegionThatOffersOnlyThat() throws Exception {
     int port = startRegion(false);
-    client =
-        new NettyUpstreamClient(
-            Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, certificate.certificate());
+    client = client(true, certificate.certificate());
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(served).containsExactly("http/1.1", "http/1.1");
@@ -103,9 +99,7 @@ class NettyUpstreamClientTlsTest {
   @Test
   void doesNotOfferHttp2WhenItIsOff() throws Exception {
     int port = startRegion(true);
-    client =
-        new NettyUpstreamClient(
-            Duration.ofSeconds(2), Duration.ofSeconds(60), 1, false, certificate.certificate());
+    client = client(false, certificate.certificate());
     assertThat(call(port).status()).isEqualTo(200);
     assertThat(served).containsExactly("http/1.1");
   }
@@ -113,14 +107,17 @@ class NettyUpstreamClientTlsTest {
   @Test
   void failsTheCallWhenTheRegionsCertificateIsNotTrusted() throws Exception {
     int port = startRegion(true);
-    client =
-        new NettyUpstreamClient(
-            Duration.ofSeconds(2), Duration.ofSeconds(60), 1, true, null); // the JDK's CAs only
+    client = client(true, null); // the JDK's CAs only
     assertThatThrownBy(() -> call(port))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(IOException.class);
     assertThat(served).isEmpty();
+  }
+
+  UpstreamClient client(boolean http2, java.io.File trustedCas) {
+    return new NettyUpstreamClient(
+        Duration.ofSeconds(2), Duration.ofSeconds(60), 1, http2, trustedCas);
   }
 
   private UpstreamClient.Buffered call(int port) throws Exception {
