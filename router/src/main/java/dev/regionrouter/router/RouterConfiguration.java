@@ -110,12 +110,7 @@ public class RouterConfiguration {
   @Bean(destroyMethod = "close")
   UpstreamClient upstreamClient(
       ProxyProperties proxy,
-      @Value("${router.proxy.trusted-ca-file:#{null}}") java.io.File trustedCas,
-      @Value("${router.proxy.upstream-client:netty}") String kind) {
-    if (kind.equals("reactor")) {
-      return new dev.regionrouter.router.upstream.ReactorUpstreamClient(
-          proxy.connectTimeout(), proxy.upstreamIdleTimeout(), proxy.http2(), trustedCas);
-    }
+      @Value("${router.proxy.trusted-ca-file:#{null}}") java.io.File trustedCas) {
     return new NettyUpstreamClient(
         proxy.connectTimeout(), proxy.upstreamIdleTimeout(), 1, proxy.http2(), trustedCas);
   }
