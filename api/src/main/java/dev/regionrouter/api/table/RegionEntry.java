@@ -85,6 +85,24 @@ public record RegionEntry(
         name, endpoint, costPer1kTokens, priority, provider, null, null, null, null, null, null);
   }
 
+  /** This region with other capacity limits, every other field unchanged. */
+  public RegionEntry withCapacity(Capacity newCapacity) {
+    return new RegionEntry(
+        name,
+        endpoint,
+        costPer1kTokens,
+        priority,
+        provider,
+        healthPath,
+        inferencePath,
+        newCapacity,
+        credentialsSecretRef,
+        probe,
+        labels,
+        models,
+        timeouts);
+  }
+
   public String effectiveHealthPath() {
     return healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
   }

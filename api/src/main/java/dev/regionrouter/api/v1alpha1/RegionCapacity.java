@@ -11,12 +11,14 @@ public class RegionCapacity {
 
   @Min(1)
   @JsonPropertyDescription(
-      "Most requests the router keeps in flight to this region at once (per router replica).")
+      "Most requests all router replicas together keep in flight to this region at once; each of N"
+          + " ready replicas enforces maxInFlight / N (at least 1).")
   private Integer maxInFlight;
 
   @Min(1)
   @JsonPropertyDescription(
-      "Most tokens per minute the router sends to this region (per router replica).")
+      "Most tokens per minute all router replicas together send to this region; each of N ready"
+          + " replicas enforces tokensPerMinute / N (at least 1).")
   private Long tokensPerMinute;
 
   public RegionCapacity() {}

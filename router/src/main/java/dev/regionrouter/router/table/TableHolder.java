@@ -25,6 +25,9 @@ public class TableHolder {
   private final RouterMetrics metrics;
   private final List<Consumer<TableSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private volatile TableState state;
+  private RoutingTable offered;
+  private String offeredOrigin;
+  private int replicas = 1;
 
   public TableHolder(String source, Clock clock, RouterMetrics metrics) {
     this.clock = clock;
@@ -54,6 +57,26 @@ public class TableHolder {
    * before it is published, so a request never sees a table whose regions have no health yet.
    */
   public synchronized void accept(RoutingTable table, String origin) {
+    offered = table;
+    offeredOrigin = origin;
+    install(CapacityShare.of(table, replicas), origin);
+  }
+
+  /**
+   * This router is one of {@code replicas} ready replicas: from now on the table in use carries its
+   * share of each region's capacity ({@link CapacityShare}), re-derived from the last document.
+   */
+  public synchronized void shareCapacityAmong(int replicas) {
+    if (replicas == this.replicas) {
+      return;
+    }
+    this.replicas = replicas;
+    if (offered != null) {
+      install(CapacityShare.of(offered, replicas), offeredOrigin);
+    }
+  }
+
+  private void install(RoutingTable table, String origin) {
     TableState old = state;
     if (old.current() != null && Objects.equals(old.current().table(), table)) {
       state =
