@@ -141,29 +141,45 @@ seccompProfile:
 {{- end }}
 {{- end -}}
 
-{{/* The operator's InferenceRegion, ConfigMap and Event rules (ClusterRole or one Role per namespace). */}}
+{{/*
+The namespaces the operator watches, comma-separated: operator.watchNamespaces, else the release
+namespace; empty when operator.watchAllNamespaces (every namespace, an explicit choice).
+*/}}
+{{- define "region-router.watchNamespaces" -}}
+{{- $op := .Values.operator -}}
+{{- if $op.watchAllNamespaces -}}
+{{- if $op.watchNamespaces -}}
+{{- fail "operator.watchAllNamespaces=true watches every namespace: leave operator.watchNamespaces empty" -}}
+{{- end -}}
+{{- else if $op.watchNamespaces -}}
+{{- join "," (uniq $op.watchNamespaces) -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The operator's rules in each watched namespace (a Role there, or a ClusterRole when it watches
+every namespace): exactly the calls it makes, which RbacMatchesApiCallsIT records.
+*/}}
 {{- define "region-router.operatorRules" -}}
-# read the regions it reconciles
+# the InferenceRegion informer; no writes to the object itself (no finalizers, no spec changes)
 - apiGroups: ["inference.regionrouter.dev"]
   resources: ["inferenceregions"]
-  verbs: ["get", "list", "watch", "update", "patch"]
-# report their state
+  verbs: ["list", "watch"]
+# report their state: a full status replace with the resourceVersion (PUT /status)
 - apiGroups: ["inference.regionrouter.dev"]
   resources: ["inferenceregions/status"]
-  verbs: ["get", "update", "patch"]
-# set finalizers / owner references that block deletion (OwnerReferencesPermissionEnforcement)
-- apiGroups: ["inference.regionrouter.dev"]
-  resources: ["inferenceregions/finalizers"]
   verbs: ["update"]
-# write the routing table (ConfigMap inference-regions in each namespace with regions); the name
-# cannot restrict create, and the informer lists the namespace's ConfigMaps
+# the routing table: the informer lists and watches the namespace's ConfigMap inference-regions
+# (create cannot be limited by name; update after a create that found it, get for its version)
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["get", "list", "watch", "create", "update"]
 # record transitions as Events on the regions
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end -}}
 
 {{/* NetworkPolicy "from" clause: the given peers, or anyone when none are given. */}}

@@ -6,8 +6,9 @@ locals {
   chart_values = {
     imageRegistry = var.image_registry
     operator = {
-      watchNamespaces = var.operator_watch_namespaces
-      image           = local.image_values
+      watchNamespaces    = var.operator_watch_namespaces
+      watchAllNamespaces = var.operator_watch_all_namespaces
+      image              = local.image_values
     }
     router = {
       replicas = var.router_replicas

@@ -87,13 +87,24 @@ variable "router_autoscaling" {
 }
 
 variable "operator_watch_namespaces" {
-  description = "Namespaces whose InferenceRegions the operator watches; empty watches all namespaces (cluster-wide RBAC). Include var.namespace when regions are declared here."
+  description = "Namespaces whose InferenceRegions the operator watches, each with a Role; empty watches the release namespace only. Include var.namespace when regions are declared here."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for ns in var.operator_watch_namespaces : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ns))])
     error_message = "Every entry of operator_watch_namespaces must be a lowercase DNS label."
+  }
+}
+
+variable "operator_watch_all_namespaces" {
+  description = "Watch InferenceRegions in every namespace, with a ClusterRole that can write ConfigMaps everywhere (explicit choice; leave operator_watch_namespaces empty then)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.operator_watch_all_namespaces || length(var.operator_watch_namespaces) == 0
+    error_message = "operator_watch_all_namespaces watches every namespace: leave operator_watch_namespaces empty."
   }
 }
 

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * A laptop-sized Kubernetes API: fabric8's mock server in CRUD mode (real list, watch, patch and
@@ -21,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * for it. Operator, router and kubectl-like test code all talk to it as to a real API server.
  *
  * <p>Not a conformant API server: it does not validate objects against the CRD's schema, has no
- * server-side apply and no garbage collection. Used by the end-to-end test and the bin/ scripts.
+ * server-side apply, no garbage collection and no authorization (a SelfSubjectRulesReview is
+ * answered with every rule). Used by the end-to-end test and the bin/ scripts.
  */
 public final class DevApiServer implements AutoCloseable {
 
@@ -37,13 +41,45 @@ public final class DevApiServer implements AutoCloseable {
    * Starts on the loopback address and the given port (0 picks a free one) and installs the CRD.
    */
   public static DevApiServer start(int port, Path crdFile) throws IOException {
+    return start(port, crdFile, request -> {});
+  }
+
+  /**
+   * As {@link #start(int, Path)}, and hands every request the server receives to {@code observer}
+   * before it is served (tests record which calls each client makes).
+   */
+  public static DevApiServer start(int port, Path crdFile, Consumer<RecordedRequest> observer)
+      throws IOException {
+    KubernetesCrudDispatcher dispatcher =
+        new KubernetesCrudDispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            observer.accept(request);
+            return super.dispatch(request);
+          }
+
+          /**
+           * JOSDK asks with a SelfSubjectRulesReview whether it may use Leases before it joins
+           * leader election; a real API server answers from RBAC, this one grants everything.
+           */
+          @Override
+          public MockResponse handleCreate(RecordedRequest request) {
+            if (request.getPath().contains("/selfsubjectrulesreviews")) {
+              return new MockResponse()
+                  .setResponseCode(201)
+                  .setHeader("Content-Type", "application/json")
+                  .setBody(
+                      "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                          + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,"
+                          + "\"nonResourceRules\":[],\"resourceRules\":[{\"verbs\":[\"*\"],"
+                          + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}]}}");
+            }
+            return super.handleCreate(request);
+          }
+        };
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), port);
     DevApiServer api = new DevApiServer(server);
     try (InputStream crd = Files.newInputStream(crdFile)) {
@@ -72,6 +108,14 @@ public final class DevApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig that points at this server, with the given default namespace. */
   public Path writeKubeconfig(Path file, String namespace) throws IOException {
+    return writeKubeconfig(file, namespace, "dev");
+  }
+
+  /**
+   * Writes a kubeconfig for a client that presents {@code token} (the server accepts any; tests
+   * tell the clients apart by it).
+   */
+  public Path writeKubeconfig(Path file, String namespace, String token) throws IOException {
     String kubeconfig =
         """
         apiVersion: v1
@@ -90,9 +134,9 @@ public final class DevApiServer implements AutoCloseable {
         users:
         - name: dev
           user:
-            token: dev
+            token: %s
         """
-            .formatted(url(), namespace);
+            .formatted(url(), namespace, token);
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
     return file;

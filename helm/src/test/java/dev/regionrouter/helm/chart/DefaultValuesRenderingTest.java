@@ -4,10 +4,12 @@ import static dev.regionrouter.helm.chart.Charts.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,13 +36,13 @@ class DefaultValuesRenderingTest {
   void rendersTheOperatorTheRouterTheirAccessAndABudget() {
     assertThat(chart.kindsAndNames())
         .containsExactly(
-            "ClusterRole inference-rr-operator",
-            "ClusterRoleBinding inference-rr-operator",
             "Deployment inference/rr-operator",
             "Deployment inference/rr-router",
             "PodDisruptionBudget inference/rr-router",
+            "Role inference/rr-operator",
             "Role inference/rr-operator-leader-election",
             "Role inference/rr-router",
+            "RoleBinding inference/rr-operator",
             "RoleBinding inference/rr-operator-leader-election",
             "RoleBinding inference/rr-router",
             "Service inference/rr-operator-metrics",
@@ -49,32 +51,54 @@ class DefaultValuesRenderingTest {
             "ServiceAccount inference/rr-router");
   }
 
+  /** The operator's rules; RbacMatchesApiCallsIT (e2e) proves they are the calls it makes. */
+  static final List<String> OPERATOR_PERMISSIONS =
+      List.of(
+          "core configmaps create",
+          "core configmaps get",
+          "core configmaps list",
+          "core configmaps update",
+          "core configmaps watch",
+          "core events create",
+          "inference.regionrouter.dev inferenceregions list",
+          "inference.regionrouter.dev inferenceregions watch",
+          "inference.regionrouter.dev inferenceregions/status update");
+
   @Test
-  void operatorWatchingAllNamespacesGetsAClusterRoleWithOnlyWhatItNeeds() {
-    assertThat(Rbac.permissions(chart.get("ClusterRole", "inference-rr-operator")))
-        .containsExactly(
-            "core configmaps create",
-            "core configmaps get",
-            "core configmaps list",
-            "core configmaps patch",
-            "core configmaps update",
-            "core configmaps watch",
-            "core events create",
-            "core events patch",
-            "inference.regionrouter.dev inferenceregions get",
-            "inference.regionrouter.dev inferenceregions list",
-            "inference.regionrouter.dev inferenceregions patch",
-            "inference.regionrouter.dev inferenceregions update",
-            "inference.regionrouter.dev inferenceregions watch",
-            "inference.regionrouter.dev inferenceregions/finalizers update",
-            "inference.regionrouter.dev inferenceregions/status get",
-            "inference.regionrouter.dev inferenceregions/status patch",
-            "inference.regionrouter.dev inferenceregions/status update");
-    Map<String, Object> binding = chart.get("ClusterRoleBinding", "inference-rr-operator");
-    assertThat(Tree.<String>at(binding, "roleRef.name")).isEqualTo("inference-rr-operator");
+  void operatorWatchesOnlyTheReleaseNamespaceByDefaultWithARoleThere() {
+    assertThat(chart.ofKind("ClusterRole")).isEmpty();
+    assertThat(chart.ofKind("ClusterRoleBinding")).isEmpty();
+    assertThat(Rbac.permissions(chart.get("Role", NAMESPACE, "rr-operator")))
+        .containsExactlyElementsOf(OPERATOR_PERMISSIONS);
+    Map<String, Object> binding = chart.get("RoleBinding", NAMESPACE, "rr-operator");
+    assertThat(Tree.<String>at(binding, "roleRef.name")).isEqualTo("rr-operator");
     assertThat(Tree.list(binding, "subjects"))
         .containsExactly(
             Map.of("kind", "ServiceAccount", "name", "rr-operator", "namespace", NAMESPACE));
+    assertThat(Tree.list(container("rr-operator"), "env"))
+        .contains(Map.of("name", "WATCH_NAMESPACES", "value", NAMESPACE));
+  }
+
+  @Test
+  void everyNamespaceOnlyByExplicitChoiceWithAClusterRole(@TempDir Path dir) {
+    RenderedChart all =
+        Charts.template(
+            Charts.writeValues(dir, Values.of("operator.watchAllNamespaces", true).yaml()));
+    assertThat(Rbac.permissions(all.get("ClusterRole", "inference-rr-operator")))
+        .containsExactlyElementsOf(OPERATOR_PERMISSIONS);
+    assertThat(all.ofKind("Role"))
+        .noneMatch(r -> Tree.<String>at(r, "metadata.name").equals("rr-operator"));
+    assertThat(
+            Tree.<String>at(all.get("ClusterRoleBinding", "inference-rr-operator"), "roleRef.name"))
+        .isEqualTo("inference-rr-operator");
+    assertThat(
+            Tree.list(
+                Tree.list(
+                        Tree.map(all.get("Deployment", "rr-operator"), "spec.template.spec"),
+                        "containers")
+                    .getFirst(),
+                "env"))
+        .contains(Map.of("name", "WATCH_NAMESPACES", "value", ""));
   }
 
   @Test
@@ -85,7 +109,7 @@ class DefaultValuesRenderingTest {
         .containsExactly(
             "coordination.k8s.io leases create",
             "coordination.k8s.io leases get region-router-operator",
-            "coordination.k8s.io leases update region-router-operator");
+            "coordination.k8s.io leases patch region-router-operator");
     assertThat(
             Tree.list(
                 chart.get("RoleBinding", NAMESPACE, "rr-operator-leader-election"), "subjects"))
@@ -94,12 +118,13 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void routerMayOnlyReadItsRoutingTableConfigMapByName() {
+  void routerMayOnlyWatchItsRoutingTableConfigMapByNameAndItsEndpointSlices() {
     assertThat(Rbac.permissions(chart.get("Role", NAMESPACE, "rr-router")))
         .containsExactly(
-            "core configmaps get inference-regions",
             "core configmaps list inference-regions",
-            "core configmaps watch inference-regions");
+            "core configmaps watch inference-regions",
+            "discovery.k8s.io endpointslices list",
+            "discovery.k8s.io endpointslices watch");
     assertThat(chart.ofKind("ClusterRole"))
         .noneMatch(r -> Tree.<String>at(r, "metadata.name").contains("router"));
   }
@@ -190,10 +215,10 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void operatorGetsItsEnvironmentContractWithLeaderElectionOnAndAllNamespacesWatched() {
+  void operatorGetsItsEnvironmentContractWithLeaderElectionOnAndItsNamespaceWatched() {
     assertThat(Tree.list(container("rr-operator"), "env"))
         .contains(
-            Map.of("name", "WATCH_NAMESPACES", "value", ""),
+            Map.of("name", "WATCH_NAMESPACES", "value", NAMESPACE),
             Map.of(
                 "name",
                 "OPERATOR_NAMESPACE",
@@ -224,10 +249,11 @@ class DefaultValuesRenderingTest {
   }
 
   @Test
-  void routerWatchesTheRoutingTableConfigMapAndDrainsGracefully() {
+  void routerWatchesTheRoutingTableConfigMapSharesCapacityAndDrainsGracefully() {
     assertThat(Tree.<List<String>>at(container("rr-router"), "args"))
         .containsExactly(
             "--router.config-map=inference-regions",
+            "--router.capacity-share.service=rr-router",
             "--server.port=8000",
             "--management.server.port=9090",
             "--server.shutdown=graceful",

@@ -36,7 +36,7 @@ class NotesTest {
         .contains("kubectl wait --for=condition=Ready inferenceregion --all -n inference")
         .contains("http://rr-router.inference.svc.cluster.local:8000/v1/inference")
         .contains("kubectl port-forward -n inference svc/rr-router 8000:8000")
-        .contains("watching all namespaces");
+        .contains("watching namespaces inference");
   }
 
   @Test
