@@ -105,56 +105,65 @@ public record OperatorSettings(
   }
 
   /**
-   * Reads the documented environment variables; see the README's configuration reference. The
-   * operator's namespace comes from OPERATOR_NAMESPACE, else the service account's namespace file;
-   * with neither (a laptop run) leader election is off.
+   * The settings from the documented environment variables ({@link OperatorEnvironment}, bound as
+   * typed values with their defaults; README's configuration reference lists them). The operator's
+   * namespace comes from OPERATOR_NAMESPACE, else the service account's namespace file; with
+   * neither (a laptop run) leader election is off.
+   *
+   * @throws IllegalArgumentException naming the variable, for a value of the wrong type or out of
+   *     range, or an unknown OPERATOR_ variable
    */
   public static OperatorSettings fromEnvironment(Map<String, String> env, Path namespaceFile) {
-    OperatorSettings s = defaults();
+    OperatorEnvironment bound = EnvironmentBinder.bind(env);
+    OperatorEnvironment.Operator op = bound.operator();
+    check(op.httpPort() >= 0 && op.httpPort() <= 65535, "OPERATOR_HTTP_PORT", "0 to 65535");
+    check(op.probeIntervalSeconds() >= 1, "OPERATOR_PROBE_INTERVAL_SECONDS", "at least 1");
+    int timeout =
+        op.probeTimeoutSeconds() == null
+            ? Math.min(ProbeSpec.DEFAULT_TIMEOUT_SECONDS, op.probeIntervalSeconds())
+            : op.probeTimeoutSeconds();
+    check(timeout >= 1, "OPERATOR_PROBE_TIMEOUT_SECONDS", "at least 1");
+    check(!op.publishQuietMs().isNegative(), "OPERATOR_PUBLISH_QUIET_MS", "0 or more");
+    check(
+        op.publishMaxDelayMs().compareTo(op.publishQuietMs()) >= 0,
+        "OPERATOR_PUBLISH_MAX_DELAY_MS",
+        "at least OPERATOR_PUBLISH_QUIET_MS (" + op.publishQuietMs().toMillis() + " ms)");
+    check(op.reconcileThreads() >= 1, "OPERATOR_RECONCILE_THREADS", "at least 1");
     Set<String> namespaces =
-        Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
+        bound.watchNamespaces().stream()
             .map(String::trim)
             .filter(n -> !n.isEmpty())
             .collect(Collectors.toSet());
-    int port = intVar(env, "OPERATOR_HTTP_PORT", 8080);
-    int interval = intVar(env, "OPERATOR_PROBE_INTERVAL_SECONDS", s.defaultProbeIntervalSeconds());
-    int timeout =
-        intVar(
-            env,
-            "OPERATOR_PROBE_TIMEOUT_SECONDS",
-            Math.min(s.defaultProbeTimeoutSeconds(), interval));
-    Duration quiet =
-        Duration.ofMillis(
-            intVar(env, "OPERATOR_PUBLISH_QUIET_MS", (int) s.publishQuietPeriod().toMillis()));
-    Duration maxDelay =
-        Duration.ofMillis(
-            intVar(env, "OPERATOR_PUBLISH_MAX_DELAY_MS", (int) s.publishMaxDelay().toMillis()));
-    int threads = intVar(env, "OPERATOR_RECONCILE_THREADS", s.reconciliationThreads());
 
     LeaderElectionSettings election = null;
-    boolean wanted = !"false".equalsIgnoreCase(env.getOrDefault("LEADER_ELECTION", "true").trim());
-    Optional<String> ownNamespace = ownNamespace(env, namespaceFile);
-    if (wanted && ownNamespace.isPresent()) {
+    Optional<String> ownNamespace = ownNamespace(op.namespace(), namespaceFile);
+    if (bound.leaderElection() && ownNamespace.isPresent()) {
       String identity =
-          firstNonBlank(env.get("POD_NAME"), env.get("HOSTNAME"))
+          firstNonBlank(bound.podName(), bound.hostname())
               .orElse("region-router-operator-" + UUID.randomUUID());
       election = LeaderElectionSettings.of(ownNamespace.get(), identity);
     }
     return new OperatorSettings(
         namespaces,
-        port,
+        op.httpPort(),
         election,
-        interval,
+        op.probeIntervalSeconds(),
         timeout,
-        quiet,
-        maxDelay,
-        s.maxTableBytes(),
-        threads,
+        op.publishQuietMs(),
+        op.publishMaxDelayMs(),
+        RoutingTableCodec.CONFIG_MAP_MAX_BYTES,
+        op.reconcileThreads(),
         true);
   }
 
-  static Optional<String> ownNamespace(Map<String, String> env, Path namespaceFile) {
-    Optional<String> fromEnv = firstNonBlank(env.get("OPERATOR_NAMESPACE"));
+  private static void check(boolean ok, String variable, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException(variable + " must be " + expected);
+    }
+  }
+
+  static Optional<String> ownNamespace(String configured, Path namespaceFile) {
+    Optional<String> fromEnv = firstNonBlank(configured);
     if (fromEnv.isPresent()) {
       return fromEnv;
     }
@@ -173,18 +182,6 @@ public record OperatorSettings(
         .filter(v -> v != null && !v.isBlank())
         .map(String::trim)
         .findFirst();
-  }
-
-  private static int intVar(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
-    }
   }
 
   public boolean leaderElectionEnabled() {
