@@ -160,7 +160,7 @@ class RegionRouterSystemIT {
                 assertThat(table().regions())
                     .extracting(r -> r.name())
                     .containsExactly("ap-south-1", "brazilsouth", "me-south-1", "us-east-1"));
-    await("every region Ready with a latency")
+    await("every region Ready (in effect) and Healthy with a latency")
         .atMost(60, SECONDS)
         .untilAsserted(
             () -> {
@@ -169,6 +169,10 @@ class RegionRouterSystemIT {
                 assertThat(region.isReady())
                     .as("%s ready: %s", region.getMetadata().getName(), region.getStatus())
                     .isTrue();
+                // Ready does not wait for the probe: Healthy and the latency come with it
+                assertThat(region.getStatus().condition(Conditions.HEALTHY))
+                    .as("%s healthy: %s", region.getMetadata().getName(), region.getStatus())
+                    .hasValueSatisfying(c -> assertThat(c.isTrue()).isTrue());
                 assertThat(region.getStatus().getProbe().getLatencyMs())
                     .as("%s latency", region.getMetadata().getName())
                     .isGreaterThanOrEqualTo(LATENCY_MS.get(region.getMetadata().getName()));
