@@ -15,8 +15,8 @@ import java.io.IOException;
 /**
  * Reads one answer of the call in progress on its connection (an HTTP/1.1 connection, or an HTTP/2
  * stream read as HTTP/1.1 objects): whole and bounded for a buffered call, the head and then a
- * {@link StreamRelay} for a streaming one. A connection that breaks before the answer started on a
- * reused connection sends the call again on a new one.
+ * {@link StreamRelay} for a streaming one. When a reused connection breaks before the answer
+ * started, the call goes again on a new connection.
  */
 final class ResponseReader extends ChannelInboundHandlerAdapter {
   RegionCall<?> call;
