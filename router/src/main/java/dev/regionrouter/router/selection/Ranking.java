@@ -1,14 +1,9 @@
 package dev.regionrouter.router.selection;
 
 import dev.regionrouter.router.health.HealthView;
-import java.util.AbstractList;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.RandomAccess;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -47,18 +42,18 @@ public final class Ranking {
 
   private static final byte NONE = 0;
   private static final byte ANY = 1;
-  private static final byte IDLE = 2; // only while the region has nothing in flight
-  private static final byte BUSY = 3; // only while it has
+  static final byte IDLE = 2; // only while the region has nothing in flight
+  static final byte BUSY = 3; // only while it has
 
   private final RoutingPolicy policy;
-  private final Candidate[] regions;
+  final Candidate[] regions;
   private final int[] nameRank;
   // per entry (2 x candidate + variant): the ranking key parts, the score shown, when it applies
   private final double[] k0;
   private final double[] k1;
   private final double[] k2;
-  private final double[] score;
-  private final byte[] when;
+  final double[] score;
+  final byte[] when;
   private final int[] available;
   private final int[] unavailable;
   // tiers (policies other than priority-latency, with respectPriorityTiers)
@@ -305,14 +300,14 @@ public final class Ranking {
 
   /** Plans one request over a ranking of the regions its filters let through. */
   AttemptPlan plan(Live live, long estimatedTokens, RandomGenerator random, Excluded excluded) {
-    Walk walk = new Walk(live, estimatedTokens, excluded);
+    PlanWalk walk = new PlanWalk(this, live, estimatedTokens, excluded);
     return policy.kind() == PolicyKind.PRIORITY_LATENCY
         ? byScore(walk, random)
         : byPolicy(walk, random);
   }
 
-  private AttemptPlan byScore(Walk walk, RandomGenerator random) {
-    Cursor cursor = new Cursor(walk, available);
+  private AttemptPlan byScore(PlanWalk walk, RandomGenerator random) {
+    PlanCursor cursor = new PlanCursor(walk, available);
     int first = cursor.next();
     if (first < 0) {
       return panic(walk);
@@ -330,29 +325,29 @@ public final class Ranking {
       }
     }
     String shared = PlanRules.shareAmongNearEqual(tied, epsilon, random);
-    Order order = new Order(walk);
+    PlanOrder order = new PlanOrder(walk);
     order.then(tied);
     order.then(cursor);
     return plan(order, false, () -> PlanRules.scoreWhy(order, policy, shared));
   }
 
-  private AttemptPlan byPolicy(Walk walk, RandomGenerator random) {
+  private AttemptPlan byPolicy(PlanWalk walk, RandomGenerator random) {
     if (!tiered) {
-      Cursor cursor = new Cursor(walk, available);
+      PlanCursor cursor = new PlanCursor(walk, available);
       int first = cursor.next();
       if (first < 0) {
         return panic(walk);
       }
-      Order order = new Order(walk);
+      PlanOrder order = new PlanOrder(walk);
       String shared = group(walk, first, cursor, order, random);
       order.then(cursor);
       return plan(order, false, () -> PlanRules.reason(order, policy, shared));
     }
-    Cursor[] cursors = new Cursor[priorities.size()];
+    PlanCursor[] cursors = new PlanCursor[priorities.size()];
     int[] firsts = new int[priorities.size()];
     TreeMap<Integer, List<AttemptPlan.Scored>> withRoom = new TreeMap<>();
     for (int t = 0; t < cursors.length; t++) {
-      cursors[t] = new Cursor(walk, tierEntries[t]);
+      cursors[t] = new PlanCursor(walk, tierEntries[t]);
       firsts[t] = cursors[t].next();
       if (firsts[t] >= 0) {
         withRoom.put(priorities.get(t), List.of());
@@ -369,7 +364,7 @@ public final class Ranking {
         tierOrder.add(p);
       }
     }
-    Order order = new Order(walk);
+    PlanOrder order = new PlanOrder(walk);
     String shared = null;
     for (Integer p : tierOrder) {
       int t = priorities.indexOf(p);
@@ -389,7 +384,8 @@ public final class Ranking {
    * The best region of a ranked list and those equal to it (Selector.share): they share load by
    * power of two choices, drawn now; the first one not equal follows them. Adds them to the order.
    */
-  private String group(Walk walk, int first, Cursor cursor, Order order, RandomGenerator random) {
+  private String group(
+      PlanWalk walk, int first, PlanCursor cursor, PlanOrder order, RandomGenerator random) {
     List<AttemptPlan.Scored> group = new ArrayList<>();
     AttemptPlan.Scored best = walk.scored(first);
     group.add(best);
@@ -415,10 +411,10 @@ public final class Ranking {
    * No region is available: those with room, by rank (cooling last), so the request still tries the
    * best.
    */
-  private AttemptPlan panic(Walk walk) {
-    Cursor cursor = new Cursor(walk, unavailable);
+  private AttemptPlan panic(PlanWalk walk) {
+    PlanCursor cursor = new PlanCursor(walk, unavailable);
     int first = cursor.next();
-    Order order = new Order(walk);
+    PlanOrder order = new PlanOrder(walk);
     if (first < 0) {
       return plan(order, false, () -> "every region is at capacity");
     }
@@ -433,7 +429,8 @@ public final class Ranking {
                 : PlanRules.reason(order, policy, null));
   }
 
-  private AttemptPlan plan(Order order, boolean panic, java.util.function.Supplier<String> why) {
+  private AttemptPlan plan(
+      PlanOrder order, boolean panic, java.util.function.Supplier<String> why) {
     return new AttemptPlan(
         order,
         panic,
@@ -448,11 +445,11 @@ public final class Ranking {
    * Selector's explain output: every region with what this plan did with it, from what the plan
    * read.
    */
-  private List<CandidateExplain> explain(Order order) {
+  private List<CandidateExplain> explain(PlanOrder order) {
     synchronized (order) {
       List<AttemptPlan.Scored> ranked =
           new ArrayList<>(order); // the whole order, read live where not yet
-      Walk walk = order.walk;
+      PlanWalk walk = (PlanWalk) order.walk;
       PlanRules.Notes notes = new PlanRules.Notes();
       List<Candidate> candidates = new ArrayList<>(regions.length);
       for (int i = 0; i < regions.length; i++) {
@@ -480,210 +477,5 @@ public final class Ranking {
     }
     excluded.notes().byName.forEach((name, note) -> notes.byName.putIfAbsent(name, note));
     return all;
-  }
-
-  /**
-   * One plan's live reads: each region's in-flight count and tokens are read once, when first
-   * needed.
-   */
-  private final class Walk {
-    final Live live;
-    final long estimatedTokens;
-    private final int[] inFlightPlusOne = new int[regions.length];
-    private long[] tokensPlusOne;
-
-    final Excluded excluded;
-
-    Walk(Live live, long estimatedTokens, Excluded excluded) {
-      this.live = live;
-      this.estimatedTokens = estimatedTokens;
-      this.excluded = excluded;
-    }
-
-    int inFlight(int i) {
-      int v = inFlightPlusOne[i];
-      if (v == 0) {
-        v = live.inFlight(i) + 1;
-        inFlightPlusOne[i] = v;
-      }
-      return v - 1;
-    }
-
-    long tokens(int i) {
-      if (tokensPlusOne == null) {
-        tokensPlusOne = new long[regions.length];
-      }
-      long v = tokensPlusOne[i];
-      if (v == 0) {
-        v = Math.max(0, live.tokensInWindow(i)) + 1;
-        tokensPlusOne[i] = v;
-      }
-      return v - 1;
-    }
-
-    /** The entry applies (its in-flight case) and its region has room for the request. */
-    boolean usable(int e) {
-      int i = e >> 1;
-      byte applies = when[e];
-      if (applies == IDLE && inFlight(i) != 0 || applies == BUSY && inFlight(i) == 0) {
-        return false;
-      }
-      Candidate c = regions[i];
-      Integer max = c.maxInFlight();
-      if (max != null && inFlight(i) >= max) {
-        return false;
-      }
-      Long perMinute = c.tokensPerMinute();
-      if (perMinute != null) {
-        long used = tokens(i);
-        return !(used > 0 && used + estimatedTokens > perMinute);
-      }
-      return true;
-    }
-
-    Candidate candidate(int i) {
-      Candidate c = regions[i];
-      int inFlight = inFlight(i);
-      HealthView v = c.health();
-      if (v.inFlight() != inFlight) {
-        v =
-            new HealthView(
-                v.activeHealthy(),
-                v.ejectedUntil(),
-                v.coolingUntil(),
-                v.latencySeconds(),
-                v.trafficLatencySeconds(),
-                v.failureCount(),
-                v.ejections(),
-                inFlight,
-                v.halfOpen());
-      }
-      return new Candidate(c.entry(), v, tokens(i), c.budgetLatencySeconds());
-    }
-
-    AttemptPlan.Scored scored(int e) {
-      return new AttemptPlan.Scored(candidate(e >> 1), score[e]);
-    }
-  }
-
-  /** A position in a ranked list of entries: next() answers the next usable one, or -1. */
-  private static final class Cursor {
-    final Walk walk;
-    final int[] entries;
-    int position;
-
-    Cursor(Walk walk, int[] entries) {
-      this.walk = walk;
-      this.entries = entries;
-    }
-
-    int next() {
-      while (position < entries.length) {
-        int e = entries[position++];
-        if (walk.usable(e)) {
-          return e;
-        }
-      }
-      return -1;
-    }
-  }
-
-  /**
-   * A plan's order, built as read: parts already planned (the best and those sharing with it), then
-   * the rest of a ranked list, walked when a reader gets that far. size() walks it all without
-   * building candidates; get builds the ones read.
-   */
-  private static final class Order extends AbstractList<AttemptPlan.Scored>
-      implements RandomAccess {
-    final Walk walk;
-    private final ArrayDeque<Object> parts = new ArrayDeque<>(4); // List<Scored> or Cursor
-    private int[] entries = new int[8]; // -1 where the part came planned
-    private AttemptPlan.Scored[] scored = new AttemptPlan.Scored[8];
-    private int count;
-
-    Order(Walk walk) {
-      this.walk = walk;
-    }
-
-    void then(Object part) {
-      parts.addLast(part);
-    }
-
-    private void append(int entry, AttemptPlan.Scored s) {
-      if (count == entries.length) {
-        entries = Arrays.copyOf(entries, count * 2);
-        scored = Arrays.copyOf(scored, count * 2);
-      }
-      entries[count] = entry;
-      scored[count] = s;
-      count++;
-    }
-
-    /** Walks until the order holds index + 1 regions or ends; true when it holds them. */
-    private synchronized boolean reach(int index) {
-      while (count <= index && !parts.isEmpty()) {
-        Object part = parts.peekFirst();
-        if (part instanceof Cursor cursor) {
-          int e = cursor.next();
-          if (e < 0) {
-            parts.pollFirst();
-          } else {
-            append(e, null);
-          }
-        } else {
-          parts.pollFirst();
-          @SuppressWarnings("unchecked")
-          List<AttemptPlan.Scored> planned = (List<AttemptPlan.Scored>) part;
-          for (AttemptPlan.Scored s : planned) {
-            append(-1, s);
-          }
-        }
-      }
-      return count > index;
-    }
-
-    @Override
-    public synchronized AttemptPlan.Scored get(int index) {
-      if (index < 0 || !reach(index)) {
-        throw new IndexOutOfBoundsException(index);
-      }
-      AttemptPlan.Scored s = scored[index];
-      if (s == null) {
-        s = walk.scored(entries[index]);
-        scored[index] = s;
-      }
-      return s;
-    }
-
-    @Override
-    public synchronized int size() {
-      reach(Integer.MAX_VALUE - 1);
-      return count;
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return !reach(0);
-    }
-
-    @Override
-    public Iterator<AttemptPlan.Scored> iterator() {
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return reach(next);
-        }
-
-        @Override
-        public AttemptPlan.Scored next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return get(next++);
-        }
-      };
-    }
   }
 }
