@@ -11,6 +11,7 @@ import dev.regionrouter.router.edge.InferenceEndpoint;
 import dev.regionrouter.router.edge.Json;
 import dev.regionrouter.router.edge.PassThroughEndpoint;
 import dev.regionrouter.router.exchange.AttemptLoop;
+import dev.regionrouter.router.exchange.Exchange;
 import dev.regionrouter.router.exchange.HedgingAttempt;
 import dev.regionrouter.router.exchange.InferenceProxy;
 import dev.regionrouter.router.exchange.PassThroughProxy;
@@ -231,15 +232,15 @@ public class RouterConfiguration {
       InferenceProxy inference,
       PassThroughProxy passThrough,
       ProxyProperties proxy,
-      RouterMetrics metrics,
       RoutePlanner planner,
       HedgingAttempt hedging,
+      Exchange.Ledger ledger,
       @Value("${spring.lifecycle.timeout-per-shutdown-phase:20s}") Duration shutdownWait,
       @Value("${server.netty.idle-timeout:60s}") Duration idleTimeout) {
     return new DataPlane(
         proxy,
-        new InferenceEndpoint(inference, proxy, metrics, planner, hedging),
-        new PassThroughEndpoint(passThrough, proxy, planner),
+        new InferenceEndpoint(inference, proxy, planner, hedging, ledger),
+        new PassThroughEndpoint(passThrough, proxy, planner, ledger),
         shutdownWait,
         idleTimeout);
   }
@@ -256,9 +257,13 @@ public class RouterConfiguration {
       LatencyWindow latencies,
       RoutingProperties routing,
       RoutingMetrics metrics,
-      TokenMeter tokens,
       ProxyProperties proxy) {
-    return new HedgingAttempt(
-        health, latencies, routing.hedging(), metrics, tokens, proxy.tryTimeout());
+    return new HedgingAttempt(health, latencies, routing.hedging(), metrics, proxy.tryTimeout());
+  }
+
+  @Bean
+  Exchange.Ledger exchangeLedger(
+      TokenMeter tokens, LatencyWindow latencies, RouterMetrics metrics) {
+    return new Exchange.Ledger(tokens, latencies, metrics);
   }
 }

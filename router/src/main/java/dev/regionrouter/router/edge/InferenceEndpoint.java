@@ -9,13 +9,14 @@ import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.error.RouterException;
 import dev.regionrouter.router.exchange.AttemptLoop;
 import dev.regionrouter.router.exchange.Deadline;
+import dev.regionrouter.router.exchange.Exchange;
 import dev.regionrouter.router.exchange.HedgingAttempt;
 import dev.regionrouter.router.exchange.InferenceProxy;
 import dev.regionrouter.router.exchange.RegionAnswer;
-import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.selection.Explanations;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
+import dev.regionrouter.router.table.PerRegion;
 import dev.regionrouter.router.upstream.AsciiHeaders;
 import dev.regionrouter.router.upstream.HeaderPolicy;
 import io.netty.buffer.ByteBuf;
@@ -47,20 +48,21 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
 
   private final InferenceProxy proxy;
   private final ProxyProperties settings;
-  private final RouterMetrics metrics;
   private final RoutePlanner planner;
   private final HedgingAttempt hedging;
-  private final Map<String, RegionFields> regionFields = new ConcurrentHashMap<>();
+  private final Exchange.Ledger ledger;
+  private final PerRegion<RegionFields> regionFields =
+      new PerRegion<>(InferenceEndpoint::regionFields);
 
   public InferenceEndpoint(
       InferenceProxy proxy,
       ProxyProperties settings,
-      RouterMetrics metrics,
       RoutePlanner planner,
-      HedgingAttempt hedging) {
+      HedgingAttempt hedging,
+      Exchange.Ledger ledger) {
     this.proxy = proxy;
     this.settings = settings;
-    this.metrics = metrics;
+    this.ledger = ledger;
     this.planner = planner;
     this.hedging = hedging;
   }
@@ -77,19 +79,18 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     RouteRequest route =
         planner.request(exchange::header, request.estimatedTokens(), request.model());
     String authorization = exchange.header("Authorization");
+    Exchange call = ledger.open(route, deadline);
     RegionCalls.serve(
         exchange,
-        planner,
-        route,
+        call,
         () ->
             hedging.run(
-                route,
-                leg ->
-                    proxy.infer(leg, request.forward(), authorization, deadline, exchange.loop()),
+                call,
+                leg -> proxy.infer(leg, request.forward(), authorization, exchange.loop()),
                 exchange.loop()),
         served -> {
           try {
-            respond(exchange, route, served);
+            respond(exchange, call, served);
           } catch (RuntimeException | java.io.IOException e) {
             exchange.sendError(e);
           }
@@ -97,18 +98,15 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
   }
 
   private void respond(
-      DataPlaneExchange exchange,
-      RouteRequest route,
-      AttemptLoop.Served<InferenceProxy.Answer> served)
+      DataPlaneExchange exchange, Exchange call, AttemptLoop.Served<InferenceProxy.Answer> served)
       throws java.io.IOException {
-    boolean answered = served.value() instanceof RegionAnswer;
-    planner.settle(
-        route,
-        served.region(),
-        served.value() instanceof RegionAnswer i ? i.tokensUsed() : null,
-        answered ? served.latency() : null);
+    RouteRequest route = call.route();
+    Double usd =
+        served.value() instanceof RegionAnswer answered
+            ? call.served(served.region(), answered.tokensUsed(), served.latency())
+            : call.served(served.region(), null, null);
     String model = served.region().modelFor(route.model());
-    RegionFields region = regionFields(served.region());
+    RegionFields region = regionFields.get(served.region());
     List<CharSequence> attempts =
         served.attempts() < ATTEMPT_COUNTS.length
             ? ATTEMPT_COUNTS[served.attempts()]
@@ -139,7 +137,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       body.writeBytes(RESULT_FIELD)
           .writeBytes(answer.json(), answer.offset(), answer.length())
           .writeBytes(METADATA_FIELD);
-      metadata(route, served, answer, region.json(), body);
+      metadata(route, served, answer, region.json(), usd, body);
       body.writeByte('}');
     } catch (RuntimeException | java.io.IOException e) {
       body.release();
@@ -154,11 +152,11 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
       AttemptLoop.Served<InferenceProxy.Answer> served,
       RegionAnswer answer,
       SerializableString regionFields,
+      Double usd,
       ByteBuf body)
       throws java.io.IOException {
     RegionEntry region = served.region();
     Long tokens = answer.tokensUsed();
-    double usd = tokens == null ? 0 : tokens * region.costPer1kTokens() / 1000.0;
     new AnswerMetadata(
             regionFields,
             served.attempts(),
@@ -171,22 +169,15 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
                 ? Explanations.toMap(route.plan())
                 : null,
             tokens,
-            round(usd, 8))
+            usd == null ? 0 : round(usd, 8))
         .writeTo(body, Json.MAPPER);
-    if (tokens != null) {
-      metrics.cost(region.name(), region.provider(), usd);
-    }
   }
 
   /**
    * {@code "region":...,"provider":...,"cost_per_1k":...,"priority":...,} for the region, encoded
    * once per region entry (the same for every answer it gives).
    */
-  private RegionFields regionFields(RegionEntry region) {
-    RegionFields cached = regionFields.get(region.name());
-    if (cached != null && cached.region() == region) {
-      return cached;
-    }
+  private static RegionFields regionFields(RegionEntry region) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(128);
     try (JsonGenerator out = Json.MAPPER.getFactory().createGenerator(bytes)) {
       out.writeStartObject();
@@ -200,18 +191,11 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     }
     String object = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     SerializableString json = new SerializedString(object.substring(1, object.length() - 1) + ",");
-    if (regionFields.size() > 10_000) {
-      regionFields.clear(); // a long life of table changes: start over rather than grow
-    }
-    RegionFields fields =
-        new RegionFields(region, json, List.of(AsciiHeaders.repeated(region.name())));
-    regionFields.put(region.name(), fields);
-    return fields;
+    return new RegionFields(json, List.of(AsciiHeaders.repeated(region.name())));
   }
 
   /** What an answer from a region repeats: its metadata fields and its header value. */
-  private record RegionFields(
-      RegionEntry region, SerializableString json, List<CharSequence> header) {}
+  private record RegionFields(SerializableString json, List<CharSequence> header) {}
 
   /** The attempts header's value for the usual small counts, one list each. */
   private static final List<CharSequence>[] ATTEMPT_COUNTS = attemptCounts();

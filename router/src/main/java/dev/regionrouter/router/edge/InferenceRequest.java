@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.selection.TokenEstimate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ final class InferenceRequest {
      * prompt token.
      */
     long estimatedTokens() {
-      return maxTokens + promptLength / 4L;
+      return TokenEstimate.of(maxTokens, promptLength);
     }
   }
 

@@ -4,10 +4,12 @@ import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.exchange.AttemptLoop;
 import dev.regionrouter.router.exchange.CommittedStream;
 import dev.regionrouter.router.exchange.Deadline;
+import dev.regionrouter.router.exchange.Exchange;
 import dev.regionrouter.router.exchange.PassThroughProxy;
 import dev.regionrouter.router.exchange.RequestModel;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
+import dev.regionrouter.router.selection.TokenEstimate;
 import dev.regionrouter.router.upstream.HeaderPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -34,9 +36,14 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
   private final PassThroughProxy proxy;
   private final ProxyProperties settings;
   private final RoutePlanner planner;
+  private final Exchange.Ledger ledger;
 
   public PassThroughEndpoint(
-      PassThroughProxy proxy, ProxyProperties settings, RoutePlanner planner) {
+      PassThroughProxy proxy,
+      ProxyProperties settings,
+      RoutePlanner planner,
+      Exchange.Ledger ledger) {
+    this.ledger = ledger;
     this.proxy = proxy;
     this.settings = settings;
     this.planner = planner;
@@ -55,14 +62,14 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route =
         planner.request(exchange::header, estimatedTokens(body), RequestModel.of(body));
+    Exchange request = ledger.open(route, deadline);
     RegionCalls.serve(
         exchange,
-        planner,
-        route,
-        () -> proxy.relay(route, inbound, deadline, exchange.loop()),
+        request,
+        () -> proxy.relay(request, inbound, exchange.loop()),
         served -> {
           // a relayed answer is not parsed: the estimate stands for the tokens used
-          planner.settle(route, served.region(), null, served.latency());
+          request.served(served.region(), null, served.latency());
           respond(exchange, route, served);
         });
   }
@@ -111,7 +118,7 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
             });
   }
 
-  /** max_tokens (or max_completion_tokens, default 100) plus ~4 body bytes a prompt token. */
+  /** The {@link TokenEstimate} of an OpenAI-style body: its max_tokens, the body as the prompt. */
   static long estimatedTokens(byte[] body) {
     if (body == null || body.length == 0) {
       return 0;
@@ -119,7 +126,7 @@ public class PassThroughEndpoint implements DataPlaneHandler.Endpoint {
     Matcher m =
         MAX_TOKENS.matcher(
             new String(body, 0, Math.min(body.length, 65536), StandardCharsets.UTF_8));
-    long maxTokens = m.find() ? Long.parseLong(m.group(1)) : 100;
-    return maxTokens + body.length / 4;
+    long maxTokens = m.find() ? Long.parseLong(m.group(1)) : TokenEstimate.DEFAULT_MAX_TOKENS;
+    return TokenEstimate.of(maxTokens, body.length);
   }
 }

@@ -1,9 +1,9 @@
 package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.exchange.AttemptLoop;
+import dev.regionrouter.router.exchange.Exchange;
 import dev.regionrouter.router.selection.Explanations;
 import dev.regionrouter.router.selection.HintHeaders;
-import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * What every data-plane endpoint does around its region calls: explains the decision when asked
- * (X-Region-Router-Debug), cancels the calls when the caller leaves, and on failure settles the
- * route (nothing served) and answers the error, unless nobody is left to answer. The endpoint only
- * says how to start the calls and what to do with a served answer (settling it itself).
+ * (X-Region-Router-Debug), cancels the calls when the caller leaves, and on failure releases the
+ * exchange (nothing served) and answers the error, unless nobody is left to answer. The endpoint
+ * only says how to start the calls and what to do with a served answer (ending the exchange with
+ * {@link Exchange#served} itself).
  */
 final class RegionCalls {
 
@@ -21,10 +22,10 @@ final class RegionCalls {
 
   static <T> void serve(
       DataPlaneExchange exchange,
-      RoutePlanner planner,
-      RouteRequest route,
+      Exchange request,
       Supplier<CompletableFuture<AttemptLoop.Served<T>>> calls,
       Consumer<AttemptLoop.Served<T>> onServed) {
+    RouteRequest route = request.route();
     if (route.hints().debugging()) {
       // set as soon as the plan exists (before any answer commits), so a 503 is explained too
       route.onPlan(
@@ -34,7 +35,7 @@ final class RegionCalls {
     try {
       served = calls.get();
     } catch (RuntimeException e) {
-      planner.settle(route, null, null, null);
+      request.release();
       throw e;
     }
     exchange.onCallerGone(() -> served.cancel(false));
@@ -44,7 +45,7 @@ final class RegionCalls {
             onServed.accept(answer);
             return;
           }
-          planner.settle(route, null, null, null);
+          request.release();
           if (!served.isCancelled()) { // cancelled: the caller left, nobody to answer
             exchange.sendError(AttemptLoop.unwrap(error));
           }

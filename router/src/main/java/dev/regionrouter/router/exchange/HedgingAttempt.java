@@ -8,7 +8,6 @@ import dev.regionrouter.router.selection.LatencyWindow;
 import dev.regionrouter.router.selection.RouteRequest;
 import dev.regionrouter.router.selection.RoutingMetrics;
 import dev.regionrouter.router.selection.RoutingProperties;
-import dev.regionrouter.router.selection.TokenMeter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +32,6 @@ public class HedgingAttempt {
   private final LatencyWindow latencies;
   private final RoutingProperties.Hedging settings;
   private final RoutingMetrics metrics;
-  private final TokenMeter tokens;
   private final RetryBudget budget;
 
   /** The delay when nothing is known of the first region's latency. */
@@ -44,13 +42,11 @@ public class HedgingAttempt {
       LatencyWindow latencies,
       RoutingProperties.Hedging settings,
       RoutingMetrics metrics,
-      TokenMeter tokens,
       Duration unknownLatencyDelay) {
     this.health = health;
     this.latencies = latencies;
     this.settings = settings;
     this.metrics = metrics;
-    this.tokens = tokens;
     this.budget = new RetryBudget(settings.budgetRatio(), settings.budgetMinPerSecond());
     this.unknownLatencyDelay = unknownLatencyDelay;
   }
@@ -61,15 +57,16 @@ public class HedgingAttempt {
    * loop).
    */
   public <T> CompletableFuture<AttemptLoop.Served<T>> run(
-      RouteRequest request,
-      Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call,
+      Exchange exchange,
+      Function<Exchange, CompletableFuture<AttemptLoop.Served<T>>> call,
       ScheduledExecutorService timer) {
+    RouteRequest request = exchange.route();
     if (!settings.enabled() || !request.hints().hedging()) {
-      return call.apply(request);
+      return call.apply(exchange);
     }
     budget.requestStarted();
     long start = System.nanoTime();
-    CompletableFuture<AttemptLoop.Served<T>> primary = call.apply(request);
+    CompletableFuture<AttemptLoop.Served<T>> primary = call.apply(exchange);
     AttemptPlan plan = request.plan();
     if (plan == null || primary.isDone()) {
       return primary; // failed before planning (no table, no match): its error
@@ -80,7 +77,7 @@ public class HedgingAttempt {
       metrics.hedge("skipped_no_target");
       return primary;
     }
-    Race<T> race = new Race<>(request, primary);
+    Race<T> race = new Race<>(exchange, primary);
     long waitNanos =
         delay(plan.order().iterator().next().candidate().name()).toNanos()
             - (System.nanoTime() - start);
@@ -93,13 +90,15 @@ public class HedgingAttempt {
 
   /** The two legs of one hedged request; the first answer wins. */
   private final class Race<T> {
+    final Exchange exchange;
     final RouteRequest request;
     final CompletableFuture<AttemptLoop.Served<T>> primary;
     final CompletableFuture<AttemptLoop.Served<T>> result = new CompletableFuture<>();
     volatile CompletableFuture<AttemptLoop.Served<T>> second;
 
-    Race(RouteRequest request, CompletableFuture<AttemptLoop.Served<T>> primary) {
-      this.request = request;
+    Race(Exchange exchange, CompletableFuture<AttemptLoop.Served<T>> primary) {
+      this.exchange = exchange;
+      this.request = exchange.route();
       this.primary = primary;
       primary.whenComplete((served, error) -> finished(primary, served, error));
       // the caller gave up (went away): both legs are abandoned
@@ -116,7 +115,7 @@ public class HedgingAttempt {
     }
 
     synchronized void hedge(
-        String target, Function<RouteRequest, CompletableFuture<AttemptLoop.Served<T>>> call) {
+        String target, Function<Exchange, CompletableFuture<AttemptLoop.Served<T>>> call) {
       if (result.isDone()) {
         return;
       }
@@ -126,7 +125,7 @@ public class HedgingAttempt {
         return;
       }
       metrics.hedge("started");
-      RouteRequest leg = request.pinnedTo(target);
+      Exchange leg = exchange.pinnedTo(target);
       CompletableFuture<AttemptLoop.Served<T>> started;
       try {
         started = call.apply(leg);
@@ -135,12 +134,10 @@ public class HedgingAttempt {
       }
       second = started;
       // the second leg's token reservation (made when it planned) is given back whatever its
-      // fate: when it wins, the request's settle puts the tokens the region reported on it
+      // fate: when it wins, the request's own exchange puts the tokens the region reported on it
       started.whenComplete(
           (served, error) -> {
-            if (leg.reservedOn() != null) {
-              tokens.release(leg.reservedOn(), leg.reservedTokens());
-            }
+            leg.release();
             finished(second, served, error);
           });
     }

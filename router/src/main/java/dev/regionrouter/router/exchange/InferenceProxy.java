@@ -2,7 +2,7 @@ package dev.regionrouter.router.exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.api.table.RegionEntry;
-import dev.regionrouter.router.selection.RouteRequest;
+import dev.regionrouter.router.table.PerRegion;
 import dev.regionrouter.router.upstream.CancellableFuture;
 import dev.regionrouter.router.upstream.UpstreamClient;
 import java.net.URI;
@@ -34,7 +34,8 @@ public class InferenceProxy {
    * Each region's inference URI, parsed once (endpoints are few; parsing one per request showed in
    * profiles).
    */
-  private final Map<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
+  private final PerRegion<URI> uris =
+      new PerRegion<>(r -> URI.create(stripSlash(r.endpoint()) + r.effectiveInferencePath()));
 
   /**
    * maxResponseBytes: a region's answer is buffered (it is parsed) up to this size; bigger fails
@@ -66,14 +67,13 @@ public class InferenceProxy {
    * request's event loop, for the hold checks of its attempts (null: none).
    */
   public CompletableFuture<AttemptLoop.Served<Answer>> infer(
-      RouteRequest route,
+      Exchange exchange,
       byte[] body,
       String callerAuthorization,
-      Deadline deadline,
       java.util.concurrent.ScheduledExecutorService timers) {
+    String model = exchange.route().model();
     return loop.run(
-        route,
-        deadline,
+        exchange,
         timers,
         attempt -> {
           RegionEntry region = attempt.region();
@@ -87,23 +87,17 @@ public class InferenceProxy {
             headers = new LinkedHashMap<>(JSON_HEADERS);
             headers.put("authorization", List.of(authorization));
           }
-          if (uris.size() > 10_000) {
-            uris.clear(); // a long life of table changes: start over rather than grow
-          }
-          URI uri =
-              uris.computeIfAbsent(
-                  region.endpoint() + '\n' + region.effectiveInferencePath(),
-                  k -> URI.create(stripSlash(region.endpoint()) + region.effectiveInferencePath()));
+          URI uri = uris.get(region);
           long start = System.nanoTime();
-          CompletableFuture<UpstreamClient.Buffered> exchange =
+          CompletableFuture<UpstreamClient.Buffered> call =
               client.exchange(
                   new UpstreamClient.Request(
-                      "POST", uri, headers, RequestModel.forRegion(body, route.model(), region)),
+                      "POST", uri, headers, RequestModel.forRegion(body, model, region)),
                   attempt.timeout(),
                   maxResponseBytes);
           CompletableFuture<AttemptLoop.Result<Answer>> result =
-              new CancellableFuture<>(() -> exchange.cancel(false));
-          exchange.whenComplete(
+              new CancellableFuture<>(() -> call.cancel(false));
+          call.whenComplete(
               (response, error) -> {
                 if (error != null) {
                   Throwable cause = AttemptLoop.unwrap(error);

@@ -1,7 +1,6 @@
 package dev.regionrouter.router.exchange;
 
 import dev.regionrouter.api.table.RegionEntry;
-import dev.regionrouter.router.selection.RouteRequest;
 import dev.regionrouter.router.upstream.CancellableFuture;
 import dev.regionrouter.router.upstream.HeaderPolicy;
 import dev.regionrouter.router.upstream.UpstreamClient;
@@ -73,12 +72,13 @@ public class PassThroughProxy {
    * timers: the request's event loop (hold checks, first-byte timeouts).
    */
   public CompletableFuture<AttemptLoop.Served<CommittedStream>> relay(
-      RouteRequest route, Inbound inbound, Deadline deadline, ScheduledExecutorService timers) {
+      Exchange exchange, Inbound inbound, ScheduledExecutorService timers) {
+    Deadline deadline = exchange.deadline();
+    String model = exchange.route().model();
     Map<String, List<String>> baseHeaders =
         HeaderPolicy.forUpstream(inbound.headers(), forwardAuthorization);
     return loop.run(
-        route,
-        deadline,
+        exchange,
         timers,
         attempt -> {
           Map<String, List<String>> headers = new LinkedHashMap<>(baseHeaders);
@@ -88,7 +88,7 @@ public class PassThroughProxy {
           URI uri =
               URI.create(
                   InferenceProxy.stripSlash(attempt.region().endpoint()) + inbound.pathAndQuery());
-          byte[] body = RequestModel.forRegion(inbound.body(), route.model(), attempt.region());
+          byte[] body = RequestModel.forRegion(inbound.body(), model, attempt.region());
           long start = System.nanoTime();
           CompletableFuture<UpstreamClient.Streaming> opened =
               client.open(

@@ -21,9 +21,8 @@ import java.util.stream.Collectors;
  * The impure shell around the planner: gathers the candidates (health views, token usage, latency
  * quantiles), resolves the request's effective policy and filters, plans (from a kept {@link
  * Ranking} of the table, or a {@link FilteredPlan} when filters or a hedge pin narrow it), records
- * the decision, reserves the token estimate, and turns "no region matches the filters" into the 503
- * that names them. The attempt loop calls {@link #plan}; the controllers build the {@link
- * RouteRequest} and {@link #settle} it.
+ * the decision, and turns "no region matches the filters" into the 503 that names them. The attempt
+ * loop calls {@link #plan}; the endpoints build the {@link RouteRequest}.
  */
 public class RoutePlanner {
 
@@ -156,15 +155,6 @@ public class RoutePlanner {
       decisions.record(plan, clock.instant(), request == null ? null : request.caller());
       metrics.planned(policy.name());
     }
-    // a hedge leg reserves on its region too, so the region's window counts it while it is in
-    // flight; HedgingAttempt releases that reservation when the leg ends (won, lost or cancelled)
-    if (!plan.isEmpty() && estimate > 0) {
-      String first = plan.order().get(0).candidate().name();
-      tokens.add(first, estimate);
-      if (request != null) {
-        request.reserved(first, estimate);
-      }
-    }
     if (request != null) {
       request.planned(plan);
     }
@@ -204,33 +194,6 @@ public class RoutePlanner {
       modelsCheck = check;
     }
     return check.declared();
-  }
-
-  /**
-   * A request ended: the reservation becomes the tokens the serving region reported (or stays the
-   * estimate when it reported none); its latency joins the region's window; the spend is counted.
-   *
-   * @param served the region that answered, null when none did
-   * @param tokensUsed the tokens it reported, null when unknown
-   * @param latency the answering attempt's latency, null when none
-   */
-  public void settle(RouteRequest request, RegionEntry served, Long tokensUsed, Duration latency) {
-    String reservedOn = request.reservedOn();
-    long reserved = request.reservedTokens();
-    if (served == null) {
-      tokens.settle(reservedOn, reserved, null, 0);
-      return;
-    }
-    long actual =
-        tokensUsed != null ? tokensUsed : reserved > 0 ? reserved : request.estimatedTokens();
-    tokens.settle(reservedOn, reserved, served.name(), actual);
-    if (latency != null) {
-      latencies.record(served.name(), latency.toNanos() / 1e9);
-    }
-    if (tokensUsed != null && served.costPer1kTokens() != null) {
-      String policy = request.plan() == null ? defaultPolicy.name() : request.plan().policy();
-      metrics.cost(served.name(), policy, tokensUsed * served.costPer1kTokens() / 1000.0);
-    }
   }
 
   public LatencyWindow latencies() {

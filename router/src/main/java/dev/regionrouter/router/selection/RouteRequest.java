@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 /**
  * One request's routing: its effective hints (request headers over its caller's defaults over the
  * router's), its token estimate, and what planning decided (filled in by {@link RoutePlanner}, read
- * by the controllers for the debug output, hedging and the token correction).
+ * by the endpoints for the debug output and by hedging).
  */
 public final class RouteRequest {
 
@@ -26,8 +26,6 @@ public final class RouteRequest {
   private volatile Consumer<AttemptPlan> onPlan;
   private volatile String hedge;
   private volatile AttemptPlan plan;
-  private volatile String reservedOn;
-  private volatile long reserved;
 
   public RouteRequest(RouteHints hints, String caller, long estimatedTokens) {
     this(hints, caller, estimatedTokens, null, null);
@@ -109,18 +107,5 @@ public final class RouteRequest {
     if (hook != null) {
       hook.accept(plan);
     }
-  }
-
-  public void reserved(String region, long tokens) {
-    this.reservedOn = region;
-    this.reserved = tokens;
-  }
-
-  public String reservedOn() {
-    return reservedOn;
-  }
-
-  public long reservedTokens() {
-    return reserved;
   }
 }

@@ -6,16 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Meters of the selection: requests by policy, estimated spend by region and policy, filter
- * mismatches and hedges. Tags are low cardinality: policy (4 names), region (the table's), filter
- * (4 names), outcome (a fixed vocabulary); never a caller, selector text or region list. Meters are
- * looked up once and kept (a registry lookup on every request costs more than the increment).
+ * Meters of the selection: requests by policy, filter mismatches and hedges. Tags are low
+ * cardinality: policy (4 names), region (the table's), filter (4 names), outcome (a fixed
+ * vocabulary); never a caller, selector text or region list. Meters are looked up once and kept (a
+ * registry lookup on every request costs more than the increment).
  */
 public class RoutingMetrics {
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Counter> planned = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Counter> spend = new ConcurrentHashMap<>();
 
   public RoutingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,15 +30,6 @@ public class RoutingMetrics {
   /** A request's hard filters left no region (503 no_region_matches). */
   public void noMatch(String policy, String filter) {
     registry.counter("router.routing.no.match", "policy", policy, "filter", filter).increment();
-  }
-
-  /** Estimated spend: tokens used x the region's price. */
-  public void cost(String region, String policy, double usd) {
-    spend
-        .computeIfAbsent(
-            region + '\n' + policy,
-            k -> registry.counter("router.routing.cost.usd", "region", region, "policy", policy))
-        .increment(usd);
   }
 
   /** A hedge: started, won (the hedge answered first), lost, skipped_budget, skipped_no_target. */

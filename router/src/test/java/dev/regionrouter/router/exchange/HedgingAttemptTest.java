@@ -119,8 +119,8 @@ class HedgingAttemptTest {
           latencies,
           RoutingProperties.Hedging.DEFAULTS,
           new RoutingMetrics(new SimpleMeterRegistry()),
-          tokens,
           Duration.ofSeconds(5));
+  private final Exchange.Ledger ledger = new Exchange.Ledger(tokens, latencies, metrics);
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   /** The attempts on the region named "slow" answer when the test completes this. */
@@ -144,8 +144,10 @@ class HedgingAttemptTest {
     timer.shutdownNow();
   }
 
-  private static RouteRequest hedgeable() {
-    return new RouteRequest(HintHeaders.parse(Map.of(HintHeaders.HEDGE, "1")::get), null, ESTIMATE);
+  private Exchange hedgeable() {
+    return ledger.open(
+        new RouteRequest(HintHeaders.parse(Map.of(HintHeaders.HEDGE, "1")::get), null, ESTIMATE),
+        Deadline.in(Duration.ofSeconds(10)));
   }
 
   /**
@@ -162,21 +164,18 @@ class HedgingAttemptTest {
     return CompletableFuture.completedFuture(done);
   }
 
-  private AttemptLoop.Served<String> run(RouteRequest request) throws Exception {
+  private AttemptLoop.Served<String> run(Exchange request) throws Exception {
     return hedging
-        .run(
-            request,
-            leg -> loop.run(leg, Deadline.in(Duration.ofSeconds(10)), null, this::attempt),
-            timer)
+        .run(request, leg -> loop.run(leg, null, this::attempt), timer)
         .get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void aHedgedRequestCountsOnceInTheRetryBudget() throws Exception {
-    RouteRequest request = hedgeable();
+    Exchange request = hedgeable();
     AttemptLoop.Served<String> served = run(request);
     assertThat(served.region().name()).isEqualTo("quick");
-    assertThat(request.hedge()).isEqualTo("won");
+    assertThat(request.route().hedge()).isEqualTo("won");
     // one request counted (not two, one per leg): with a ratio of 1 and no free retries, one retry
     assertThat(retries.tryStartRetry()).isTrue();
     assertThat(retries.tryStartRetry()).isFalse();
@@ -187,14 +186,13 @@ class HedgingAttemptTest {
     // the hedge leg goes to "quick" but is made to hang there, so the first leg ("slow") wins
     CompletableFuture<AttemptLoop.Result<String>> quickHangs = new CompletableFuture<>();
     CountDownLatch quickCalled = new CountDownLatch(1);
-    RouteRequest request = hedgeable();
+    Exchange request = hedgeable();
     CompletableFuture<AttemptLoop.Served<String>> result =
         hedging.run(
             request,
             leg ->
                 loop.run(
                     leg,
-                    Deadline.in(Duration.ofSeconds(10)),
                     null,
                     t -> {
                       if (t.region().name().equals("quick")) {
@@ -212,22 +210,22 @@ class HedgingAttemptTest {
     AttemptLoop.Served<String> served = result.get(5, TimeUnit.SECONDS);
     assertThat(quickHangs).as("the losing leg's region call is cancelled").isCancelled();
     assertThat(served.region().name()).isEqualTo("slow");
-    assertThat(request.hedge()).isEqualTo("lost");
+    assertThat(request.route().hedge()).isEqualTo("lost");
     // the cancelled leg leaves nothing reserved; the winner's reservation waits for the request's
     // settle
     await().atMost(Duration.ofSeconds(5)).until(() -> tokens.usage("quick") == 0);
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get("quick").view().inFlight() == 0);
-    planner.settle(request, served.region(), 40L, served.latency());
+    request.served(served.region(), 40L, served.latency());
     assertThat(tokens.usage("slow")).isEqualTo(40);
     assertThat(tokens.usage("quick")).isZero();
   }
 
   @Test
   void aWinningHedgeLegIsChargedOnlyWhatItsRegionReported() throws Exception {
-    RouteRequest request = hedgeable();
+    Exchange request = hedgeable();
     AttemptLoop.Served<String> served = run(request);
-    assertThat(request.hedge()).isEqualTo("won");
-    planner.settle(request, served.region(), 40L, served.latency());
+    assertThat(request.route().hedge()).isEqualTo("won");
+    request.served(served.region(), 40L, served.latency());
     await().atMost(Duration.ofSeconds(5)).until(() -> health.get("slow").view().inFlight() == 0);
     assertThat(tokens.usage("quick")).isEqualTo(40);
     assertThat(tokens.usage("slow")).isZero();
