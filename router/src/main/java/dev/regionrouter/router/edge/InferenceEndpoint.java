@@ -23,7 +23,6 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
