@@ -25,9 +25,8 @@ public class RouterApplication {
 
   /**
    * The router's event loops on a machine of few cores: one more than its cores, where Reactor
-   * Netty would run at least 4. On 2 cores, 3 loops used ~5 µs less CPU per request than 4 at 16
-   * connections and the same at 64 and 256 (bench/hotpath, three runs): with fewer loops, each
-   * wake-up serves more events. From 4 cores on, Reactor Netty's default (one per core) stays.
+   * Netty would run at least 4: with fewer loops, each wake-up serves more events (the measurement
+   * is in bench/RESULTS.md). From 4 cores on, Reactor Netty's default (one per core) stays.
    * -Dreactor.netty.ioWorkerCount=N sets it explicitly.
    */
   static java.util.OptionalInt eventLoops(int cores) {

@@ -22,7 +22,7 @@ import reactor.netty.http.IdleTimeoutHandler;
 /**
  * The data plane's place on each connection of the router's HTTP server, right after the HTTP
  * codec: requests under {@code /v1/} are served here, on the connection's event loop, without the
- * web framework (its per-request cost was most of the router's); every other request (health,
+ * web framework (whose per-request cost would dominate the router's); every other request (health,
  * status pages, actuator) goes on to Spring WebFlux unchanged.
  *
  * <p>HTTP/1.1 answers must leave in request order, so while one request is being answered (here or

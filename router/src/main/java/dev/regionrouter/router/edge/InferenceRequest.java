@@ -16,10 +16,9 @@ import java.util.List;
  * with its defaults filled in; fields the contract does not name are kept and forwarded.
  *
  * <p>The body is read with a streaming parser that looks at those three fields and skips over the
- * rest (no tree is built: it showed in profiles of the hot path). What goes to the region is the
- * caller's own bytes, with the missing defaults appended before the closing brace: re-encoding for
- * every request cost a tenth of the router's CPU (bench/hotpath), and the caller's body is
- * forwarded exactly as sent.
+ * rest (no tree is built). What goes to the region is the caller's own bytes, with the missing
+ * defaults appended before the closing brace: no re-encoding on the hot path, and the caller's body
+ * is forwarded exactly as sent.
  */
 final class InferenceRequest {
 

@@ -22,9 +22,8 @@ public class RouterMetrics {
 
   /**
    * Meters by name and tags, built once: registry.counter(name, tags...) and Timer.builder(...)
-   * .register() build and sort a tag list and look the id up on every call (measured: several
-   * percent of the router's CPU per request). Meters are never removed, so a cached one stays
-   * valid.
+   * .register() build and sort a tag list and look the id up on every call, a cost on every
+   * request. Meters are never removed, so a cached one stays valid.
    */
   private final ConcurrentMap<Key, Counter> counters = new ConcurrentHashMap<>();
 

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Header names and values as Netty's {@link AsciiString} where they repeat request after request
  * (known names, the router's own headers, region names, hosts): the HTTP encoder copies an
- * AsciiString's bytes at once, a String one char at a time (writing headers that way was ~3 % of
- * the router's CPU per request in a perf profile). Anything else is passed through as it is.
+ * AsciiString's bytes at once, a String one char at a time (a cost on every request; figures in
+ * bench/RESULTS.md). Anything else is passed through as it is.
  */
 public final class AsciiHeaders {
 
