@@ -10,6 +10,7 @@ variable "inference_lb_name" {
 }
 
 variable "image_registry" {
-  description = "Registry (for example an ECR registry) holding the region-router/operator and region-router/router images."
+  description = "Registry (and path) holding the region-router/{operator,router} images, for example an ECR mirror; null: the published ones (ghcr.io/region-router)."
   type        = string
+  default     = null
 }

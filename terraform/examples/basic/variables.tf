@@ -11,6 +11,7 @@ variable "kube_context" {
 }
 
 variable "image_registry" {
-  description = "Registry holding the region-router/operator and region-router/router images you built and pushed."
+  description = "Registry (and path) holding the region-router/{operator,router} images; null: the published ones (ghcr.io/region-router)."
   type        = string
+  default     = null
 }

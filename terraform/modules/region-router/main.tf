@@ -1,35 +1,5 @@
 # Installs the region-router chart (CRD, operator, router, RBAC) and declares the regions.
 
-locals {
-  image_values = var.image_tag == null ? {} : { tag = var.image_tag }
-
-  chart_values = {
-    imageRegistry = var.image_registry
-    operator = {
-      watchNamespaces    = var.operator_watch_namespaces
-      watchAllNamespaces = var.operator_watch_all_namespaces
-      image              = local.image_values
-    }
-    router = {
-      replicas = var.router_replicas
-      image    = local.image_values
-      autoscaling = var.router_autoscaling == null ? { enabled = false } : {
-        enabled                        = true
-        minReplicas                    = var.router_autoscaling.min_replicas
-        maxReplicas                    = var.router_autoscaling.max_replicas
-        targetCPUUtilizationPercentage = var.router_autoscaling.target_cpu_utilization_percentage
-      }
-      # the router may read the Secrets its regions name, and no other
-      credentials = {
-        secretNames = distinct([for r in values(var.regions) : r.credentials_secret_ref.name if r.credentials_secret_ref != null])
-      }
-    }
-    monitoring    = { serviceMonitor = { enabled = var.enable_service_monitor } }
-    networkPolicy = { enabled = var.enable_network_policy }
-    regions       = var.regions_managed_by == "helm" ? local.region_specs : {}
-  }
-}
-
 resource "helm_release" "this" {
   name             = var.release_name
   namespace        = var.namespace
@@ -39,7 +9,11 @@ resource "helm_release" "this" {
   repository = var.chart_repository
   version    = var.chart_version
 
-  values = concat([yamlencode(local.chart_values)], var.extra_values)
+  values = local.values_documents
+
+  # with manage_crd the CRD is a template of the release (applied on every upgrade); Helm must not
+  # also create it from crds/
+  skip_crds = var.manage_crd
 
   # roll back a failed upgrade instead of leaving a half-applied release
   atomic          = true
@@ -57,10 +31,10 @@ resource "kubernetes_manifest" "region" {
     metadata = {
       name      = each.key
       namespace = var.namespace
-      labels = {
+      labels = merge(local.region_labels[each.key], {
         "app.kubernetes.io/managed-by" = "terraform"
         "app.kubernetes.io/part-of"    = "region-router"
-      }
+      })
     }
     spec = each.value
   }

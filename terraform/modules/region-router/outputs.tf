@@ -9,13 +9,18 @@ output "namespace" {
 }
 
 output "router_service" {
-  description = "Name of the router's Service."
-  value       = "${var.release_name}-router"
+  description = "Name of the router's Service (<fullname_override or release_name>-router, as the chart names it)."
+  value       = local.router_service
 }
 
 output "router_url" {
-  description = "In-cluster base URL of the router: POST <router_url>/v1/inference, GET <router_url>/regions/status."
-  value       = "http://${var.release_name}-router.${helm_release.this.namespace}.svc.cluster.local:8000"
+  description = "In-cluster base URL of the router's data plane: POST <router_url>/v1/inference (honours fullname_override, router_port and the same values in extra_values)."
+  value       = local.router_url
+}
+
+output "router_management_url" {
+  description = "In-cluster base URL of the router's management port: GET <router_management_url>/regions/status, /actuator/prometheus."
+  value       = local.management_url
 }
 
 output "region_names" {

@@ -43,15 +43,54 @@ variable "chart_repository" {
 }
 
 variable "chart_version" {
-  description = "Chart version to install from chart_repository (ignored for a local path)."
+  description = "Chart version to install from chart_repository (ignored for a local path): the project's version, the same as the chart's and the images'."
+  type        = string
+  default     = "0.1.0"
+}
+
+variable "image_registry" {
+  description = "Registry (and path) of the operator, router and demo images (the chart's imageRegistry value); null keeps the chart's default, where the release workflow publishes (ghcr.io/region-router)."
   type        = string
   default     = null
 }
 
-variable "image_registry" {
-  description = "Registry the operator and router images were pushed to (the chart's imageRegistry value)."
+variable "fullname_override" {
+  description = "The chart's fullnameOverride: the name prefix of every object instead of release_name (the router Service is <prefix>-router); null keeps release_name."
   type        = string
-  default     = ""
+  default     = null
+
+  validation {
+    condition     = var.fullname_override == null || (can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.fullname_override)) && length(coalesce(var.fullname_override, "x")) <= 45)
+    error_message = "fullname_override must be a lowercase DNS label of at most 45 characters, or null."
+  }
+}
+
+variable "router_port" {
+  description = "The router's data-plane port (server.port and the Service port http): /v1/** and /health."
+  type        = number
+  default     = 8000
+
+  validation {
+    condition     = var.router_port >= 1 && var.router_port <= 65535 && floor(var.router_port) == var.router_port
+    error_message = "router_port must be a port number, 1-65535."
+  }
+}
+
+variable "router_management_port" {
+  description = "The router's management port (management.server.port): probes, /actuator/prometheus, /regions/*. Must differ from router_port."
+  type        = number
+  default     = 9090
+
+  validation {
+    condition     = var.router_management_port >= 1 && var.router_management_port <= 65535 && floor(var.router_management_port) == var.router_management_port
+    error_message = "router_management_port must be a port number, 1-65535."
+  }
+}
+
+variable "manage_crd" {
+  description = "Apply the InferenceRegion CRD with every apply, upgrades included (the chart's crds.enabled, with resource-policy keep; the release skips the chart's crds/, which Helm would install once and never upgrade). false: the CRD comes from crds/ on the first install only, and upgrades are yours (kubectl apply)."
+  type        = bool
+  default     = true
 }
 
 variable "image_tag" {
@@ -155,8 +194,27 @@ variable "regions" {
       first_byte_seconds  = optional(number)
       stream_idle_seconds = optional(number)
     }))
+    # the object's labels (not its spec): the operator copies them into the routing table
+    labels = optional(map(string))
   }))
   default = {}
+
+  validation {
+    # a region's namespace must be one the operator watches, or no operator publishes it
+    condition     = length(var.regions) == 0 || length(var.operator_watch_namespaces) == 0 || contains(var.operator_watch_namespaces, var.namespace)
+    error_message = "The regions are declared in var.namespace, which operator_watch_namespaces does not list: no operator would publish them. Add the namespace to operator_watch_namespaces (or leave it empty: all namespaces)."
+  }
+
+  validation {
+    condition = alltrue(flatten([for r in values(var.regions) : [
+      for k, v in coalesce(r.labels, {}) : (
+        can(regex("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", k)) &&
+        length(element(split("/", k), length(split("/", k)) - 1)) <= 63 &&
+        can(regex("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$", v)) && length(v) <= 63
+      )
+    ]]))
+    error_message = "Region labels must be Kubernetes labels: keys [prefix/]name (name at most 63 characters of letters, digits, '-', '_', '.'), values at most 63 such characters."
+  }
 
   validation {
     condition     = alltrue([for name, r in var.regions : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", name)) && length(name) <= 253])
