@@ -62,6 +62,7 @@ public final class RegionRouterOperator implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings);
     this.leadership = new Leadership(settings.leaderElectionEnabled());
     this.metrics = new OperatorMetrics(leadership);
+    metrics.trackRegions(() -> catalog.namespaces().stream().flatMap(catalog::regions));
     this.configMaps = new ConfigMapStore(client, settings.watchNamespaces());
     this.publisher =
         new RoutingTablePublisher(

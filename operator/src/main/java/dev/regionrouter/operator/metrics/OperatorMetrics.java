@@ -1,5 +1,6 @@
 package dev.regionrouter.operator.metrics;
 
+import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import dev.regionrouter.operator.config.Leadership;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,10 +11,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The operator's own meters (JOSDK adds its reconciliation meters to the same registry). Names are
- * dotted and lowercase, tags low-cardinality: an outcome, never a region or namespace name.
+ * dotted and lowercase under {@code regionrouter.operator.} (Prometheus: {@code
+ * regionrouter_operator_*}, the router's are {@code regionrouter_router_*}); tags are
+ * low-cardinality: an outcome, and for the per-region gauges the region and its namespace, whose
+ * series leave when the region is deleted ({@link RegionGauges}).
  */
 public final class OperatorMetrics {
 
@@ -28,6 +34,7 @@ public final class OperatorMetrics {
   private final Counter statusWrites;
   private final Counter events;
   private final Counter reconcileFailures;
+  private final RegionGauges regionGauges;
 
   public OperatorMetrics(Leadership leadership) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -63,6 +70,12 @@ public final class OperatorMetrics {
     Gauge.builder("regionrouter.operator.leader", leadership, l -> l.isLeading() ? 1 : 0)
         .description("1 while this replica leads (or runs without leader election)")
         .register(registry);
+    regionGauges = new RegionGauges(registry);
+  }
+
+  /** The regions the per-region gauges are read from (see {@link RegionGauges}). */
+  public void trackRegions(Supplier<Stream<InferenceRegion>> regions) {
+    regionGauges.track(regions);
   }
 
   private Counter publishes(String outcome) {
@@ -76,7 +89,9 @@ public final class OperatorMetrics {
     return registry;
   }
 
+  /** The Prometheus text exposition, per-region gauges refreshed first. */
   public String scrape() {
+    regionGauges.refresh();
     return registry.scrape();
   }
 
