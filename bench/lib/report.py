@@ -355,7 +355,7 @@ def run_report(work):
         out.append("Two mock regions: `bench-primary` (priority 1) and `bench-secondary` (priority 2). A fresh router "
                    "(or nginx) per scenario. Failed = non-2xx answers + socket errors + answers slower than 2 s (wrk's timeout). "
                    "`attempts on primary during fault`: requests that met the fault on the primary (its own counters: answers "
-                   "other than 200, or hung; for a killed primary, the router's `router_attempts_total`). For a hang, "
+                   "other than 200, or hung; for a killed primary, the router's `regionrouter_router_attempts_total`). For a hang, "
                    "requests still pinned on the primary when wrk stops are counted as failed in the targets. `traffic left primary after`: "
                    "from the fault to the last 200 ms sample in which the primary still got more than 1 % of the pre-fault rate. "
                    "`back after recovery`: from recovery to the first 100 ms in which the primary serves most answers. "

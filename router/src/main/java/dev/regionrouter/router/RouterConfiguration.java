@@ -1,5 +1,6 @@
 package dev.regionrouter.router;
 
+import dev.regionrouter.router.config.AccessLogProperties;
 import dev.regionrouter.router.config.CredentialsProperties;
 import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.config.ProbeProperties;
@@ -19,6 +20,9 @@ import dev.regionrouter.router.exchange.ProviderError;
 import dev.regionrouter.router.exchange.RetryBudget;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.Prober;
+import dev.regionrouter.router.observe.AccessLog;
+import dev.regionrouter.router.observe.RecentRequests;
+import dev.regionrouter.router.observe.RequestLog;
 import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.selection.LatencyWindow;
 import dev.regionrouter.router.selection.RoutePlanner;
@@ -236,13 +240,27 @@ public class RouterConfiguration {
       HedgingAttempt hedging,
       Exchange.Ledger ledger,
       @Value("${spring.lifecycle.timeout-per-shutdown-phase:20s}") Duration shutdownWait,
-      @Value("${server.netty.idle-timeout:60s}") Duration idleTimeout) {
-    return new DataPlane(
-        proxy,
-        new InferenceEndpoint(inference, proxy, planner, hedging, ledger),
-        new PassThroughEndpoint(passThrough, proxy, planner, ledger),
-        shutdownWait,
-        idleTimeout);
+      @Value("${server.netty.idle-timeout:60s}") Duration idleTimeout,
+      RequestLog requests,
+      RouterMetrics metrics) {
+    DataPlane plane =
+        new DataPlane(
+            proxy,
+            new InferenceEndpoint(inference, proxy, planner, hedging, ledger),
+            new PassThroughEndpoint(passThrough, proxy, planner, ledger),
+            shutdownWait,
+            idleTimeout,
+            requests);
+    metrics.trackRequestsInFlight(plane::inFlight);
+    return plane;
+  }
+
+  /** Finished requests: the status page's last requests and the opt-in access log. */
+  @Bean
+  RequestLog requestLog(AccessLogProperties accessLog) {
+    return new RequestLog(
+        new AccessLog(accessLog.enabled(), accessLog.maxPerSecond(), System::nanoTime),
+        new RecentRequests(20));
   }
 
   /** The data plane rides on the router's own HTTP server (Reactor Netty, under Spring WebFlux). */

@@ -1,6 +1,7 @@
 package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.config.ProxyProperties;
+import dev.regionrouter.router.observe.RequestLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,7 @@ public class DataPlane implements SmartLifecycle {
   private final DataPlaneHandler.Endpoint passThrough;
   private final Duration shutdownWait;
   private final Duration idleTimeout;
+  private final RequestLog requests;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
@@ -45,7 +47,9 @@ public class DataPlane implements SmartLifecycle {
       DataPlaneHandler.Endpoint inference,
       DataPlaneHandler.Endpoint passThrough,
       Duration shutdownWait,
-      Duration idleTimeout) {
+      Duration idleTimeout,
+      RequestLog requests) {
+    this.requests = requests;
     this.idleTimeout = idleTimeout;
     this.settings = settings;
     this.inference = inference;
@@ -92,6 +96,11 @@ public class DataPlane implements SmartLifecycle {
 
   void started() {
     inFlight.incrementAndGet();
+  }
+
+  /** The exchange's answer went out or was cut: it goes to the request log. */
+  void completed(DataPlaneExchange exchange) {
+    requests.completed(exchange.record());
   }
 
   void finished() {

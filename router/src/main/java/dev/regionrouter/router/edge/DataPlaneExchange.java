@@ -1,6 +1,8 @@
 package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.observe.RequestRecord;
+import dev.regionrouter.router.observe.TraceContext;
 import dev.regionrouter.router.upstream.AsciiHeaders;
 import dev.regionrouter.router.upstream.HeaderPolicy;
 import dev.regionrouter.router.upstream.UpstreamClient;
@@ -62,6 +64,16 @@ public final class DataPlaneExchange {
   private volatile Runnable callerGone;
   private boolean committed;
   private boolean ended;
+
+  /** What the request log records of this exchange (see {@link #record}). */
+  private final long startNanos = System.nanoTime();
+
+  private int status;
+  private volatile String servedBy;
+  private volatile int attempts;
+  private volatile long tokens = -1;
+  private volatile double costUsd = Double.NaN;
+  private boolean callerLeft;
 
   DataPlaneExchange(
       ChannelHandlerContext ctx,
@@ -135,6 +147,35 @@ public final class DataPlaneExchange {
         });
   }
 
+  /** The region whose answer the caller gets, after how many attempts. */
+  public void servedBy(String region, int attempts) {
+    this.servedBy = region;
+    this.attempts = attempts;
+  }
+
+  /** The tokens the region reported and their estimated cost. */
+  public void usage(long tokens, double costUsd) {
+    this.tokens = tokens;
+    this.costUsd = costUsd;
+  }
+
+  /** The exchange as the request log keeps it (once it ended). */
+  RequestRecord record() {
+    long duration = System.nanoTime() - startNanos;
+    return new RequestRecord(
+        java.time.Instant.now().minusNanos(duration),
+        method(),
+        path,
+        status,
+        servedBy,
+        attempts,
+        duration,
+        tokens,
+        costUsd,
+        TraceContext.traceId(header(TraceContext.TRACEPARENT)),
+        callerLeft);
+  }
+
   public void onCallerGone(Runnable hook) {
     this.callerGone = hook;
   }
@@ -166,6 +207,7 @@ public final class DataPlaneExchange {
             return;
           }
           committed = true;
+          this.status = status;
           FullHttpResponse response =
               new DefaultFullHttpResponse(
                   HttpVersion.HTTP_1_1,
@@ -198,6 +240,7 @@ public final class DataPlaneExchange {
             return;
           }
           if (error instanceof RouterException e) {
+            attempts = Math.max(attempts, e.attempts());
             Map<String, List<String>> headers = new LinkedHashMap<>();
             if (e.retryAfter() != null) {
               headers.put(
@@ -231,6 +274,7 @@ public final class DataPlaneExchange {
             return;
           }
           committed = true;
+          this.status = status;
           HttpResponse response =
               new DefaultHttpResponse(
                   HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), AsciiHeaders.OUTGOING);
@@ -304,6 +348,7 @@ public final class DataPlaneExchange {
   void callerLeft() {
     if (!ended) {
       ended = true;
+      callerLeft = true;
       Runnable hook = callerGone;
       if (hook != null) {
         hook.run();

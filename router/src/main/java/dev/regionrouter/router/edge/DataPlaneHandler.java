@@ -286,6 +286,7 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   /** The exchange's answer went out (or was cut): the next held request may go. */
   private void ended(ChannelHandlerContext ctx) {
     if (answering != null) {
+      plane.completed(answering);
       answering = null;
       plane.finished();
     }

@@ -13,6 +13,7 @@ import dev.regionrouter.router.exchange.Exchange;
 import dev.regionrouter.router.exchange.HedgingAttempt;
 import dev.regionrouter.router.exchange.InferenceProxy;
 import dev.regionrouter.router.exchange.RegionAnswer;
+import dev.regionrouter.router.observe.TraceContext;
 import dev.regionrouter.router.selection.Explanations;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
@@ -85,7 +86,13 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         () ->
             hedging.run(
                 call,
-                leg -> proxy.infer(leg, request.forward(), authorization, exchange.loop()),
+                leg ->
+                    proxy.infer(
+                        leg,
+                        request.forward(),
+                        authorization,
+                        TraceContext.forRegion(exchange::header),
+                        exchange.loop()),
                 exchange.loop()),
         served -> {
           try {
@@ -104,6 +111,11 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
         served.value() instanceof RegionAnswer answered
             ? call.served(served.region(), answered.tokensUsed(), served.latency())
             : call.served(served.region(), null, null);
+    if (usd != null
+        && served.value() instanceof RegionAnswer answered
+        && answered.tokensUsed() != null) {
+      exchange.usage(answered.tokensUsed(), usd);
+    }
     String model = served.region().modelFor(route.model());
     RegionFields region = regionFields.get(served.region());
     List<CharSequence> attempts =

@@ -42,6 +42,7 @@ final class RegionCalls {
     served.whenComplete(
         (answer, error) -> {
           if (error == null) {
+            exchange.servedBy(answer.region().name(), answer.attempts());
             onServed.accept(answer);
             return;
           }

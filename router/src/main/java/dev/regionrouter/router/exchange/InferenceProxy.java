@@ -63,13 +63,15 @@ public class InferenceProxy {
   }
 
   /**
-   * body: the validated request as it goes to regions (JSON, defaults filled in). timers: the
-   * request's event loop, for the hold checks of its attempts (null: none).
+   * body: the validated request as it goes to regions (JSON, defaults filled in). trace: the
+   * caller's W3C trace headers, sent on to the region (empty: none). timers: the request's event
+   * loop, for the hold checks of its attempts (null: none).
    */
   public CompletableFuture<AttemptLoop.Served<Answer>> infer(
       Exchange exchange,
       byte[] body,
       String callerAuthorization,
+      Map<String, List<String>> trace,
       java.util.concurrent.ScheduledExecutorService timers) {
     String model = exchange.route().model();
     return loop.run(
@@ -83,9 +85,12 @@ public class InferenceProxy {
                   .map(token -> "Bearer " + token)
                   .orElse(forwardAuthorization ? callerAuthorization : null);
           Map<String, List<String>> headers = JSON_HEADERS;
-          if (authorization != null) {
+          if (authorization != null || !trace.isEmpty()) {
             headers = new LinkedHashMap<>(JSON_HEADERS);
-            headers.put("authorization", List.of(authorization));
+            if (authorization != null) {
+              headers.put("authorization", List.of(authorization));
+            }
+            headers.putAll(trace);
           }
           URI uri = uris.get(region);
           long start = System.nanoTime();

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The health of every region of the current table. A new table keeps a region's measured health
@@ -77,8 +76,15 @@ public class HealthRegistry {
     regions.putAll(next);
     tables++;
     epoch.bump(); // regions came or went: cached rankings no longer hold
-    Map<String, Supplier<Number>> gauges = new LinkedHashMap<>();
-    next.forEach((name, h) -> gauges.put(name, () -> h.view().available() ? 1 : 0));
+    Map<String, RouterMetrics.RegionGauges> gauges = new LinkedHashMap<>();
+    next.forEach(
+        (name, h) ->
+            gauges.put(
+                name,
+                new RouterMetrics.RegionGauges(
+                    () -> h.view().available(),
+                    () -> h.view().ejected(),
+                    () -> h.view().inFlight())));
     metrics.trackRegions(gauges);
   }
 

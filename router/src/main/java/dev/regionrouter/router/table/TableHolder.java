@@ -29,10 +29,32 @@ public class TableHolder {
   private String offeredOrigin;
   private int replicas = 1;
 
+  /** The source's latest document was refused (cleared by the next one accepted). */
+  private volatile boolean latestRefused;
+
   public TableHolder(String source, Clock clock, RouterMetrics metrics) {
     this.clock = clock;
     this.metrics = metrics;
     this.state = new TableState(source, null, 0, null, null, false);
+    metrics.trackTable(
+        () -> {
+          TableSnapshot current = current();
+          return current == null
+              ? Double.NaN
+              : java.time.Duration.between(current.loadedAt(), clock.instant()).toMillis() / 1e3;
+        },
+        () -> current() == null ? 0 : current().version(),
+        () -> current() == null ? 0 : current().table().regions().size(),
+        this::stale);
+  }
+
+  /**
+   * Whether the table in use is not its source's latest: none loaded, the source is gone, or its
+   * latest document was refused.
+   */
+  public boolean stale() {
+    TableState s = state;
+    return s.current() == null || s.sourceMissing() || latestRefused;
   }
 
   public void addListener(Consumer<TableSnapshot> listener) {
@@ -57,6 +79,7 @@ public class TableHolder {
    * before it is published, so a request never sees a table whose regions have no health yet.
    */
   public synchronized void accept(RoutingTable table, String origin) {
+    latestRefused = false;
     offered = table;
     offeredOrigin = origin;
     install(CapacityShare.of(table, replicas), origin);
@@ -121,6 +144,7 @@ public class TableHolder {
 
   /** A broken or invalid document: counted and recorded; the table in use stays. */
   public synchronized void reject(String origin, String error) {
+    latestRefused = true;
     TableState old = state;
     state =
         new TableState(

@@ -24,6 +24,7 @@ class ManagementPortIT extends RouterIT {
     "/regions/status",
     "/regions/table",
     "/regions/decision",
+    "/ui",
     "/actuator/health",
     "/actuator/health/readiness",
     "/actuator/health/liveness",
@@ -75,6 +76,7 @@ class ManagementPortIT extends RouterIT {
     assertThat(json(managementGet("/regions/status")).path("latency_cache").has(name)).isTrue();
     assertThat(json(managementGet("/regions/table")).path("regions").toString()).contains(name);
     assertThat(managementGet("/actuator/prometheus").body()).contains("jvm_memory_used_bytes");
+    assertThat(managementGet("/ui").body()).contains("data-region=\"" + name + "\"");
   }
 
   @Test

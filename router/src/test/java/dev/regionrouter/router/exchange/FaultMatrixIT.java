@@ -258,7 +258,7 @@ class FaultMatrixIT extends RouterIT {
     assertThat(primary.inferenceCalls()).isEqualTo(3);
     assertThat(get("/actuator/prometheus").body())
         .contains(
-            "router_region_ejections_total{application=\"region-router\",region=\""
+            "regionrouter_router_region_ejections_total{application=\"region-router\",region=\""
                 + primaryName
                 + "\"}");
   }

@@ -80,7 +80,7 @@ class FaultSuiteIT extends RouterIT {
             () ->
                 assertThat(get("/actuator/prometheus").body())
                     .contains(
-                        "router_attempts_total{application=\"region-router\",outcome=\""
+                        "regionrouter_router_attempts_total{application=\"region-router\",outcome=\""
                             + outcome
                             + "\",region=\""
                             + region

@@ -107,7 +107,8 @@ class TableReloadIT {
     assertThat(table().path("last_error").asText()).contains("Bad Name");
     assertThat(table().path("regions").toString()).isEqualTo("[\"alpha\"]");
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-    assertThat(get("/actuator/prometheus").body()).contains("router_table_rejected_total");
+    assertThat(get("/actuator/prometheus").body())
+        .contains("regionrouter_router_routing_table_rejected_total");
     assertThat(get("/regions/status").body()).contains("\"alpha\"");
 
     // edited in place
