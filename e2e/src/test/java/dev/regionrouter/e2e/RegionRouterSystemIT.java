@@ -59,6 +59,10 @@ class RegionRouterSystemIT {
   JarProcess operator;
   JarProcess router;
   int routerPort;
+  int operatorPort;
+
+  /** Every metric name the router exported at some point of the run (a drained region's go). */
+  final java.util.Set<String> routerMetrics = new java.util.TreeSet<>();
 
   @BeforeAll
   void startTheSystem() throws IOException {
@@ -79,7 +83,7 @@ class RegionRouterSystemIT {
           regions.put(name, region);
         });
 
-    int operatorPort = JarProcess.freePort();
+    operatorPort = JarProcess.freePort();
     operator =
         JarProcess.start(
             "operator",
@@ -241,6 +245,7 @@ class RegionRouterSystemIT {
       assertThat(traffic.total()).isGreaterThan(downAt + 40);
       assertThat(traffic.failures()).as("failed requests: %s", traffic.failureSamples()).isZero();
     }
+    routerMetrics.addAll(PromQlNames.exported(get(routerUrl("/actuator/prometheus"))));
   }
 
   @Test
@@ -357,6 +362,42 @@ class RegionRouterSystemIT {
         kube.configMaps().inNamespace(NAMESPACE).withName(RoutingTableCodec.CONFIG_MAP_NAME).get();
     assertThat(cm).as("ConfigMap %s", RoutingTableCodec.CONFIG_MAP_NAME).isNotNull();
     return RoutingTableCodec.readJson(cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY));
+  }
+
+  @Test
+  @Order(8)
+  void dashboardAndAlertsReadOnlyMetricsTheSystemExportsAndDeletedRegionsLeaveNoSeries()
+      throws Exception {
+    Path chart = Path.of("").toAbsolutePath().getParent().resolve("helm/region-router/files");
+    String routerScrape = get(routerUrl("/actuator/prometheus"));
+    String operatorScrape = get("http://127.0.0.1:" + operatorPort + "/metrics");
+    routerMetrics.addAll(PromQlNames.exported(routerScrape));
+    java.util.Set<String> operatorMetrics = PromQlNames.exported(operatorScrape);
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    read.addAll(PromQlNames.inDashboard(chart.resolve("grafana-dashboard.json")));
+    read.addAll(PromQlNames.inRules(chart.resolve("prometheus-rules.yaml")));
+    assertThat(read).hasSizeGreaterThan(10);
+    for (String name : read) {
+      if (name.startsWith("regionrouter_router_")) {
+        assertThat(routerMetrics).as("the router exports %s", name).contains(name);
+      } else {
+        assertThat(name).as("a metric of ours").startsWith("regionrouter_operator_");
+        assertThat(operatorMetrics).as("the operator exports %s", name).contains(name);
+      }
+    }
+    // brazilsouth was deleted (step 6): neither the router nor the operator keeps a series of it
+    assertThat(routerScrape).doesNotContain("brazilsouth").contains("region=\"me-south-1\"");
+    assertThat(operatorScrape)
+        .doesNotContain("brazilsouth")
+        .contains("regionrouter_operator_region_ready{region=\"me-south-1\"");
+  }
+
+  String get(String url) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url).isEqualTo(200);
+    return response.body();
   }
 
   void patchSpec(String name, String mergePatch) {

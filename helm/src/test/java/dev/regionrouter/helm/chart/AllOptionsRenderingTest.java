@@ -33,6 +33,7 @@ class AllOptionsRenderingTest {
   void rendersEveryOptionalObject() {
     assertThat(chart.kindsAndNames())
         .containsExactly(
+            "ConfigMap inference/edge-dashboard",
             "CustomResourceDefinition inferenceregions.inference.regionrouter.dev",
             "Deployment inference/edge-demo-ap-south-1",
             "Deployment inference/edge-demo-brazilsouth",
@@ -47,6 +48,7 @@ class AllOptionsRenderingTest {
             "NetworkPolicy inference/edge-operator",
             "NetworkPolicy inference/edge-router",
             "PodDisruptionBudget inference/edge-router",
+            "PrometheusRule inference/edge",
             "Role inference/edge-operator",
             "Role inference/edge-operator-leader-election",
             "Role inference/edge-router",
