@@ -100,7 +100,11 @@ public class DataPlane implements SmartLifecycle {
 
   /** The exchange's answer went out or was cut: it goes to the request log. */
   void completed(DataPlaneExchange exchange) {
-    requests.completed(exchange.record());
+    try {
+      requests.completed(exchange.record());
+    } catch (RuntimeException e) {
+      log.warn("could not record a finished request", e);
+    }
   }
 
   void finished() {

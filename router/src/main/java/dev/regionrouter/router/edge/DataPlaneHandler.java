@@ -286,9 +286,10 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   /** The exchange's answer went out (or was cut): the next held request may go. */
   private void ended(ChannelHandlerContext ctx) {
     if (answering != null) {
-      plane.completed(answering);
+      DataPlaneExchange done = answering;
       answering = null;
       plane.finished();
+      plane.completed(done); // after the bookkeeping: recording never holds the connection
     }
     drainHeld(ctx);
     becameIdle(ctx);

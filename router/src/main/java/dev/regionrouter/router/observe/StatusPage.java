@@ -45,7 +45,8 @@ public final class StatusPage {
     h.append(" · <span id=\"in-flight\">")
         .append(m.inFlight())
         .append("</span> in flight · ")
-        .append(esc(m.now().toString()));
+        .append(time(m.now()))
+        .append(" UTC");
     if (m.refreshSeconds() > 0) {
       h.append(" · refreshes every ").append(m.refreshSeconds()).append(" s");
     }

@@ -93,6 +93,7 @@ class ManagementPortIT extends RouterIT {
         CALLER.send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + managementPort + "/v1/inference"))
+                .timeout(java.time.Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"hello\"}"))
                 .build(),
