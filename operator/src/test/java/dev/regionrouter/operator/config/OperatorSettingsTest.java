@@ -159,6 +159,7 @@ class OperatorSettingsTest {
     bound.addAll(Set.of("WATCH_NAMESPACES", "LEADER_ELECTION", "POD_NAME", "HOSTNAME"));
     Set<String> expected = new TreeSet<>(bound);
     expected.add("LOG_LEVEL"); // read by logback.xml, not bound
+    expected.add("LOGGING_STRUCTURED_FORMAT_CONSOLE"); // read by logback.xml too
     assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     OperatorSettings defaults = OperatorSettings.fromEnvironment(Map.of(), NO_FILE);
     assertThat(documented.get("OPERATOR_HTTP_PORT")).contains("`" + defaults.httpPort() + "`");

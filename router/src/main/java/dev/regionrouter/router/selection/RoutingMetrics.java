@@ -24,13 +24,16 @@ public class RoutingMetrics {
   /** A request was planned under this policy. */
   public void planned(String policy) {
     planned
-        .computeIfAbsent(policy, p -> registry.counter(RouterMetrics.PREFIX + "routing.requests", "policy", p))
+        .computeIfAbsent(
+            policy, p -> registry.counter(RouterMetrics.PREFIX + "routing.requests", "policy", p))
         .increment();
   }
 
   /** A request's hard filters left no region (503 no_region_matches). */
   public void noMatch(String policy, String filter) {
-    registry.counter(RouterMetrics.PREFIX + "routing.no.match", "policy", policy, "filter", filter).increment();
+    registry
+        .counter(RouterMetrics.PREFIX + "routing.no.match", "policy", policy, "filter", filter)
+        .increment();
   }
 
   /** A hedge: started, won (the hedge answered first), lost, skipped_budget, skipped_no_target. */
