@@ -9,73 +9,59 @@ import dev.regionrouter.api.v1alpha1.Condition;
 import dev.regionrouter.api.v1alpha1.Conditions;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import dev.regionrouter.operator.config.OperatorSettings;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WATCH_NAMESPACES is honoured, and a table over the size limit keeps the last one. */
 class NamespacesAndLimitsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static MockCluster cluster;
-  private static KubernetesClient operatorClient;
-  private static RegionRouterOperator operator;
 
-  @BeforeAll
-  static void start() {
-    cluster = MockCluster.start();
-    operatorClient = cluster.newClient();
-    operator =
-        new RegionRouterOperator(
-            operatorClient,
-            OperatorSettings.defaults()
-                .withDefaultProbe(60, 1)
-                .withWatchNamespaces(Set.of("watched", "small"))
-                .withMaxTableBytes(400));
-    operator.start();
-  }
+  @RegisterExtension
+  static final InProcessOperator OPERATOR =
+      new InProcessOperator(
+          OperatorSettings.defaults()
+              .withDefaultProbe(60, 1)
+              .withWatchNamespaces(Set.of("watched", "small"))
+              .withMaxTableBytes(400));
 
-  @AfterAll
-  static void stop() {
-    operator.stop();
-    operatorClient.close();
-    cluster.close();
+  private static MockCluster cluster() {
+    return OPERATOR.cluster();
   }
 
   @Test
   void managesOnlyTheWatchedNamespaces() {
-    cluster.create(region("elsewhere", "x", "http://127.0.0.1:9", 0.1, 1, "aws"));
-    cluster.create(region("watched", "y", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region("elsewhere", "x", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region("watched", "y", "http://127.0.0.1:9", 0.1, 1, "aws"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () ->
-                assertThat(cluster.table("watched").orElseThrow().regions())
+                assertThat(cluster().table("watched").orElseThrow().regions())
                     .extracting(RegionEntry::name)
                     .containsExactly("y"));
     // the watched namespace was handled after the other one was created: the other stays untouched
-    assertThat(cluster.configMap("elsewhere")).isEmpty();
-    InferenceRegion other = cluster.get("elsewhere", "x").orElseThrow();
+    assertThat(cluster().configMap("elsewhere")).isEmpty();
+    InferenceRegion other = cluster().get("elsewhere", "x").orElseThrow();
     assertThat(other.getStatus() == null || other.getStatus().getConditions().isEmpty()).isTrue();
   }
 
   @Test
   void keepsTheLastTableAndReportsRoutingTableTooLargeForRegionsThatDoNotFit() {
     String ns = "small";
-    cluster.create(region(ns, "a", "http://127.0.0.1:9", 0.1, 1, "aws"));
-    cluster.create(region(ns, "b", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region(ns, "a", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region(ns, "b", "http://127.0.0.1:9", 0.1, 1, "aws"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              assertThat(cluster.table(ns).orElseThrow().regions()).hasSize(2);
+              assertThat(cluster().table(ns).orElseThrow().regions()).hasSize(2);
               assertThat(
-                      cluster
+                      cluster()
                           .get(ns, "b")
                           .orElseThrow()
                           .getStatus()
@@ -86,7 +72,7 @@ class NamespacesAndLimitsIT {
             });
     // four more regions push regions.json past the 400-byte limit set for this test
     for (String name : new String[] {"c", "d", "e", "f"}) {
-      cluster.create(region(ns, name, "http://127.0.0.1:9", 0.1, 1, "aws"));
+      cluster().create(region(ns, name, "http://127.0.0.1:9", 0.1, 1, "aws"));
     }
     await()
         .atMost(WAIT)
@@ -94,7 +80,7 @@ class NamespacesAndLimitsIT {
         .untilAsserted(
             () -> {
               Condition published =
-                  cluster
+                  cluster()
                       .get(ns, "f")
                       .orElseThrow()
                       .getStatus()
@@ -102,28 +88,28 @@ class NamespacesAndLimitsIT {
                       .orElseThrow();
               assertThat(published.getStatus()).isEqualTo(Condition.FALSE);
               assertThat(published.getReason()).isEqualTo(Conditions.Reasons.TABLE_TOO_LARGE);
-              InferenceRegion a = cluster.get(ns, "a").orElseThrow();
+              InferenceRegion a = cluster().get(ns, "a").orElseThrow();
               assertThat(a.getStatus().condition(Conditions.PUBLISHED).orElseThrow().isTrue())
                   .isTrue();
             });
-    assertThat(cluster.table(ns).orElseThrow().regions())
+    assertThat(cluster().table(ns).orElseThrow().regions())
         .extracting(RegionEntry::name)
         .containsExactly("a", "b");
 
     // back under the limit: everything is published
     for (String name : new String[] {"c", "d", "e"}) {
-      cluster.client().resources(InferenceRegion.class).inNamespace(ns).withName(name).delete();
+      cluster().client().resources(InferenceRegion.class).inNamespace(ns).withName(name).delete();
     }
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              assertThat(cluster.table(ns).orElseThrow().regions())
+              assertThat(cluster().table(ns).orElseThrow().regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("a", "b", "f");
               assertThat(
-                      cluster
+                      cluster()
                           .get(ns, "f")
                           .orElseThrow()
                           .getStatus()

@@ -4,12 +4,9 @@ import static dev.regionrouter.operator.MockCluster.region;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import dev.regionrouter.operator.config.OperatorSettings;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's /metrics as Prometheus scrapes it: the per-region Ready and Healthy gauges follow
@@ -30,45 +26,25 @@ class OperatorMetricsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static MockCluster cluster;
-  private static KubernetesClient operatorClient;
-  private static RegionRouterOperator operator;
-  private static HttpServer live;
 
-  @BeforeAll
-  static void start() throws IOException {
-    live = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    live.createContext(
-        "/health",
-        ex -> {
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    live.start();
-    cluster = MockCluster.start();
-    operatorClient = cluster.newClient();
-    operator =
-        new RegionRouterOperator(
-            operatorClient, OperatorSettings.defaults().withDefaultProbe(1, 1));
-    operator.start();
-  }
+  @RegisterExtension
+  static final InProcessOperator OPERATOR =
+      new InProcessOperator(OperatorSettings.defaults().withDefaultProbe(1, 1));
 
-  @AfterAll
-  static void stop() {
-    operator.stop();
-    operatorClient.close();
-    cluster.close();
-    live.stop(0);
+  @RegisterExtension static final RegionHealthServer LIVE = new RegionHealthServer(0);
+
+  private static MockCluster cluster() {
+    return OPERATOR.cluster();
   }
 
   @Test
   void perRegionReadyAndHealthyGaugesFollowTheConditionsAndLeaveWithADeletedRegion() {
     String ns = "metrics";
-    String liveEndpoint = "http://127.0.0.1:" + live.getAddress().getPort();
-    cluster.create(region(ns, "ap-south-1", liveEndpoint, 0.32, 1, "aws"));
-    cluster.create(region(ns, "us-east-1", "http://127.0.0.1:1", 0.5, 3, "aws"));
+    String liveEndpoint = LIVE.endpoint();
+    cluster().create(region(ns, "ap-south-1", liveEndpoint, 0.32, 1, "aws"));
+    cluster().create(region(ns, "us-east-1", "http://127.0.0.1:1", 0.5, 3, "aws"));
     // the mock API server does not validate: an invalid spec reaches the operator, Ready=False
-    cluster.create(region(ns, "broken-1", "ftp://nowhere.example", 0.5, 3, "aws"));
+    cluster().create(region(ns, "broken-1", "ftp://nowhere.example", 0.5, 3, "aws"));
     String ready = "regionrouter_operator_region_ready";
     String healthy = "regionrouter_operator_region_healthy";
     await()
@@ -85,7 +61,7 @@ class OperatorMetricsIT {
               assertThat(value(metrics, ready, ns, "broken-1")).isEqualTo(0.0);
             });
 
-    cluster
+    cluster()
         .client()
         .resources(InferenceRegion.class)
         .inNamespace(ns)
@@ -140,7 +116,7 @@ class OperatorMetricsIT {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics"))
+                    URI.create("http://127.0.0.1:" + OPERATOR.operator().httpPort() + "/metrics"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);

@@ -27,9 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routing-table contract end to end against a CRUD mock API server, with one operator started
@@ -38,30 +37,18 @@ import org.junit.jupiter.api.Test;
 class RoutingTableIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static MockCluster cluster;
-  private static KubernetesClient operatorClient;
-  private static RegionRouterOperator operator;
 
-  @BeforeAll
-  static void startOperator() {
-    cluster = MockCluster.start();
-    operatorClient = cluster.newClient();
-    // regions point at a closed port: probing them is not what these tests look at
-    operator =
-        new RegionRouterOperator(
-            operatorClient, OperatorSettings.defaults().withDefaultProbe(60, 1));
-    operator.start();
-  }
+  // regions point at a closed port: probing them is not what these tests look at
+  @RegisterExtension
+  static final InProcessOperator OPERATOR =
+      new InProcessOperator(OperatorSettings.defaults().withDefaultProbe(60, 1));
 
-  @AfterAll
-  static void stopOperator() {
-    operator.stop();
-    operatorClient.close();
-    cluster.close();
+  private static MockCluster cluster() {
+    return OPERATOR.cluster();
   }
 
   private static KubernetesClient client() {
-    return cluster.client();
+    return cluster().client();
   }
 
   @Test
@@ -83,12 +70,12 @@ class RoutingTableIT {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              RoutingTable table = cluster.table(ns).orElseThrow();
+              RoutingTable table = cluster().table(ns).orElseThrow();
               assertThat(table.regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("ap-south-1", "brazilsouth", "me-south-1", "us-east-1");
             });
-    ConfigMap cm = cluster.configMap(ns).orElseThrow();
+    ConfigMap cm = cluster().configMap(ns).orElseThrow();
     assertThat(cm.getMetadata().getLabels())
         .containsEntry(ConfigMapStore.MANAGED_BY_LABEL, "region-router-operator")
         .containsEntry(ConfigMapStore.PART_OF_LABEL, "region-router");
@@ -105,13 +92,13 @@ class RoutingTableIT {
     InferenceRegion region = region(ns, "eu-west-1", "http://127.0.0.1:9/", 0.5, 2, "aws");
     region.getMetadata().setLabels(Map.of("geo", "eu"));
     region.getSpec().setCredentialsSecretRef(new SecretKeyReference("eu-token", null));
-    cluster.create(region);
+    cluster().create(region);
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              RegionEntry entry = cluster.table(ns).orElseThrow().region("eu-west-1");
+              RegionEntry entry = cluster().table(ns).orElseThrow().region("eu-west-1");
               assertThat(entry).isNotNull();
               assertThat(entry.priority()).isEqualTo(2);
               assertThat(entry.labels()).containsEntry("geo", "eu");
@@ -119,22 +106,22 @@ class RoutingTableIT {
                   .isEqualTo(new RegionEntry.SecretRef("eu-token", "token"));
             });
 
-    cluster.edit(ns, "eu-west-1", r -> r.getSpec().setPriority(7));
+    cluster().edit(ns, "eu-west-1", r -> r.getSpec().setPriority(7));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () ->
-                assertThat(cluster.table(ns).orElseThrow().region("eu-west-1").priority())
+                assertThat(cluster().table(ns).orElseThrow().region("eu-west-1").priority())
                     .isEqualTo(7));
 
-    cluster.edit(ns, "eu-west-1", r -> r.getMetadata().setLabels(Map.of("geo", "emea")));
+    cluster().edit(ns, "eu-west-1", r -> r.getMetadata().setLabels(Map.of("geo", "emea")));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () ->
-                assertThat(cluster.table(ns).orElseThrow().region("eu-west-1").labels())
+                assertThat(cluster().table(ns).orElseThrow().region("eu-west-1").labels())
                     .containsEntry("geo", "emea"));
 
     client().resources(InferenceRegion.class).inNamespace(ns).withName("eu-west-1").delete();
@@ -144,7 +131,7 @@ class RoutingTableIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        cluster
+                        cluster()
                             .configMap(ns)
                             .orElseThrow()
                             .getData()
@@ -155,20 +142,20 @@ class RoutingTableIT {
   @Test
   void leavesADrainedRegionOutAndPutsItBackWhenUndrained() {
     String ns = "drain";
-    cluster.create(region(ns, "a", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region(ns, "a", "http://127.0.0.1:9", 0.1, 1, "aws"));
     InferenceRegion drained = region(ns, "b", "http://127.0.0.1:9", 0.2, 1, "gcp");
     drained.getSpec().setDrain(true);
-    cluster.create(drained);
+    cluster().create(drained);
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              assertThat(cluster.table(ns).orElseThrow().regions())
+              assertThat(cluster().table(ns).orElseThrow().regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("a");
               Condition published =
-                  cluster
+                  cluster()
                       .get(ns, "b")
                       .orElseThrow()
                       .getStatus()
@@ -178,17 +165,17 @@ class RoutingTableIT {
               assertThat(published.getReason()).isEqualTo(Conditions.Reasons.DRAINED);
             });
 
-    cluster.edit(ns, "b", r -> r.getSpec().setDrain(false));
+    cluster().edit(ns, "b", r -> r.getSpec().setDrain(false));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              assertThat(cluster.table(ns).orElseThrow().regions())
+              assertThat(cluster().table(ns).orElseThrow().regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("a", "b");
               Condition published =
-                  cluster
+                  cluster()
                       .get(ns, "b")
                       .orElseThrow()
                       .getStatus()
@@ -202,15 +189,15 @@ class RoutingTableIT {
   @Test
   void reportsAnInvalidObjectWithAConditionAndAnEventAndKeepsTheOthersPublished() {
     String ns = "invalid";
-    cluster.create(region(ns, "good", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region(ns, "good", "http://127.0.0.1:9", 0.1, 1, "aws"));
     // the mock API server does not validate: this is what slips past an old or missing CRD schema
-    cluster.create(region(ns, "bad", "ftp://example.com?x=1", -1, 1, "AWS!"));
+    cluster().create(region(ns, "bad", "ftp://example.com?x=1", -1, 1, "AWS!"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion bad = cluster.get(ns, "bad").orElseThrow();
+              InferenceRegion bad = cluster().get(ns, "bad").orElseThrow();
               assertThat(bad.getStatus()).isNotNull();
               Condition accepted = bad.getStatus().condition(Conditions.ACCEPTED).orElseThrow();
               assertThat(accepted.getStatus()).isEqualTo(Condition.FALSE);
@@ -222,11 +209,11 @@ class RoutingTableIT {
                   .isEqualTo(Condition.FALSE);
               assertThat(bad.getStatus().getObservedGeneration())
                   .isEqualTo(bad.getMetadata().getGeneration());
-              assertThat(cluster.table(ns).orElseThrow().regions())
+              assertThat(cluster().table(ns).orElseThrow().regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("good");
               assertThat(
-                      cluster
+                      cluster()
                           .get(ns, "good")
                           .orElseThrow()
                           .getStatus()
@@ -250,24 +237,25 @@ class RoutingTableIT {
             });
 
     // fixing the spec clears Stalled and publishes it
-    cluster.edit(
-        ns,
-        "bad",
-        r -> {
-          r.getSpec().setEndpoint("http://127.0.0.1:9");
-          r.getSpec().setCostPer1kTokens(0.3);
-          r.getSpec().setProvider("aws");
-        });
+    cluster()
+        .edit(
+            ns,
+            "bad",
+            r -> {
+              r.getSpec().setEndpoint("http://127.0.0.1:9");
+              r.getSpec().setCostPer1kTokens(0.3);
+              r.getSpec().setProvider("aws");
+            });
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion fixed = cluster.get(ns, "bad").orElseThrow();
+              InferenceRegion fixed = cluster().get(ns, "bad").orElseThrow();
               assertThat(fixed.getStatus().condition(Conditions.ACCEPTED).orElseThrow().isTrue())
                   .isTrue();
               assertThat(fixed.getStatus().condition(Conditions.STALLED)).isEmpty();
-              assertThat(cluster.table(ns).orElseThrow().regions())
+              assertThat(cluster().table(ns).orElseThrow().regions())
                   .extracting(RegionEntry::name)
                   .containsExactly("bad", "good");
             });
@@ -276,7 +264,7 @@ class RoutingTableIT {
   @Test
   void convergesOnExactly200Then100RegionsAfterConcurrentBurstsWithFewWrites() throws Exception {
     String ns = "burst";
-    try (MockCluster.WriteCounter writes = cluster.countConfigMapWrites(ns);
+    try (MockCluster.WriteCounter writes = cluster().countConfigMapWrites(ns);
         ExecutorService pool = Executors.newFixedThreadPool(16)) {
       List<Future<?>> created = new ArrayList<>();
       IntStream.range(0, 200)
@@ -285,21 +273,23 @@ class RoutingTableIT {
                   created.add(
                       pool.submit(
                           () ->
-                              cluster.create(
-                                  region(
-                                      ns,
-                                      String.format("r-%03d", i),
-                                      "http://127.0.0.1:9",
-                                      0.01 * i,
-                                      i % 5,
-                                      "aws")))));
+                              cluster()
+                                  .create(
+                                      region(
+                                          ns,
+                                          String.format("r-%03d", i),
+                                          "http://127.0.0.1:9",
+                                          0.01 * i,
+                                          i % 5,
+                                          "aws")))));
       for (Future<?> f : created) {
         f.get();
       }
       await()
           .atMost(WAIT)
           .ignoreExceptions()
-          .untilAsserted(() -> assertThat(cluster.table(ns).orElseThrow().regions()).hasSize(200));
+          .untilAsserted(
+              () -> assertThat(cluster().table(ns).orElseThrow().regions()).hasSize(200));
       int writesAfterCreates = writes.writes();
 
       List<Future<?>> deleted = new ArrayList<>();
@@ -322,7 +312,7 @@ class RoutingTableIT {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                RoutingTable table = cluster.table(ns).orElseThrow();
+                RoutingTable table = cluster().table(ns).orElseThrow();
                 assertThat(table.regions()).hasSize(100);
                 assertThat(table.regions())
                     .extracting(RegionEntry::name)
@@ -358,13 +348,13 @@ class RoutingTableIT {
   @Test
   void undoesAHandEditAndADeletionOfTheConfigMap() {
     String ns = "drift";
-    cluster.create(region(ns, "x", "http://127.0.0.1:9", 0.1, 1, "aws"));
+    cluster().create(region(ns, "x", "http://127.0.0.1:9", 0.1, 1, "aws"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
-        .until(() -> cluster.table(ns).map(t -> t.regions().size() == 1).orElse(false));
+        .until(() -> cluster().table(ns).map(t -> t.regions().size() == 1).orElse(false));
     String good =
-        cluster.configMap(ns).orElseThrow().getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
+        cluster().configMap(ns).orElseThrow().getData().get(RoutingTableCodec.CONFIG_MAP_KEY);
 
     client()
         .configMaps()
@@ -381,7 +371,7 @@ class RoutingTableIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        cluster
+                        cluster()
                             .configMap(ns)
                             .orElseThrow()
                             .getData()
@@ -395,7 +385,7 @@ class RoutingTableIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        cluster
+                        cluster()
                             .configMap(ns)
                             .map(cm -> cm.getData().get(RoutingTableCodec.CONFIG_MAP_KEY)))
                     .contains(good));

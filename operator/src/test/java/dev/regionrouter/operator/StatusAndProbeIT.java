@@ -4,23 +4,17 @@ import static dev.regionrouter.operator.MockCluster.region;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.regionrouter.api.v1alpha1.Condition;
 import dev.regionrouter.api.v1alpha1.Conditions;
 import dev.regionrouter.api.v1alpha1.InferenceRegion;
 import dev.regionrouter.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Status, conditions and the operator's own probes, with real local HTTP servers as regions and a 1
@@ -29,60 +23,20 @@ import org.junit.jupiter.api.Test;
 class StatusAndProbeIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static MockCluster cluster;
-  private static KubernetesClient operatorClient;
-  private static RegionRouterOperator operator;
-  private static HttpServer live;
-  private static final AtomicInteger liveHits = new AtomicInteger();
-  private static final AtomicInteger liveStatus = new AtomicInteger(200);
+
+  @RegisterExtension
+  static final InProcessOperator OPERATOR =
+      new InProcessOperator(OperatorSettings.defaults().withDefaultProbe(1, 1));
 
   /**
-   * The live region's latency. A status is written when the smoothed latency leaves a band of max(5
-   * ms, 20 %) around the reported one: at 100 ms a single probe must come ~67 ms late to move it
-   * (EWMA alpha 0.3), more than a busy 2-core CI machine delays one.
+   * The live region, 100 ms away. A status is written when the smoothed latency leaves a band of
+   * max(5 ms, 20 %) around the reported one: at 100 ms a single probe must come ~67 ms late to move
+   * it (EWMA alpha 0.3), more than a busy 2-core CI machine delays one.
    */
-  private static final AtomicReference<Long> liveDelayMs = new AtomicReference<>(100L);
+  @RegisterExtension static final RegionHealthServer LIVE = new RegionHealthServer(100);
 
-  @BeforeAll
-  static void start() throws IOException {
-    live = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    live.createContext(
-        "/health",
-        ex -> {
-          liveHits.incrementAndGet();
-          try {
-            Thread.sleep(liveDelayMs.get()); // simulated region latency, not a wait for an outcome
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          byte[] body = "{\"status\":\"healthy\"}".getBytes();
-          ex.sendResponseHeaders(liveStatus.get(), body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    // each probe on its own thread: on the server's one dispatcher thread, probes of the regions
-    // of several tests queued behind each other's simulated latency, and a steady region's reported
-    // latency moved (103 -> 141 ms) for nothing the region did
-    live.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-    live.start();
-    cluster = MockCluster.start();
-    operatorClient = cluster.newClient();
-    operator =
-        new RegionRouterOperator(
-            operatorClient, OperatorSettings.defaults().withDefaultProbe(1, 1));
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    operator.stop();
-    operatorClient.close();
-    cluster.close();
-    live.stop(0);
-  }
-
-  private static String liveEndpoint() {
-    return "http://127.0.0.1:" + live.getAddress().getPort();
+  private static MockCluster cluster() {
+    return OPERATOR.cluster();
   }
 
   private static int closedPort() throws IOException {
@@ -98,13 +52,13 @@ class StatusAndProbeIT {
   @Test
   void aLiveRegionBecomesReadyWithItsLatencyAndStatusStopsChangingAcrossProbeRounds() {
     String ns = "live";
-    cluster.create(region(ns, "ap-south-1", liveEndpoint(), 0.32, 1, "aws"));
+    cluster().create(region(ns, "ap-south-1", LIVE.endpoint(), 0.32, 1, "aws"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+              InferenceRegion r = cluster().get(ns, "ap-south-1").orElseThrow();
               assertThat(r.isReady()).isTrue();
               assertThat(condition(r, Conditions.READY).getReason())
                   .isEqualTo(Conditions.Reasons.PUBLISHED);
@@ -128,13 +82,13 @@ class StatusAndProbeIT {
         .until(
             () -> {
               String version =
-                  cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion();
-              int seen = liveHits.get();
-              await().atMost(WAIT).until(() -> liveHits.get() >= seen + 3);
+                  cluster().get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion();
+              int seen = LIVE.hits();
+              await().atMost(WAIT).until(() -> LIVE.hits() >= seen + 3);
               return version.equals(
-                  cluster.get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion());
+                  cluster().get(ns, "ap-south-1").orElseThrow().getMetadata().getResourceVersion());
             });
-    InferenceRegion settled = cluster.get(ns, "ap-south-1").orElseThrow();
+    InferenceRegion settled = cluster().get(ns, "ap-south-1").orElseThrow();
     assertThat(settled.getStatus().getConditions())
         .extracting(Condition::getType)
         .containsExactly(
@@ -146,9 +100,9 @@ class StatusAndProbeIT {
                     .isEqualTo(settled.getMetadata().getGeneration()));
 
     // several more probe rounds of a steady region: no status write at all (no churn)
-    int hits = liveHits.get();
-    await().atMost(WAIT).until(() -> liveHits.get() >= hits + 5);
-    InferenceRegion later = cluster.get(ns, "ap-south-1").orElseThrow();
+    int hits = LIVE.hits();
+    await().atMost(WAIT).until(() -> LIVE.hits() >= hits + 5);
+    InferenceRegion later = cluster().get(ns, "ap-south-1").orElseThrow();
     assertThat(later.getStatus()).usingRecursiveComparison().isEqualTo(settled.getStatus());
     assertThat(later.getMetadata().getResourceVersion())
         .isEqualTo(settled.getMetadata().getResourceVersion());
@@ -156,13 +110,13 @@ class StatusAndProbeIT {
     // a spec change moves observedGeneration; lastTransitionTime stays (no status flipped). The
     // edit is optimistic (resourceVersion): a status write landing between its read and its patch
     // gets a 409, and the edit is redone, as kubectl does
-    cluster.edit(ns, "ap-south-1", r -> r.getSpec().setPriority(3));
+    cluster().edit(ns, "ap-south-1", r -> r.getSpec().setPriority(3));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion r = cluster.get(ns, "ap-south-1").orElseThrow();
+              InferenceRegion r = cluster().get(ns, "ap-south-1").orElseThrow();
               assertThat(r.getStatus().getObservedGeneration())
                   .isEqualTo(r.getMetadata().getGeneration());
               assertThat(r.isReady()).isTrue();
@@ -184,13 +138,13 @@ class StatusAndProbeIT {
   @Test
   void aDeadRegionBecomesUnhealthyWithOneEventAndCountsFailuresWithoutChurn() throws IOException {
     String ns = "dead";
-    cluster.create(region(ns, "us-east-1", "http://127.0.0.1:" + closedPort(), 0.5, 1, "aws"));
+    cluster().create(region(ns, "us-east-1", "http://127.0.0.1:" + closedPort(), 0.5, 1, "aws"));
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+              InferenceRegion r = cluster().get(ns, "us-east-1").orElseThrow();
               assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
               assertThat(condition(r, Conditions.HEALTHY).getReason())
                   .isEqualTo(Conditions.Reasons.PROBE_FAILED);
@@ -207,7 +161,7 @@ class StatusAndProbeIT {
               assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("connection refused");
             });
     String transition =
-        condition(cluster.get(ns, "us-east-1").orElseThrow(), Conditions.HEALTHY)
+        condition(cluster().get(ns, "us-east-1").orElseThrow(), Conditions.HEALTHY)
             .getLastTransitionTime();
     // more failed rounds: failures reach 4 (reported at 1, 2, 3, 4, 8, ...), the transition time
     // stays
@@ -216,7 +170,7 @@ class StatusAndProbeIT {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion r = cluster.get(ns, "us-east-1").orElseThrow();
+              InferenceRegion r = cluster().get(ns, "us-east-1").orElseThrow();
               assertThat(r.getStatus().getProbe().getConsecutiveFailures())
                   .isGreaterThanOrEqualTo(4);
               assertThat(condition(r, Conditions.HEALTHY).getLastTransitionTime())
@@ -233,27 +187,27 @@ class StatusAndProbeIT {
   @Test
   void aFailingRegionRecoversWithARecoveredEvent() {
     String ns = "flaky";
-    liveStatus.set(503);
+    LIVE.answerWith(503);
     try {
-      cluster.create(region(ns, "me-south-1", liveEndpoint(), 0.4, 1, "azure"));
+      cluster().create(region(ns, "me-south-1", LIVE.endpoint(), 0.4, 1, "azure"));
       await()
           .atMost(WAIT)
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+                InferenceRegion r = cluster().get(ns, "me-south-1").orElseThrow();
                 assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.FALSE);
                 assertThat(r.getStatus().getProbe().getLastError()).isEqualTo("HTTP 503");
               });
     } finally {
-      liveStatus.set(200);
+      LIVE.answerWith(200);
     }
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion r = cluster.get(ns, "me-south-1").orElseThrow();
+              InferenceRegion r = cluster().get(ns, "me-south-1").orElseThrow();
               assertThat(r.isReady()).isTrue();
               assertThat(r.getStatus().getProbe().getLastError()).isNull();
               assertThat(events(ns, "me-south-1", "Recovered")).hasSize(1);
@@ -264,15 +218,15 @@ class StatusAndProbeIT {
   @Test
   void aDrainedHealthyRegionIsReadyWithReasonDrained() {
     String ns = "drained";
-    InferenceRegion r = region(ns, "brazilsouth", liveEndpoint(), 0.28, 3, "azure");
+    InferenceRegion r = region(ns, "brazilsouth", LIVE.endpoint(), 0.28, 3, "azure");
     r.getSpec().setDrain(true);
-    cluster.create(r);
+    cluster().create(r);
     await()
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              InferenceRegion got = cluster.get(ns, "brazilsouth").orElseThrow();
+              InferenceRegion got = cluster().get(ns, "brazilsouth").orElseThrow();
               assertThat(got.isReady()).isTrue();
               assertThat(condition(got, Conditions.READY).getReason())
                   .isEqualTo(Conditions.Reasons.DRAINED);
@@ -282,12 +236,8 @@ class StatusAndProbeIT {
             });
   }
 
-  private static KubernetesClient client() {
-    return cluster.client();
-  }
-
   private static List<Event> events(String ns, String name, String reason) {
-    return client().v1().events().inNamespace(ns).list().getItems().stream()
+    return cluster().client().v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
         .toList();
   }
