@@ -1,18 +1,17 @@
 package dev.regionrouter.router.bench;
 
+import static dev.regionrouter.router.support.RouterSettings.HEALTH;
+import static dev.regionrouter.router.support.RouterSettings.PROBE;
+
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
-import dev.regionrouter.router.config.HealthProperties;
-import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
-import dev.regionrouter.router.observe.RouterMetrics;
-import dev.regionrouter.router.selection.DecisionLog;
 import dev.regionrouter.router.selection.LatencyWindow;
 import dev.regionrouter.router.selection.RoutePlanner;
-import dev.regionrouter.router.selection.RoutingMetrics;
-import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.selection.TokenMeter;
+import dev.regionrouter.router.support.RouterSettings;
+import dev.regionrouter.router.support.RoutingCore;
 import dev.regionrouter.router.table.TableSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,17 +39,6 @@ import java.util.SplittableRandom;
  */
 final class Fleet {
 
-  static final HealthProperties HEALTH =
-      new HealthProperties(
-          3,
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(300),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(300));
-  static final ProbeProperties PROBE =
-      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
-
   private static final String[] PROVIDERS = {"aws", "gcp", "azure", "onprem"};
   private static final String[] GEOS = {"eu", "us", "ap", "sa"};
 
@@ -59,24 +47,17 @@ final class Fleet {
   final TokenMeter tokens;
   final LatencyWindow latencies;
   final Clock clock = Clock.systemUTC();
+  private final RoutingCore core;
 
   private Fleet(int regions, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    RoutingProperties defaults = routing("priority-latency");
-    health =
-        new HealthRegistry(
-            HEALTH,
-            PROBE,
-            defaults.latencySmoothing(),
-            clock,
-            new RouterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
-    tokens = new TokenMeter(clock::millis);
-    latencies =
-        new LatencyWindow(
-            defaults.latencyWindowSize(),
-            defaults.latencyWindowMinSamples(),
-            defaults.latencyWindowMaxAge().toMillis(),
-            clock::millis);
+    core =
+        RoutingCore.over(clock)
+            .meters(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+            .build();
+    health = core.health();
+    tokens = core.tokens();
+    latencies = core.latencies();
 
     List<RegionEntry> entries = new ArrayList<>(regions);
     List<double[]> traits = new ArrayList<>(regions); // per region: probe rtt seconds
@@ -161,36 +142,7 @@ final class Fleet {
    * otherwise.
    */
   RoutePlanner planner(String policy) {
-    return new RoutePlanner(
-        health,
-        routing(policy),
-        tokens,
-        latencies,
-        new DecisionLog(),
-        new RoutingMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
-        clock,
-        Duration.ofSeconds(1));
-  }
-
-  /** RoutingProperties as bound from an empty configuration, except the default policy. */
-  static RoutingProperties routing(String policy) {
-    return new RoutingProperties(
-        10,
-        0,
-        0.02,
-        Duration.ofSeconds(1),
-        0.3,
-        policy,
-        Duration.ofMillis(500),
-        true,
-        1.4,
-        0.99,
-        512,
-        8,
-        Duration.ofSeconds(60),
-        "X-Caller",
-        Map.of(),
-        RoutingProperties.Hedging.DEFAULTS);
+    return core.planner(RouterSettings.routing(policy));
   }
 
   private static Duration seconds(double s) {

@@ -7,6 +7,7 @@ import dev.regionrouter.router.selection.RouteFilters;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RoutingPolicy;
 import dev.regionrouter.router.selection.Selector;
+import dev.regionrouter.router.support.RouterSettings;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -76,7 +77,7 @@ public class SelectionBench {
     @Setup
     public void setUp(Table table) {
       planner = table.fleet.planner(policy);
-      routingPolicy = Fleet.routing(policy).policy();
+      routingPolicy = RouterSettings.routing(policy).policy();
       candidates = planner.candidates(table.fleet.snapshot);
       AttemptPlan plan = Selector.plan(candidates, routingPolicy, random);
       if (plan.isEmpty()) {

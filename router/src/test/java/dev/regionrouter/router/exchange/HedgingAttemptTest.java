@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
-import dev.regionrouter.router.config.HealthProperties;
-import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.observe.RouterMetrics;
-import dev.regionrouter.router.selection.DecisionLog;
 import dev.regionrouter.router.selection.HintHeaders;
 import dev.regionrouter.router.selection.LatencyWindow;
 import dev.regionrouter.router.selection.RoutePlanner;
@@ -18,6 +15,7 @@ import dev.regionrouter.router.selection.RouteRequest;
 import dev.regionrouter.router.selection.RoutingMetrics;
 import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.selection.TokenMeter;
+import dev.regionrouter.router.support.RoutingCore;
 import dev.regionrouter.router.table.TableHolder;
 import dev.regionrouter.router.upstream.Credentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,34 +44,13 @@ class HedgingAttemptTest {
 
   private final Clock clock = Clock.systemUTC();
   private final RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry());
-  private final RoutingProperties routing =
-      new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3);
-  private final HealthRegistry health =
-      new HealthRegistry(
-          new HealthProperties(
-              3,
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(300),
-              Duration.ofSeconds(60),
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(300)),
-          new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
-          routing.latencySmoothing(),
-          clock,
-          metrics);
+  private final RoutingCore core = RoutingCore.over(clock).metrics(metrics).build();
+  private final RoutingProperties routing = core.routing();
+  private final HealthRegistry health = core.health();
   private final TableHolder tables = new TableHolder("test", clock, metrics);
-  private final TokenMeter tokens = new TokenMeter(clock::millis);
-  private final LatencyWindow latencies = new LatencyWindow(512, 8, 60_000, clock::millis);
-  private final RoutePlanner planner =
-      new RoutePlanner(
-          health,
-          routing,
-          tokens,
-          latencies,
-          new DecisionLog(),
-          new RoutingMetrics(new SimpleMeterRegistry()),
-          clock,
-          Duration.ofSeconds(1));
+  private final TokenMeter tokens = core.tokens();
+  private final LatencyWindow latencies = core.latencies();
+  private final RoutePlanner planner = core.planner();
 
   /**
    * Retries may be as many as the requests, no free ones: what it grants shows how many requests it

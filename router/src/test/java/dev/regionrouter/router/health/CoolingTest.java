@@ -2,13 +2,14 @@ package dev.regionrouter.router.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.RouterSettings;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class CoolingTest {
 
-  private final Cooling cooling = new Cooling(HealthSettings.DEFAULTS);
+  private final Cooling cooling = new Cooling(RouterSettings.HEALTH);
   private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
 
   @Test

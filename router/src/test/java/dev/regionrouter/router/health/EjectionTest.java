@@ -2,6 +2,7 @@ package dev.regionrouter.router.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.RouterSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +13,8 @@ class EjectionTest {
   private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
   private final Ejections listed = new Ejections();
   private final RegionHealth region =
-      new RegionHealth("http://r", HealthSettings.DEFAULTS, 3, 2, 0.3, Clock.systemUTC());
-  private final Ejection ejection = new Ejection(HealthSettings.DEFAULTS, listed, region);
+      new RegionHealth("http://r", RouterSettings.HEALTH, 3, 2, 0.3, Clock.systemUTC());
+  private final Ejection ejection = new Ejection(RouterSettings.HEALTH, listed, region);
 
   private void ejectAt(Instant now) {
     ejection.failed(now);

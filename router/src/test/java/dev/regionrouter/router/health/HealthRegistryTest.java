@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
-import dev.regionrouter.router.config.HealthProperties;
-import dev.regionrouter.router.config.ProbeProperties;
-import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.selection.Candidate;
-import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.support.MutableClock;
+import dev.regionrouter.router.support.RoutingCore;
 import dev.regionrouter.router.table.TableSnapshot;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,19 +15,7 @@ import org.junit.jupiter.api.Test;
 class HealthRegistryTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final HealthRegistry registry =
-      new HealthRegistry(
-          new HealthProperties(
-              3,
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(300),
-              Duration.ofSeconds(60),
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(300)),
-          new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2),
-          new RoutingProperties(10, 0, 0.02, Duration.ofSeconds(1), 0.3).latencySmoothing(),
-          clock,
-          new RouterMetrics(new SimpleMeterRegistry()));
+  private final HealthRegistry registry = RoutingCore.over(clock).build().health();
 
   private static TableSnapshot table(long version, RegionEntry... regions) {
     return new TableSnapshot(RoutingTable.of(List.of(regions)), "test", Instant.EPOCH, version);

@@ -2,6 +2,7 @@ package dev.regionrouter.router.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.RouterSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ class LatencyAveragesTest {
 
   @Test
   void trafficLatencyIsAnEwmaAndScalesToTheUsualAnswerTime() {
-    LatencyAverages latency = new LatencyAverages(0.5, HealthSettings.DEFAULTS);
+    LatencyAverages latency = new LatencyAverages(0.5, RouterSettings.HEALTH);
     assertThat(latency.trafficSeconds()).isNaN();
     assertThat(latency.usualTimes(4)).as("unknown").isNull();
     latency.traffic(Duration.ofMillis(100));
@@ -21,7 +22,7 @@ class LatencyAveragesTest {
 
   @Test
   void plansHearOfALatencyOnlyWhenItMovedByMoreThanTheRerankChange() {
-    LatencyAverages latency = new LatencyAverages(0.3, HealthSettings.DEFAULTS); // 2 %, 0.5 ms
+    LatencyAverages latency = new LatencyAverages(0.3, RouterSettings.HEALTH); // 2 %, 0.5 ms
     assertThat(latency.movedForPlans(Double.NaN)).as("still unknown").isFalse();
     assertThat(latency.movedForPlans(0.1)).as("became known").isTrue();
     latency.seenByPlans(0.1);
@@ -37,7 +38,7 @@ class LatencyAveragesTest {
     LatencyAverages latency =
         new LatencyAverages(
             0.3,
-            HealthSettings.stall(
+            RouterSettings.healthWithStall(
                 4, Duration.ofSeconds(1), 2, Duration.ofMillis(250), 0.1, Duration.ofMillis(5)));
     latency.seenByPlans(0.1);
     assertThat(latency.movedForPlans(0.109)).as("within 10 %").isFalse();

@@ -2,8 +2,8 @@ package dev.regionrouter.router.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.support.MutableClock;
+import dev.regionrouter.router.support.RouterSettings;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -12,16 +12,7 @@ import org.junit.jupiter.api.Test;
 class ModelHealthTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final ModelHealth models =
-      new ModelHealth(
-          new HealthProperties(
-              3,
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(300),
-              Duration.ofSeconds(60),
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(300)),
-          clock);
+  private final ModelHealth models = new ModelHealth(RouterSettings.HEALTH, clock);
 
   @Test
   void a429CoolsOnlyThatModelForItsRetryAfter() {

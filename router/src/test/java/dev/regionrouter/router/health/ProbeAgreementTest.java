@@ -1,5 +1,7 @@
 package dev.regionrouter.router.health;
 
+import static dev.regionrouter.router.support.RouterSettings.HEALTH;
+import static dev.regionrouter.router.support.RouterSettings.PROBE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -8,8 +10,6 @@ import dev.regionrouter.api.probe.ProbeStateMachine.Verdict;
 import dev.regionrouter.api.probe.ProbeTrace;
 import dev.regionrouter.api.probe.ProbeTrace.Sample;
 import dev.regionrouter.api.probe.ProbeTrace.Step;
-import dev.regionrouter.router.config.HealthProperties;
-import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,20 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProbeAgreementTest {
 
-  /** router.probe's defaults and router.routing.latency-smoothing's. */
-  private static final ProbeProperties PROBE =
-      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
-
+  /** router.routing.latency-smoothing's default. */
   private static final double SMOOTHING = 0.3;
-
-  private static final HealthProperties HEALTH =
-      new HealthProperties(
-          3,
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(300),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(300));
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 

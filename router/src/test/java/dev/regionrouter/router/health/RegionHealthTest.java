@@ -1,8 +1,8 @@
 package dev.regionrouter.router.health;
 
+import static dev.regionrouter.router.support.RouterSettings.HEALTH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,17 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RegionHealthTest {
 
-  private static final HealthProperties DEFAULTS =
-      new HealthProperties(
-          3,
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(300),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(300));
-
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final RegionHealth health = new RegionHealth("http://r", DEFAULTS, 3, 2, 0.3, clock);
+  private final RegionHealth health = new RegionHealth("http://r", HEALTH, 3, 2, 0.3, clock);
 
   private static Duration ms(long millis) {
     return Duration.ofMillis(millis);
@@ -61,8 +52,8 @@ class RegionHealthTest {
 
   @Test
   void delayedProbesOnABusyMachineDoNotReorderRegionsTenMillisecondsApart() {
-    RegionHealth near = new RegionHealth("http://near", DEFAULTS, 3, 2, 0.3, clock);
-    RegionHealth far = new RegionHealth("http://far", DEFAULTS, 3, 2, 0.3, clock);
+    RegionHealth near = new RegionHealth("http://near", HEALTH, 3, 2, 0.3, clock);
+    RegionHealth far = new RegionHealth("http://far", HEALTH, 3, 2, 0.3, clock);
     // startup: the first probes pay for cold connections and JIT, one more is delayed by a GC
     long[] nearSamples = {400, 95, 61, 60, 62, 140, 60, 61, 180, 175, 60, 61, 60};
     long[] farSamples = {380, 72, 70, 71, 70, 70, 72, 70, 70, 71, 70, 70, 71};

@@ -2,6 +2,7 @@ package dev.regionrouter.router.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.RouterSettings;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -9,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class StallWatchTest {
 
   private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-  private final StallWatch stall = new StallWatch(HealthSettings.DEFAULTS);
-  private final LatencyAverages latency = new LatencyAverages(0.3, HealthSettings.DEFAULTS);
+  private final StallWatch stall = new StallWatch(RouterSettings.HEALTH);
+  private final LatencyAverages latency = new LatencyAverages(0.3, RouterSettings.HEALTH);
 
   private static Duration ms(long millis) {
     return Duration.ofMillis(millis);
@@ -35,11 +36,11 @@ class StallWatchTest {
         .as("stallAfter: longer than 4 x 100 ms")
         .isEqualTo(ms(1_000));
     assertThat(stall.trialTimeout(latency)).as("at least 250 ms").isEqualTo(ms(250));
-    LatencyAverages slow = new LatencyAverages(0.3, HealthSettings.DEFAULTS);
+    LatencyAverages slow = new LatencyAverages(0.3, RouterSettings.HEALTH);
     slow.traffic(ms(3_000));
     assertThat(stall.holdLimit(slow)).isEqualTo(ms(12_000));
     assertThat(stall.trialTimeout(slow)).isEqualTo(ms(6_000));
-    assertThat(stall.trialTimeout(new LatencyAverages(0.3, HealthSettings.DEFAULTS)))
+    assertThat(stall.trialTimeout(new LatencyAverages(0.3, RouterSettings.HEALTH)))
         .as("unknown: stallAfter")
         .isEqualTo(ms(1_000));
   }
@@ -48,12 +49,13 @@ class StallWatchTest {
   void theStallFactorsAndTrialIntervalAreSettings() {
     StallWatch custom =
         new StallWatch(
-            HealthSettings.stall(3, ms(500), 1.5, ms(100), 0.02, Duration.ofNanos(500_000)));
-    LatencyAverages slow = new LatencyAverages(0.3, HealthSettings.DEFAULTS);
+            RouterSettings.healthWithStall(
+                3, ms(500), 1.5, ms(100), 0.02, Duration.ofNanos(500_000)));
+    LatencyAverages slow = new LatencyAverages(0.3, RouterSettings.HEALTH);
     slow.traffic(ms(2_000));
     assertThat(custom.holdLimit(slow)).isEqualTo(ms(6_000));
     assertThat(custom.trialTimeout(slow)).isEqualTo(ms(3_000));
-    LatencyAverages fast = new LatencyAverages(0.3, HealthSettings.DEFAULTS);
+    LatencyAverages fast = new LatencyAverages(0.3, RouterSettings.HEALTH);
     fast.traffic(ms(10));
     assertThat(custom.trialTimeout(fast)).isEqualTo(ms(100));
     assertThat(custom.tryTrial(t0)).isTrue();

@@ -1,22 +1,21 @@
 package dev.regionrouter.router.selection;
 
+import static dev.regionrouter.router.support.RouterSettings.HEALTH;
+import static dev.regionrouter.router.support.RouterSettings.PROBE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.regionrouter.api.table.RegionEntry;
 import dev.regionrouter.api.table.RoutingTable;
-import dev.regionrouter.router.config.HealthProperties;
-import dev.regionrouter.router.config.ProbeProperties;
 import dev.regionrouter.router.health.HealthRegistry;
 import dev.regionrouter.router.health.RegionHealth;
-import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.support.MutableClock;
+import dev.regionrouter.router.support.RouterSettings;
+import dev.regionrouter.router.support.RoutingCore;
 import dev.regionrouter.router.table.TableSnapshot;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class RoutePlannerTest {
 
-  private static final HealthProperties HEALTH =
-      new HealthProperties(
-          3,
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(300),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(300));
-  private static final ProbeProperties PROBE =
-      new ProbeProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.1, 3, 2);
-
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final TokenMeter tokens = new TokenMeter(clock::millis);
   private final LatencyWindow latencies = new LatencyWindow(512, 8, 60_000, clock::millis);
@@ -46,24 +34,9 @@ class RoutePlannerTest {
   private TableSnapshot snapshot;
 
   private void start(String policy, RegionEntry... regions) {
-    RoutingProperties routing = routing(policy);
-    health =
-        new HealthRegistry(
-            HEALTH,
-            PROBE,
-            routing.latencySmoothing(),
-            clock,
-            new RouterMetrics(new SimpleMeterRegistry()));
-    planner =
-        new RoutePlanner(
-            health,
-            routing,
-            tokens,
-            latencies,
-            new DecisionLog(),
-            new RoutingMetrics(new SimpleMeterRegistry()),
-            clock,
-            Duration.ofSeconds(1));
+    RoutingCore core = RoutingCore.over(clock).tokens(tokens).latencies(latencies).build();
+    health = core.health();
+    planner = core.planner(RouterSettings.routing(policy));
     table(regions);
   }
 
@@ -75,26 +48,6 @@ class RoutePlannerTest {
             clock.instant(),
             snapshot == null ? 1 : snapshot.version() + 1);
     health.onTable(snapshot);
-  }
-
-  private static RoutingProperties routing(String policy) {
-    return new RoutingProperties(
-        10,
-        0,
-        0.02,
-        Duration.ofSeconds(1),
-        0.3,
-        policy,
-        Duration.ofMillis(500),
-        true,
-        1.4,
-        0.99,
-        512,
-        8,
-        Duration.ofSeconds(60),
-        "X-Caller",
-        Map.of(),
-        RoutingProperties.Hedging.DEFAULTS);
   }
 
   private static RegionEntry region(String name, double cost, int priority) {

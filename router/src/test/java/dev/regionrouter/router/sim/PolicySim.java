@@ -1,7 +1,6 @@
 package dev.regionrouter.router.sim;
 
 import dev.regionrouter.api.table.RegionEntry;
-import dev.regionrouter.router.config.HealthProperties;
 import dev.regionrouter.router.health.RegionHealth;
 import dev.regionrouter.router.selection.AttemptPlan;
 import dev.regionrouter.router.selection.Candidate;
@@ -12,6 +11,7 @@ import dev.regionrouter.router.selection.RoutingPolicy;
 import dev.regionrouter.router.selection.Selector;
 import dev.regionrouter.router.selection.TokenMeter;
 import dev.regionrouter.router.support.MutableClock;
+import dev.regionrouter.router.support.RouterSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -281,17 +281,9 @@ public final class PolicySim {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     long startMillis = clock.millis();
     double[] now = {0};
-    HealthProperties healthSettings =
-        new HealthProperties(
-            3,
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(300),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(300));
     List<RegionHealth> health = new ArrayList<>();
     for (Region r : regions) {
-      health.add(new RegionHealth(r.entry.endpoint(), healthSettings, 3, 2, 0.3, clock));
+      health.add(new RegionHealth(r.entry.endpoint(), RouterSettings.HEALTH, 3, 2, 0.3, clock));
     }
     LatencyWindow window =
         new LatencyWindow(windowSize, windowMinSamples, windowMaxAgeMillis, clock::millis);
