@@ -98,7 +98,7 @@ seccompProfile:
   mountPath: /tmp
 {{- end -}}
 
-{{/* Where the trusted CA bundle is mounted, and the file the router reads. */}}
+{{/* Where the trusted CA bundle is mounted, and the file the router and the operator read. */}}
 {{- define "region-router.trustedCADir" -}}/etc/region-router/ca{{- end -}}
 
 {{- define "region-router.trustedCAFile" -}}

@@ -28,6 +28,12 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (settings.probeTrustedCas() != null) {
+      LOG.info(
+          "region probes trust the {} certificate(s) of {} instead of the JDK's CAs",
+          settings.probeTrustedCas().certificates().size(),
+          settings.probeTrustedCas().file());
+    }
     if (!settings.leaderElectionEnabled()) {
       LOG.info(
           "leader election is off ({}): run a single replica",

@@ -74,7 +74,8 @@ public final class RegionRouterOperator implements AutoCloseable {
             settings.publishMaxDelay(),
             settings.maxTableBytes(),
             this::publicationChanged);
-    this.prober = new RegionProber<>(this::probeChanged, metrics, clock);
+    this.prober =
+        new RegionProber<>(this::probeChanged, metrics, clock, settings.probeTrustedCas());
     String identity =
         settings.leaderElectionEnabled() ? settings.leaderElection().identity() : "standalone";
     EventRecorder events = new EventRecorder(client, identity, metrics, clock);

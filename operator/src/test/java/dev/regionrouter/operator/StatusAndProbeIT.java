@@ -18,15 +18,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Status, conditions and the operator's own probes, with real local HTTP servers as regions and a 1
- * s default probe interval (the override tests and small clusters use).
+ * s default probe interval (the override tests and small clusters use). The operator trusts a
+ * private CA's bundle (OPERATOR_PROBE_TRUSTED_CA_FILE), and one region is an https server whose
+ * certificate that CA signed.
  */
 class StatusAndProbeIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  private static final PrivateCa CA = PrivateCa.create("private regions CA");
+
   @RegisterExtension
   static final InProcessOperator OPERATOR =
-      new InProcessOperator(OperatorSettings.defaults().withDefaultProbe(1, 1));
+      new InProcessOperator(
+          OperatorSettings.defaults()
+              .withDefaultProbe(1, 1)
+              .withProbeTrustedCas(CA.trustedCaBundle()));
+
+  /** An https region whose certificate the private CA signed. */
+  @RegisterExtension
+  static final RegionHealthServer PRIVATELY_SIGNED =
+      new RegionHealthServer(0, CA.serverContext("localhost"));
 
   /**
    * The live region, 100 ms away. A status is written when the smoothed latency leaves a band of
@@ -212,6 +224,24 @@ class StatusAndProbeIT {
               assertThat(r.getStatus().getProbe().getLastError()).isNull();
               assertThat(events(ns, "me-south-1", "Recovered")).hasSize(1);
               assertThat(events(ns, "me-south-1", "Unhealthy")).hasSize(1);
+            });
+  }
+
+  @Test
+  void aPrivatelySignedHttpsRegionIsHealthyWhenTheOperatorTrustsItsCa() {
+    String ns = "private-ca";
+    cluster().create(region(ns, "on-prem-1", PRIVATELY_SIGNED.endpoint(), 0.1, 1, "onprem"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              InferenceRegion r = cluster().get(ns, "on-prem-1").orElseThrow();
+              assertThat(r.isReady()).isTrue();
+              assertThat(condition(r, Conditions.HEALTHY).getStatus()).isEqualTo(Condition.TRUE);
+              assertThat(condition(r, Conditions.HEALTHY).getReason())
+                  .isEqualTo(Conditions.Reasons.PROBE_SUCCEEDED);
+              assertThat(r.getStatus().getProbe().getLastError()).isNull();
             });
   }
 

@@ -126,7 +126,7 @@ class InstallOptionsRenderingTest {
   }
 
   @Test
-  void trustedCaBundleIsMountedInBothAndTheRouterTrustsIt() {
+  void trustedCaBundleIsMountedInBothAndBothTrustIt() {
     Map<String, Object> volume =
         Map.of(
             "name",
@@ -147,6 +147,13 @@ class InstallOptionsRenderingTest {
     }
     assertThat(Tree.<List<String>>at(container(chart, "edge-router"), "args"))
         .contains("--router.proxy.trusted-ca-file=/etc/region-router/ca/bundle.pem");
+    assertThat(Tree.list(container(chart, "edge-operator"), "env"))
+        .contains(
+            Map.of(
+                "name",
+                "OPERATOR_PROBE_TRUSTED_CA_FILE",
+                "value",
+                "/etc/region-router/ca/bundle.pem"));
   }
 
   @Test
@@ -165,6 +172,10 @@ class InstallOptionsRenderingTest {
                     List.of(Map.of("key", "ca.crt", "path", "ca.crt")))));
     assertThat(Tree.<List<String>>at(container(fromSecret, "rr-router"), "args"))
         .contains("--router.proxy.trusted-ca-file=/etc/region-router/ca/ca.crt");
+    assertThat(Tree.list(container(fromSecret, "rr-operator"), "env"))
+        .contains(
+            Map.of(
+                "name", "OPERATOR_PROBE_TRUSTED_CA_FILE", "value", "/etc/region-router/ca/ca.crt"));
 
     Path both =
         Charts.writeValues(
@@ -175,10 +186,12 @@ class InstallOptionsRenderingTest {
   }
 
   @Test
-  void withoutATrustedCaTheRouterKeepsTheJdksCas() {
+  void withoutATrustedCaBothKeepTheJdksCas() {
     RenderedChart plain = Charts.template();
     assertThat(Tree.<List<String>>at(container(plain, "rr-router"), "args"))
         .noneMatch(a -> a.contains("trusted-ca-file"));
+    assertThat(Tree.list(container(plain, "rr-operator"), "env"))
+        .noneMatch(e -> "OPERATOR_PROBE_TRUSTED_CA_FILE".equals(e.get("name")));
     assertThat(Tree.list(pod(plain, "rr-router"), "volumes")).hasSize(1);
   }
 

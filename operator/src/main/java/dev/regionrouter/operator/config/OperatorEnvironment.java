@@ -38,6 +38,9 @@ public record OperatorEnvironment(
    *     region's spec.probe wins)
    * @param probeTimeoutSeconds {@code OPERATOR_PROBE_TIMEOUT_SECONDS}: default probe timeout;
    *     unset: 2, and never longer than the interval
+   * @param probeTrustedCaFile {@code OPERATOR_PROBE_TRUSTED_CA_FILE}: a PEM file of the CAs that
+   *     https regions' certificates must chain to, instead of the JDK's (the router's {@code
+   *     router.proxy.trusted-ca-file}); unset or empty: the JDK's CAs
    * @param publishQuietMs {@code OPERATOR_PUBLISH_QUIET_MS}: a namespace's table is written once no
    *     change came for this long (a number is milliseconds; {@code 250ms}, {@code 1s} work too)
    * @param publishMaxDelayMs {@code OPERATOR_PUBLISH_MAX_DELAY_MS}: ...or at the latest this long
@@ -49,6 +52,7 @@ public record OperatorEnvironment(
       @DefaultValue("8080") int httpPort,
       @DefaultValue("" + ProbeSpec.DEFAULT_INTERVAL_SECONDS) int probeIntervalSeconds,
       Integer probeTimeoutSeconds,
+      String probeTrustedCaFile,
       @DefaultValue("250") @DurationUnit(ChronoUnit.MILLIS) Duration publishQuietMs,
       @DefaultValue("1000") @DurationUnit(ChronoUnit.MILLIS) Duration publishMaxDelayMs,
       @DefaultValue("10") int reconcileThreads) {}

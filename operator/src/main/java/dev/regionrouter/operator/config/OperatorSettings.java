@@ -2,6 +2,7 @@ package dev.regionrouter.operator.config;
 
 import dev.regionrouter.api.table.RoutingTableCodec;
 import dev.regionrouter.api.v1alpha1.ProbeSpec;
+import dev.regionrouter.operator.probe.TrustedCaBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
  *     spec.probe.intervalSeconds
  * @param defaultProbeTimeoutSeconds timeout used when a region does not set
  *     spec.probe.timeoutSeconds
+ * @param probeTrustedCas the CAs https regions' certificates must chain to, instead of the JDK's;
+ *     null: the JDK's
  * @param publishQuietPeriod a namespace's routing table is written once no change came for this
  *     long...
  * @param publishMaxDelay ...or at the latest this long after the first unwritten change
@@ -39,6 +42,7 @@ public record OperatorSettings(
     LeaderElectionSettings leaderElection,
     int defaultProbeIntervalSeconds,
     int defaultProbeTimeoutSeconds,
+    TrustedCaBundle probeTrustedCas,
     Duration publishQuietPeriod,
     Duration publishMaxDelay,
     int maxTableBytes,
@@ -97,6 +101,7 @@ public record OperatorSettings(
         null,
         ProbeSpec.DEFAULT_INTERVAL_SECONDS,
         ProbeSpec.DEFAULT_TIMEOUT_SECONDS,
+        null,
         Duration.ofMillis(250),
         Duration.ofSeconds(1),
         RoutingTableCodec.CONFIG_MAP_MAX_BYTES,
@@ -111,7 +116,7 @@ public record OperatorSettings(
    * neither (a laptop run) leader election is off.
    *
    * @throws IllegalArgumentException naming the variable, for a value of the wrong type or out of
-   *     range, or an unknown OPERATOR_ variable
+   *     range, or a CA bundle file that cannot be used
    */
   public static OperatorSettings fromEnvironment(Map<String, String> env, Path namespaceFile) {
     OperatorEnvironment bound = EnvironmentBinder.bind(env);
@@ -129,6 +134,7 @@ public record OperatorSettings(
         "OPERATOR_PUBLISH_MAX_DELAY_MS",
         "at least OPERATOR_PUBLISH_QUIET_MS (" + op.publishQuietMs().toMillis() + " ms)");
     check(op.reconcileThreads() >= 1, "OPERATOR_RECONCILE_THREADS", "at least 1");
+    TrustedCaBundle trustedCas = trustedCas(op.probeTrustedCaFile());
     Set<String> namespaces =
         bound.watchNamespaces().stream()
             .map(String::trim)
@@ -149,6 +155,7 @@ public record OperatorSettings(
         election,
         op.probeIntervalSeconds(),
         timeout,
+        trustedCas,
         op.publishQuietMs(),
         op.publishMaxDelayMs(),
         RoutingTableCodec.CONFIG_MAP_MAX_BYTES,
@@ -159,6 +166,22 @@ public record OperatorSettings(
   private static void check(boolean ok, String variable, String expected) {
     if (!ok) {
       throw new IllegalArgumentException(variable + " must be " + expected);
+    }
+  }
+
+  /** The bundle the variable names, read now so that a bad one stops the operator at start. */
+  private static TrustedCaBundle trustedCas(String file) {
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return TrustedCaBundle.load(Path.of(file.trim()));
+    } catch (IllegalArgumentException e) { // InvalidPathException is one too
+      throw new IllegalArgumentException(
+          "OPERATOR_PROBE_TRUSTED_CA_FILE='"
+              + file
+              + "' is not a usable CA bundle: "
+              + e.getMessage());
     }
   }
 
@@ -195,6 +218,7 @@ public record OperatorSettings(
         leaderElection,
         defaultProbeIntervalSeconds,
         defaultProbeTimeoutSeconds,
+        probeTrustedCas,
         publishQuietPeriod,
         publishMaxDelay,
         maxTableBytes,
@@ -209,6 +233,7 @@ public record OperatorSettings(
         leaderElection,
         defaultProbeIntervalSeconds,
         defaultProbeTimeoutSeconds,
+        probeTrustedCas,
         publishQuietPeriod,
         publishMaxDelay,
         maxTableBytes,
@@ -223,6 +248,7 @@ public record OperatorSettings(
         election,
         defaultProbeIntervalSeconds,
         defaultProbeTimeoutSeconds,
+        probeTrustedCas,
         publishQuietPeriod,
         publishMaxDelay,
         maxTableBytes,
@@ -237,6 +263,23 @@ public record OperatorSettings(
         leaderElection,
         intervalSeconds,
         timeoutSeconds,
+        probeTrustedCas,
+        publishQuietPeriod,
+        publishMaxDelay,
+        maxTableBytes,
+        reconciliationThreads,
+        exitOnLostLeadership);
+  }
+
+  /** Probes trust these CAs instead of the JDK's; null: the JDK's. */
+  public OperatorSettings withProbeTrustedCas(TrustedCaBundle trustedCas) {
+    return new OperatorSettings(
+        watchNamespaces,
+        httpPort,
+        leaderElection,
+        defaultProbeIntervalSeconds,
+        defaultProbeTimeoutSeconds,
+        trustedCas,
         publishQuietPeriod,
         publishMaxDelay,
         maxTableBytes,
@@ -251,6 +294,7 @@ public record OperatorSettings(
         leaderElection,
         defaultProbeIntervalSeconds,
         defaultProbeTimeoutSeconds,
+        probeTrustedCas,
         publishQuietPeriod,
         publishMaxDelay,
         bytes,
@@ -265,6 +309,7 @@ public record OperatorSettings(
         leaderElection,
         defaultProbeIntervalSeconds,
         defaultProbeTimeoutSeconds,
+        probeTrustedCas,
         quietPeriod,
         maxDelay,
         maxTableBytes,

@@ -59,15 +59,23 @@ public final class RegionProber<K> implements AutoCloseable {
     }
   }
 
-  public RegionProber(Consumer<K> onChange, OperatorMetrics metrics, Clock clock) {
+  /**
+   * trustedCas: the CAs https regions' certificates must chain to, instead of the JDK's; null for
+   * the JDK's. Either way the region's host name must match its certificate.
+   */
+  public RegionProber(
+      Consumer<K> onChange, OperatorMetrics metrics, Clock clock, TrustedCaBundle trustedCas) {
     this.onChange = onChange;
     this.metrics = metrics;
     this.clock = clock;
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (trustedCas != null) {
+      http.sslContext(trustedCas.sslContext());
+    }
+    this.http = http.build();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -201,6 +209,16 @@ public final class RegionProber<K> implements AutoCloseable {
     if (e instanceof java.nio.channels.UnresolvedAddressException
         || e instanceof java.net.UnknownHostException) {
       return "unknown host";
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      // the innermost reason reads best: "unable to find valid certification path to requested
+      // target", "No subject alternative DNS name matching ... found"
+      Throwable reason = e;
+      while (reason.getCause() != null && reason.getCause() != reason) {
+        reason = reason.getCause();
+      }
+      return "TLS handshake failed: "
+          + (reason.getMessage() != null ? reason.getMessage() : reason.getClass().getSimpleName());
     }
     if (e instanceof java.io.IOException && e.getMessage() != null) {
       return e.getMessage();

@@ -2,7 +2,9 @@ package dev.regionrouter.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.regionrouter.operator.PrivateCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +34,13 @@ class OperatorSettingsTest {
     assertThat(s.publishMaxDelay()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.reconciliationThreads()).isEqualTo(10);
     assertThat(s.exitOnLostLeadership()).isTrue();
+    assertThat(s.probeTrustedCas()).as("the JDK's CAs").isNull();
   }
 
   @Test
-  void bindsEveryDocumentedVariable() {
+  void bindsEveryDocumentedVariable(@TempDir Path dir) throws IOException {
+    PrivateCa ca = PrivateCa.create("probe CA");
+    Path bundle = ca.writeBundle(dir.resolve("ca.pem"));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("WATCH_NAMESPACES", " team-a, team-b ,,");
     env.put("LEADER_ELECTION", "true");
@@ -45,6 +50,7 @@ class OperatorSettingsTest {
     env.put("OPERATOR_HTTP_PORT", "9090");
     env.put("OPERATOR_PROBE_INTERVAL_SECONDS", "5");
     env.put("OPERATOR_PROBE_TIMEOUT_SECONDS", "3");
+    env.put("OPERATOR_PROBE_TRUSTED_CA_FILE", bundle.toString());
     env.put("OPERATOR_PUBLISH_QUIET_MS", "100");
     env.put("OPERATOR_PUBLISH_MAX_DELAY_MS", "2s");
     env.put("OPERATOR_RECONCILE_THREADS", "4");
@@ -53,6 +59,8 @@ class OperatorSettingsTest {
     assertThat(s.httpPort()).isEqualTo(9090);
     assertThat(s.defaultProbeIntervalSeconds()).isEqualTo(5);
     assertThat(s.defaultProbeTimeoutSeconds()).isEqualTo(3);
+    assertThat(s.probeTrustedCas().file()).isEqualTo(bundle);
+    assertThat(s.probeTrustedCas().certificates()).containsExactly(ca.certificate());
     assertThat(s.publishQuietPeriod()).isEqualTo(Duration.ofMillis(100));
     assertThat(s.publishMaxDelay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.reconciliationThreads()).isEqualTo(4);
@@ -121,6 +129,50 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void aCaBundleThatCannotBeUsedStopsTheStartWithOneLineNamingTheVariableAndTheFile(
+      @TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("missing.pem");
+    Path empty = Files.writeString(dir.resolve("empty.pem"), "no certificate here\n");
+    Path broken =
+        Files.writeString(
+            dir.resolve("broken.pem"),
+            "-----BEGIN CERTIFICATE-----\nbm90IGRlcg==\n-----END CERTIFICATE-----\n");
+    assertThat(caBundleError(missing))
+        .isEqualTo(
+            "OPERATOR_PROBE_TRUSTED_CA_FILE='"
+                + missing
+                + "' is not a usable CA bundle: no such file");
+    assertThat(caBundleError(empty))
+        .isEqualTo(
+            "OPERATOR_PROBE_TRUSTED_CA_FILE='"
+                + empty
+                + "' is not a usable CA bundle: no PEM certificate in it (expected -----BEGIN"
+                + " CERTIFICATE----- blocks)");
+    assertThat(caBundleError(broken))
+        .startsWith(
+            "OPERATOR_PROBE_TRUSTED_CA_FILE='"
+                + broken
+                + "' is not a usable CA bundle: certificate 1 of the file is not a valid X.509"
+                + " certificate (")
+        .doesNotContain("\n");
+    // empty is unset: the JDK's CAs
+    assertThat(
+            OperatorSettings.fromEnvironment(Map.of("OPERATOR_PROBE_TRUSTED_CA_FILE", ""), NO_FILE)
+                .probeTrustedCas())
+        .isNull();
+  }
+
+  private static String caBundleError(Path file) {
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    Map.of("OPERATOR_PROBE_TRUSTED_CA_FILE", file.toString()), NO_FILE));
+    assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+    return thrown.getMessage();
+  }
+
+  @Test
   void aMisspeltOperatorVariableIsReportedButAServiceLinkIsNot() {
     assertThat(
             EnvironmentBinder.unknownOperatorVariables(
@@ -173,5 +225,6 @@ class OperatorSettingsTest {
         .contains("`" + defaults.publishMaxDelay().toMillis() + "`");
     assertThat(documented.get("OPERATOR_RECONCILE_THREADS"))
         .contains("`" + defaults.reconciliationThreads() + "`");
+    assertThat(documented.get("OPERATOR_PROBE_TRUSTED_CA_FILE")).contains("the JDK's CAs");
   }
 }
