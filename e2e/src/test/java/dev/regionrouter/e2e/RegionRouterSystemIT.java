@@ -395,7 +395,8 @@ class RegionRouterSystemIT {
   String get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url).isEqualTo(200);
     return response.body();
   }
@@ -436,7 +437,9 @@ class RegionRouterSystemIT {
   JsonNode routerStatus() throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(routerUrl("/regions/status"))).build(),
+            HttpRequest.newBuilder(URI.create(routerUrl("/regions/status")))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     return json.readTree(response.body()).path("regions");
   }

@@ -2,9 +2,9 @@ package dev.regionrouter.router.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -48,10 +48,9 @@ class ManagementPortIT extends RouterIT {
   }
 
   private HttpResponse<String> managementGet(String path) throws Exception {
-    return CALLER.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-            .GET()
-            .build(),
+    return Calls.send(
+        CALLER,
+        Calls.request("http://127.0.0.1:" + managementPort + path).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -90,10 +89,9 @@ class ManagementPortIT extends RouterIT {
   @Test
   void theManagementPortServesNoInference() throws Exception {
     HttpResponse<String> answer =
-        CALLER.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + "/v1/inference"))
-                .timeout(java.time.Duration.ofSeconds(10))
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + managementPort + "/v1/inference")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"hello\"}"))
                 .build(),

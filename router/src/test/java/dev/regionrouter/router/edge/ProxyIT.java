@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.RawRegion;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class ProxyIT extends RouterIT {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return Calls.send(CALLER, request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertError(HttpResponse<String> response, int status, String code)
@@ -92,14 +92,14 @@ class ProxyIT extends RouterIT {
   void wrongContentTypeIs415() throws Exception {
     assertError(
         send(
-            HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+            Calls.request(url("/v1/inference"))
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))),
         415,
         "unsupported_media_type");
     assertError(
         send(
-            HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+            Calls.request(url("/v1/inference"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))),
         415,
         "unsupported_media_type");
@@ -109,10 +109,7 @@ class ProxyIT extends RouterIT {
   void unknownPathIs404AndWrongMethodIs405InTheErrorShape() throws Exception {
     assertError(get("/nope"), 404, "not_found");
     assertError(get("/v1/inference"), 405, "method_not_allowed");
-    assertError(
-        send(HttpRequest.newBuilder(URI.create(url("/health"))).DELETE()),
-        405,
-        "method_not_allowed");
+    assertError(send(Calls.request(url("/health")).DELETE()), 405, "method_not_allowed");
   }
 
   @Test
@@ -130,7 +127,7 @@ class ProxyIT extends RouterIT {
     useRegions(region(name, region.endpoint(), 1, 0.1));
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(URI.create(url("/v1/embeddings?x=1")))
+            Calls.request(url("/v1/embeddings?x=1"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")));
     assertThat(response.statusCode()).isEqualTo(200);
@@ -153,7 +150,7 @@ class ProxyIT extends RouterIT {
     useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(URI.create(url("/v1/models")))
+            Calls.request(url("/v1/models"))
                 .header("Authorization", "Bearer caller-secret")
                 .header("X-Forward-Me", "kept")
                 .header("X-Region-Router-Region", "spoofed")
@@ -227,8 +224,9 @@ class ProxyIT extends RouterIT {
         });
     useRegions(region(fresh("r"), region.endpoint(), 1, 0.1));
     HttpResponse<InputStream> response =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+        Calls.send(
+            CALLER,
+            Calls.request(url("/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}"))
                 .build(),

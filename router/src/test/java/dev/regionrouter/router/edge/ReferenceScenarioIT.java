@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.TestRegion;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -90,8 +90,9 @@ class ReferenceScenarioIT {
 
   private JsonNode infer() throws Exception {
     HttpResponse<String> response =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + port + "/v1/inference")
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
@@ -104,10 +105,9 @@ class ReferenceScenarioIT {
 
   private JsonNode status() throws Exception {
     return JSON.readTree(
-        CALLER
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/regions/status"))
-                    .build(),
+        Calls.send(
+                CALLER,
+                Calls.request("http://127.0.0.1:" + port + "/regions/status").build(),
                 HttpResponse.BodyHandlers.ofString())
             .body());
   }

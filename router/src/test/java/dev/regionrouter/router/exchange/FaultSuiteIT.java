@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.RawRegion;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,8 +148,9 @@ class FaultSuiteIT extends RouterIT {
     fallback.onOther(huge);
     useRegions(region(fresh("files"), fallback.endpoint(), 1, 0.1));
     HttpResponse<InputStream> response =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create(url("/v1/files/big/content"))).GET().build(),
+        Calls.send(
+            CALLER,
+            Calls.request(url("/v1/files/big/content")).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     long received;
@@ -170,8 +170,9 @@ class FaultSuiteIT extends RouterIT {
 
     // the pass-through waits for headers under the same per-try timeout
     HttpResponse<String> relayed =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create(url("/v1/models"))).GET().build(),
+        Calls.send(
+            CALLER,
+            Calls.request(url("/v1/models")).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(relayed.statusCode()).isEqualTo(404); // the fallback's own answer for /v1/models
     assertThat(relayed.headers().firstValue("X-Region-Router-Region").orElseThrow())

@@ -2,9 +2,9 @@ package dev.regionrouter.router.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.RouterIT;
 import dev.regionrouter.router.support.TestRegion;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -131,8 +131,9 @@ class ObservabilityIT extends RouterIT {
           .isEqualTo(200);
       assertThat(post("/v1/chat/completions", "{\"messages\":[]}").statusCode()).isEqualTo(200);
       HttpResponse<String> passThrough =
-          CALLER.send(
-              HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+          Calls.send(
+              CALLER,
+              Calls.request(url("/v1/chat/completions"))
                   .header("Content-Type", "application/json")
                   .header("traceparent", traceparent)
                   .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[]}"))

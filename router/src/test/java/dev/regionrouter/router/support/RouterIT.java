@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.table.TableHolder;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -157,20 +156,21 @@ public abstract class RouterIT {
   protected HttpResponse<String> inference(String json, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url("/v1/inference")))
+        Calls.request(url("/v1/inference"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json));
     for (int i = 0; i < headers.length; i += 2) {
       request.setHeader(headers[i], headers[i + 1]);
     }
-    return CALLER.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return Calls.send(CALLER, request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** POST of a JSON body. */
   protected HttpResponse<String> post(String path, String json)
       throws IOException, InterruptedException {
-    return CALLER.send(
-        HttpRequest.newBuilder(URI.create(url(path)))
+    return Calls.send(
+        CALLER,
+        Calls.request(url(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
@@ -207,9 +207,8 @@ public abstract class RouterIT {
   }
 
   protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return CALLER.send(
-        HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return Calls.send(
+        CALLER, Calls.request(url(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The response's body as JSON. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.RouterApplication;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.TestRegion;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -164,10 +164,9 @@ class CapacityShareIT {
 
   private static JsonNode primaryStatus(ConfigurableApplicationContext router) throws Exception {
     HttpResponse<String> status =
-        CALLER.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port(router) + "/regions/status"))
-                .build(),
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + port(router) + "/regions/status").build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(status.body()).path("regions").path(PRIMARY.name());
   }
@@ -175,8 +174,9 @@ class CapacityShareIT {
   /** A request of 80 tokens (max_tokens 80, a one-character prompt); the region that served it. */
   private static String infer(ConfigurableApplicationContext router) throws Exception {
     HttpResponse<String> response =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(router) + "/v1/inference"))
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + port(router) + "/v1/inference")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"max_tokens\":80}"))
                 .build(),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.TestRegion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -83,8 +83,9 @@ class KubernetesModeIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return CALLER.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return Calls.send(
+        CALLER,
+        Calls.request("http://127.0.0.1:" + port + path).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -121,8 +122,9 @@ class KubernetesModeIT {
         .until(() -> get("/actuator/health/readiness").statusCode() == 200);
     assertThat(table().path("source").asText()).isEqualTo("configmap:team-a/inference-regions");
     HttpResponse<String> none =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + port + "/v1/inference")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))
                 .build(),
@@ -194,9 +196,9 @@ class KubernetesModeIT {
         .untilAsserted(
             () -> {
               HttpResponse<String> response =
-                  CALLER.send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+                  Calls.send(
+                      CALLER,
+                      Calls.request("http://127.0.0.1:" + port + "/v1/inference")
                           .header("Content-Type", "application/json")
                           .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))
                           .build(),

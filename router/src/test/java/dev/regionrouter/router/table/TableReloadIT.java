@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.support.Calls;
 import dev.regionrouter.router.support.TestRegion;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,8 +51,9 @@ class TableReloadIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return CALLER.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return Calls.send(
+        CALLER,
+        Calls.request("http://127.0.0.1:" + port + path).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -84,8 +85,9 @@ class TableReloadIT {
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
     assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
     HttpResponse<String> early =
-        CALLER.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/inference"))
+        Calls.send(
+            CALLER,
+            Calls.request("http://127.0.0.1:" + port + "/v1/inference")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}"))
                 .build(),
