@@ -50,7 +50,7 @@ class ArchitectureTest {
         .layer("Table")
         .definedBy(ROOT + ".table..")
         .layer("Leaves")
-        .definedBy(ROOT + ".config..", ROOT + ".observe..", ROOT + ".error..")
+        .definedBy(ROOT + ".config..", ROOT + ".observe..", ROOT + ".error..", ROOT + ".json..")
         .whereLayer("Root")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("Edge")

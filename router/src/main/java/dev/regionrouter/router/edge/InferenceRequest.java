@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.selection.TokenEstimate;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,11 @@ import java.util.List;
  * "temperature": number = 0.7 (0..2)}}. Validated strictly (a string is not a number) and returned
  * with its defaults filled in; fields the contract does not name are kept and forwarded.
  *
- * <p>The body is read with a streaming parser that looks at those three fields and skips over the
- * rest (no tree is built). What goes to the region is the caller's own bytes, with the missing
- * defaults appended before the closing brace: no re-encoding on the hot path, and the caller's body
- * is forwarded exactly as sent.
+ * <p>The body is read by {@link JsonScanner}, which looks at those four fields (with "model") and
+ * checks the rest as it passes over it, allocating nothing; a body it leaves alone (malformed, or
+ * JSON it does not handle) is read by Jackson, whose verdict and messages are the contract. What
+ * goes to the region is the caller's own bytes, with the missing defaults appended before the
+ * closing brace: no re-encoding on the hot path, and the caller's body is forwarded exactly as sent.
  */
 final class InferenceRequest {
 
@@ -42,6 +44,82 @@ final class InferenceRequest {
   }
 
   static Parsed parse(byte[] body, ObjectMapper json) {
+    Fields fields = scan(body);
+    if (fields == null) {
+      fields = read(body, json);
+    }
+    List<String> problems = fields.problems();
+    if (!problems.isEmpty()) {
+      throw RouterException.badRequest(String.join("; ", problems));
+    }
+    int maxTokens = fields.maxTokens == null ? DEFAULT_MAX_TOKENS : fields.maxTokens;
+    return new Parsed(maxTokens, fields.promptLength, forward(body, json, fields), fields.model);
+  }
+
+  private static final byte[] PROMPT = ascii("prompt");
+  private static final byte[] MAX_TOKENS = ascii("max_tokens");
+  private static final byte[] TEMPERATURE = ascii("temperature");
+  private static final byte[] MODEL = ascii("model");
+
+  /**
+   * The fields as {@link JsonScanner} reads them, or null when it leaves the body to Jackson
+   * (malformed, or JSON it does not handle): then {@link #read} gives the verdict.
+   */
+  static Fields scan(byte[] body) {
+    JsonScanner scanner = new JsonScanner(body);
+    if (scanner.next() != JsonScanner.Token.START_OBJECT) {
+      return null;
+    }
+    Fields fields = new Fields();
+    JsonScanner.Token token;
+    while ((token = scanner.next()) == JsonScanner.Token.FIELD_NAME) {
+      boolean prompt = scanner.nameIs(PROMPT);
+      boolean maxTokens = !prompt && scanner.nameIs(MAX_TOKENS);
+      boolean temperature = !prompt && !maxTokens && scanner.nameIs(TEMPERATURE);
+      boolean model = !prompt && !maxTokens && !temperature && scanner.nameIs(MODEL);
+      JsonScanner.Token value = scanner.next();
+      if (value == JsonScanner.Token.FAILED) {
+        return null;
+      }
+      JsonToken read = jacksonToken(value);
+      if (prompt) {
+        fields.prompt = read;
+        fields.promptLength = read == JsonToken.VALUE_STRING ? scanner.stringLength() : 0;
+      } else if (maxTokens) {
+        fields.maxTokens(read, scanner.fitsInt() ? (int) scanner.longValue() : null);
+      } else if (temperature) {
+        fields.temperatureToken = read;
+        if (read == JsonToken.VALUE_NUMBER_INT || read == JsonToken.VALUE_NUMBER_FLOAT) {
+          fields.temperature = scanner.doubleValue();
+        }
+      } else if (model) {
+        fields.model = read == JsonToken.VALUE_STRING ? scanner.stringValue() : null;
+      }
+      if (scanner.skipChildren() == JsonScanner.Token.FAILED) {
+        return null;
+      }
+    }
+    return token == JsonScanner.Token.END_OBJECT && scanner.next() == JsonScanner.Token.END
+        ? fields
+        : null;
+  }
+
+  private static JsonToken jacksonToken(JsonScanner.Token token) {
+    return switch (token) {
+      case START_OBJECT -> JsonToken.START_OBJECT;
+      case START_ARRAY -> JsonToken.START_ARRAY;
+      case STRING -> JsonToken.VALUE_STRING;
+      case NUMBER_INT -> JsonToken.VALUE_NUMBER_INT;
+      case NUMBER_FLOAT -> JsonToken.VALUE_NUMBER_FLOAT;
+      case TRUE -> JsonToken.VALUE_TRUE;
+      case FALSE -> JsonToken.VALUE_FALSE;
+      case NULL -> JsonToken.VALUE_NULL;
+      default -> throw new IllegalStateException("not a value: " + token);
+    };
+  }
+
+  /** The fields as Jackson reads them; a 400 when the body is not JSON or not an object. */
+  static Fields read(byte[] body, ObjectMapper json) {
     Fields fields = new Fields();
     try (JsonParser parser = json.getFactory().createParser(body)) {
       JsonToken first = parser.nextToken();
@@ -74,16 +152,11 @@ final class InferenceRequest {
     } catch (java.io.IOException e) {
       throw new RouterException(400, "malformed_json", "request body cannot be read", null, 0);
     }
-    List<String> problems = fields.problems();
-    if (!problems.isEmpty()) {
-      throw RouterException.badRequest(String.join("; ", problems));
-    }
-    int maxTokens = fields.maxTokens == null ? DEFAULT_MAX_TOKENS : fields.maxTokens;
-    return new Parsed(maxTokens, fields.promptLength, forward(body, json, fields), fields.model);
+    return fields;
   }
 
   /** The three contract fields as read (the last occurrence of a field counts, as for a tree). */
-  private static final class Fields {
+  static final class Fields {
     JsonToken prompt;
     int promptLength;
     JsonToken maxTokensToken;
@@ -101,12 +174,21 @@ final class InferenceRequest {
     }
 
     void maxTokens(JsonParser parser, JsonToken value) throws java.io.IOException {
+      maxTokens(
+          value,
+          value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT
+              ? parser.getIntValue()
+              : null);
+    }
+
+    /** asInt: the value when it is an integer that fits an int. */
+    void maxTokens(JsonToken value, Integer asInt) {
       maxTokensToken = value;
       maxTokens = null;
       maxTokensTooLarge = false;
       if (value == JsonToken.VALUE_NUMBER_INT) {
-        if (parser.getNumberType() == JsonParser.NumberType.INT) {
-          maxTokens = parser.getIntValue();
+        if (asInt != null) {
+          maxTokens = asInt;
         } else {
           maxTokensTooLarge = true;
         }

@@ -3,6 +3,8 @@ package dev.regionrouter.router.exchange;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.json.JsonScanner;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A region's 2xx answer to {@code /v1/inference}, as the contract shapes it: a JSON object with a
@@ -24,11 +26,59 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
 
   /** The output's JSON text (for tests and logs: the hot path writes the slice). */
   public String outputJson() {
-    return new String(json, offset, length, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(json, offset, length, StandardCharsets.UTF_8);
   }
 
   /** The answer, or null when the body is not the contract's shape or not well-formed JSON. */
   public static RegionAnswer parse(byte[] body, ObjectMapper mapper) {
+    RegionAnswer scanned = scan(body);
+    return scanned != null ? scanned : read(body, mapper);
+  }
+
+  private static final byte[] OUTPUT = "output".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKENS_USED = "tokens_used".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The answer as {@link JsonScanner} reads it, or null when the scanner leaves the body to Jackson
+   * (malformed, not the contract's shape, or JSON it does not handle): {@link #read} decides then.
+   */
+  static RegionAnswer scan(byte[] body) {
+    JsonScanner scanner = new JsonScanner(body);
+    if (scanner.next() != JsonScanner.Token.START_OBJECT) {
+      return null;
+    }
+    int offset = -1; // the last occurrence counts, as for a tree
+    int length = 0;
+    Long tokensUsed = null;
+    JsonScanner.Token token;
+    while ((token = scanner.next()) == JsonScanner.Token.FIELD_NAME) {
+      boolean output = scanner.nameIs(OUTPUT);
+      boolean tokens = !output && scanner.nameIs(TOKENS_USED);
+      JsonScanner.Token value = scanner.next();
+      int start = scanner.tokenStart();
+      if (value == JsonScanner.Token.FAILED || scanner.skipChildren() == JsonScanner.Token.FAILED) {
+        return null;
+      }
+      if (output) {
+        offset = value == JsonScanner.Token.NULL ? -1 : start;
+        length = scanner.tokenEnd() - start;
+      } else if (tokens) {
+        tokensUsed =
+            value == JsonScanner.Token.NUMBER_INT && scanner.fitsLong() && scanner.longValue() >= 0
+                ? scanner.longValue()
+                : null;
+      }
+    }
+    if (token != JsonScanner.Token.END_OBJECT
+        || scanner.next() != JsonScanner.Token.END
+        || offset < 0) {
+      return null;
+    }
+    return new RegionAnswer(body, offset, length, tokensUsed);
+  }
+
+  /** The answer as Jackson reads it (every encoding it detects), or null. */
+  static RegionAnswer read(byte[] body, ObjectMapper mapper) {
     byte[] outputBytes = null;
     int offset = 0;
     int length = 0;
@@ -71,6 +121,7 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
                       && parser.getLongValue() >= 0
                   ? parser.getLongValue()
                   : null;
+          parser.skipChildren(); // an object or array is not a count, and not the answer's end
         } else {
           parser.skipChildren();
         }

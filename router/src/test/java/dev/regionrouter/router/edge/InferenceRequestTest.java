@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.json.RandomJson;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,5 +115,59 @@ class InferenceRequestTest {
             "{\"max_tokens\":-4,\"tools\":[{\"max_tokens\":\"x\"}],\"prompt\":\"12345678\",\"max_tokens\":8}");
     assertThat(parsed.maxTokens()).isEqualTo(8);
     assertThat(parsed.estimatedTokens()).isEqualTo(8 + 2); // ~4 characters a prompt token
+  }
+
+  @Test
+  void theScannerReadsTheBodiesCallersSend() {
+    for (String body :
+        new String[] {
+          "{\"prompt\":\"Explain quantum computing in one sentence.\",\"max_tokens\":32}",
+          "{\"prompt\": \"caf\u00e9 \\\"x\\\" \\u00e9\", \"temperature\": 0.2, \"model\": \"m-1\"}\n",
+          "{\"model\":\"gpt\",\"prompt\":\"hi\",\"stop\":[\"\\n\"],\"user\":{\"id\":7}}"
+        }) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      assertThat(InferenceRequest.scan(bytes)).as(body).isNotNull();
+      assertThat(describe(InferenceRequest.scan(bytes)))
+          .isEqualTo(describe(InferenceRequest.read(bytes, JSON)));
+    }
+  }
+
+  /**
+   * The scanner is only a faster reader: on every body it accepts, Jackson reads the same fields
+   * (random documents and mutations of them); the rest goes to Jackson.
+   */
+  @Test
+  void whatTheScannerReadsJacksonReadsTheSame() {
+    Random random = new Random(7);
+    int scanned = 0;
+    for (int i = 0; i < 3_000; i++) {
+      byte[] body = RandomJson.document(random, false);
+      if (random.nextBoolean()) {
+        body = RandomJson.mutate(body, random);
+      }
+      InferenceRequest.Fields fields = InferenceRequest.scan(body);
+      if (fields != null) {
+        scanned++;
+        String text = new String(body, StandardCharsets.UTF_8);
+        assertThat(describe(fields))
+            .as(text)
+            .isEqualTo(describe(InferenceRequest.read(body, JSON)));
+      }
+    }
+    assertThat(scanned).isGreaterThan(1_000);
+  }
+
+  private static String describe(InferenceRequest.Fields f) {
+    return String.join(
+        " | ",
+        String.valueOf(f.prompt),
+        String.valueOf(f.promptLength),
+        String.valueOf(f.maxTokensToken),
+        String.valueOf(f.maxTokens),
+        String.valueOf(f.maxTokensTooLarge),
+        String.valueOf(f.temperatureToken),
+        String.valueOf(f.temperature),
+        String.valueOf(f.model),
+        String.valueOf(f.problems()));
   }
 }

@@ -3,8 +3,10 @@ package dev.regionrouter.router.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.json.RandomJson;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -99,5 +101,46 @@ class RegionAnswerTest {
         "{\"output\": \"ok\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
     elsewhere[elsewhere.length - 3] = '(';
     assertThat(RegionAnswer.parse(elsewhere, JSON)).isNull();
+  }
+
+  @Test
+  void aTokensUsedObjectIsSkippedAndTheOutputAfterItKept() {
+    RegionAnswer answer = parse("{\"tokens_used\": {\"output\": 1}, \"output\": \"x\"}");
+    assertThat(answer.outputJson()).isEqualTo("\"x\"");
+    assertThat(answer.tokensUsed()).isNull();
+    byte[] body = "{\"tokens_used\": [1], \"output\": 2}".getBytes(StandardCharsets.UTF_8);
+    assertThat(RegionAnswer.read(body, JSON).outputJson()).isEqualTo("2");
+  }
+
+  @Test
+  void theScannerReadsAnAnswerAsRegionsSendIt() {
+    byte[] body =
+        "{\"output\": \"Quantum computers use qubits.\", \"tokens_used\": 12, \"region\": \"eu\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(RegionAnswer.scan(body)).isEqualTo(RegionAnswer.read(body, JSON)).isNotNull();
+  }
+
+  /**
+   * On every body the scanner reads, Jackson reads the same answer (random documents and mutations
+   * of them); the rest goes to Jackson.
+   */
+  @Test
+  void whatTheScannerReadsJacksonReadsTheSame() {
+    Random random = new Random(11);
+    int scanned = 0;
+    for (int i = 0; i < 4_000; i++) {
+      byte[] body = RandomJson.document(random, false);
+      if (random.nextBoolean()) {
+        body = RandomJson.mutate(body, random);
+      }
+      RegionAnswer answer = RegionAnswer.scan(body);
+      if (answer != null) {
+        scanned++;
+        assertThat(answer)
+            .as(new String(body, StandardCharsets.UTF_8))
+            .isEqualTo(RegionAnswer.read(body, JSON));
+      }
+    }
+    assertThat(scanned).isGreaterThan(300);
   }
 }
