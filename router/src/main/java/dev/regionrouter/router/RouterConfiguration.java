@@ -47,9 +47,11 @@ import java.util.random.RandomGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * Wires the router's parts. The parts themselves are plain classes (no Spring inside), so tests
@@ -265,8 +267,25 @@ public class RouterConfiguration {
 
   /** The data plane rides on the router's own HTTP server (Reactor Netty, under Spring WebFlux). */
   @Bean
-  NettyServerCustomizer dataPlaneOnServer(DataPlane dataPlane) {
-    return dataPlane::install;
+  DataPlaneOnServer dataPlaneOnServer(DataPlane dataPlane) {
+    return new DataPlaneOnServer(dataPlane);
+  }
+
+  /**
+   * Installs the data plane after Spring Boot's own server customizer (order 0, which applies
+   * {@code server.netty.*}), so that the data plane's codec sees the decoder settings it set.
+   */
+  record DataPlaneOnServer(DataPlane dataPlane)
+      implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+      factory.addServerCustomizers(dataPlane::install);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
   }
 
   @Bean

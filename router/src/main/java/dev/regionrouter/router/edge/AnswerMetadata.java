@@ -41,6 +41,11 @@ record AnswerMetadata(
   private static final byte[] TOKENS = ascii(",\"tokens_used\":");
   private static final byte[] COST = ascii(",\"estimated_cost_usd\":");
 
+  /** The decimals the two numbers are rounded to (by InferenceEndpoint). */
+  static final int LATENCY_PLACES = 3;
+
+  static final int COST_PLACES = 8;
+
   /** Writes the object into the buffer. */
   void writeTo(ByteBuf out, ObjectMapper json) throws IOException {
     if (plain()) {
@@ -68,7 +73,7 @@ record AnswerMetadata(
       ByteBufUtil.writeAscii(out.writeBytes(MODEL), model);
       out.writeByte('"');
     }
-    ByteBufUtil.writeAscii(out.writeBytes(LATENCY), Double.toString(upstreamLatencyMs));
+    DecimalText.write(out.writeBytes(LATENCY), upstreamLatencyMs, LATENCY_PLACES);
     ByteBufUtil.writeAscii(out.writeBytes(POLICY), policy);
     out.writeByte('"');
     if (panic) {
@@ -80,7 +85,7 @@ record AnswerMetadata(
     }
     if (tokensUsed != null) {
       writeDigits(out.writeBytes(TOKENS), tokensUsed);
-      ByteBufUtil.writeAscii(out.writeBytes(COST), Double.toString(estimatedCostUsd));
+      DecimalText.write(out.writeBytes(COST), estimatedCostUsd, COST_PLACES);
     }
     out.writeByte('}');
   }

@@ -2,6 +2,12 @@ package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.config.ProxyProperties;
 import dev.regionrouter.router.observe.RequestLog;
+import dev.regionrouter.router.upstream.AsciiHeaders;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpRequestDecoderSpec;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -57,21 +64,55 @@ public class DataPlane implements SmartLifecycle {
     this.shutdownWait = shutdownWait;
   }
 
-  /** Adds the data plane to each connection of the server. */
+  /**
+   * Adds the data plane to each connection of the server, and gives the connection an HTTP/1.1
+   * codec with the server's decoder settings whose header maps are sized for the handful of headers
+   * a request carries (see {@link #decoderConfig}). A connection that may upgrade to h2c keeps
+   * Reactor Netty's codec (the upgrade handler holds that instance).
+   */
   public HttpServer install(HttpServer server) {
+    HttpDecoderConfig decoder = decoderConfig(server.configuration().decoder());
     return server.doOnChannelInit(
         (observer, channel, remote) -> {
-          if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
+          ChannelPipeline pipeline = channel.pipeline();
+          ChannelHandler codec = pipeline.get(NettyPipeline.HttpCodec);
+          if (codec == null) {
             throw new IllegalStateException(
                 "no HTTP/1.1 codec on the router's connection (pipeline: "
-                    + channel.pipeline().names()
+                    + pipeline.names()
                     + ")");
           }
-          channel
-              .pipeline()
-              .addAfter(
-                  NettyPipeline.HttpCodec, "region-router.dataPlane", new DataPlaneHandler(this));
+          if (codec instanceof HttpServerCodec
+              && pipeline.get(NettyPipeline.H2CUpgradeHandler) == null) {
+            pipeline.replace(
+                NettyPipeline.HttpCodec, NettyPipeline.HttpCodec, new HttpServerCodec(decoder));
+          }
+          pipeline.addAfter(
+              NettyPipeline.HttpCodec, "region-router.dataPlane", new DataPlaneHandler(this));
         });
+  }
+
+  /**
+   * The server's request-decoder settings (Spring Boot's {@code server.netty.*} and Reactor Netty's
+   * defaults) with smaller header maps: 8 buckets for a request's headers instead of 16, and its
+   * trailers (rarely any) made only when there is one. Every header still fits.
+   */
+  static HttpDecoderConfig decoderConfig(HttpRequestDecoderSpec spec) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(spec.maxInitialLineLength())
+        .setMaxHeaderSize(spec.maxHeaderSize())
+        .setMaxChunkSize(spec.maxChunkSize())
+        .setInitialBufferSize(spec.initialBufferSize())
+        .setAllowDuplicateContentLengths(spec.allowDuplicateContentLengths())
+        .setAllowPartialChunks(spec.allowPartialChunks())
+        .setHeadersFactory(
+            AsciiHeaders.sized(
+                DefaultHttpHeadersFactory.headersFactory().withValidation(spec.validateHeaders()),
+                8))
+        .setTrailersFactory(
+            AsciiHeaders.trailers(
+                DefaultHttpHeadersFactory.trailersFactory()
+                    .withValidation(spec.validateHeaders())));
   }
 
   DataPlaneHandler.Endpoint endpointFor(DataPlaneExchange exchange) {

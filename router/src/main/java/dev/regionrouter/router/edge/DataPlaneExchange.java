@@ -367,14 +367,13 @@ public final class DataPlaneExchange {
     if (close && full) {
       ((HttpResponse) last).headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    ctx.writeAndFlush(last)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (close || !f.isSuccess()) {
-                    ctx.close();
-                  }
-                });
+    if (close) {
+      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      // no promise per answer: a failed write reaches DataPlaneHandler.exceptionCaught, which
+      // closes the connection (an I/O error has closed it already)
+      ctx.writeAndFlush(last, ctx.voidPromise());
+    }
     onEnd.run();
   }
 

@@ -17,6 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.http.IdleTimeoutHandler;
 
 /**
@@ -33,6 +35,8 @@ import reactor.netty.http.IdleTimeoutHandler;
  * its body holds only its own connection.
  */
 final class DataPlaneHandler extends ChannelDuplexHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(DataPlaneHandler.class);
 
   /** Messages held (pipelined requests, their bodies) beyond which the connection stops reading. */
   private static final int HELD_LIMIT = 64;
@@ -374,6 +378,21 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(msg);
     }
     ctx.fireChannelInactive();
+  }
+
+  /**
+   * A data-plane answer is written without a promise, so a failed write arrives here: the
+   * connection is closed, as it is for any answer that could not be written whole. While Spring
+   * serves the connection, its handlers get the exception instead.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (foreign) {
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    log.debug("closing a data-plane connection: {}", cause.toString());
+    ctx.close();
   }
 
   /** Serves one data-plane request; throws (a RouterException) to answer an error. */

@@ -118,18 +118,14 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     }
     String model = served.region().modelFor(route.model());
     RegionFields region = regionFields.get(served.region());
-    List<CharSequence> attempts =
-        served.attempts() < ATTEMPT_COUNTS.length
-            ? ATTEMPT_COUNTS[served.attempts()]
-            : List.of(AsciiHeaders.count(served.attempts()));
     Map<CharSequence, List<CharSequence>> headers =
         model == null
-            ? Map.of(REGION_HEADER, region.header(), ATTEMPTS_HEADER, attempts)
+            ? region.headers(served.attempts())
             : Map.of(
                 REGION_HEADER,
                 region.header(),
                 ATTEMPTS_HEADER,
-                attempts,
+                attemptsValue(served.attempts()),
                 MODEL_HEADER,
                 List.of(model));
     if (served.value() instanceof InferenceProxy.Answer.Rejected rejected) {
@@ -172,7 +168,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
             regionFields,
             served.attempts(),
             region.modelFor(route.model()),
-            round(served.latency().toNanos() / 1e6, 3),
+            round(served.latency().toNanos() / 1e6, AnswerMetadata.LATENCY_PLACES),
             served.policy(),
             served.panic(),
             route.hedge(),
@@ -180,7 +176,7 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
                 ? Explanations.toMap(route.plan())
                 : null,
             tokens,
-            usd == null ? 0 : round(usd, 8))
+            usd == null ? 0 : round(usd, AnswerMetadata.COST_PLACES))
         .writeTo(body, Json.MAPPER);
   }
 
@@ -205,8 +201,41 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
     return new RegionFields(json, List.of(AsciiHeaders.repeated(region.name())));
   }
 
-  /** What an answer from a region repeats: its metadata fields and its header value. */
-  private record RegionFields(SerializableString json, List<CharSequence> header) {}
+  /**
+   * What an answer from a region repeats: its metadata fields, its header value, and its answer
+   * headers for the usual small attempt counts (made once each).
+   */
+  private record RegionFields(
+      SerializableString json,
+      List<CharSequence> header,
+      Map<CharSequence, List<CharSequence>>[] byAttempts) {
+
+    RegionFields(SerializableString json, List<CharSequence> header) {
+      this(json, header, headersByAttempts(header));
+    }
+
+    Map<CharSequence, List<CharSequence>> headers(int attempts) {
+      return attempts >= 0 && attempts < byAttempts.length
+          ? byAttempts[attempts]
+          : Map.of(REGION_HEADER, header, ATTEMPTS_HEADER, attemptsValue(attempts));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<CharSequence, List<CharSequence>>[] headersByAttempts(
+        List<CharSequence> header) {
+      Map<CharSequence, List<CharSequence>>[] maps = new Map[ATTEMPT_COUNTS.length];
+      for (int i = 0; i < maps.length; i++) {
+        maps[i] = Map.of(REGION_HEADER, header, ATTEMPTS_HEADER, ATTEMPT_COUNTS[i]);
+      }
+      return maps;
+    }
+  }
+
+  private static List<CharSequence> attemptsValue(int attempts) {
+    return attempts >= 0 && attempts < ATTEMPT_COUNTS.length
+        ? ATTEMPT_COUNTS[attempts]
+        : List.of(AsciiHeaders.count(attempts));
+  }
 
   /** The attempts header's value for the usual small counts, one list each. */
   private static final List<CharSequence>[] ATTEMPT_COUNTS = attemptCounts();

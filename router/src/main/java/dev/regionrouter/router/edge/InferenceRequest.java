@@ -20,7 +20,8 @@ import java.util.List;
  * checks the rest as it passes over it, allocating nothing; a body it leaves alone (malformed, or
  * JSON it does not handle) is read by Jackson, whose verdict and messages are the contract. What
  * goes to the region is the caller's own bytes, with the missing defaults appended before the
- * closing brace: no re-encoding on the hot path, and the caller's body is forwarded exactly as sent.
+ * closing brace: no re-encoding on the hot path, and the caller's body is forwarded exactly as
+ * sent.
  */
 final class InferenceRequest {
 
@@ -66,7 +67,12 @@ final class InferenceRequest {
    * (malformed, or JSON it does not handle): then {@link #read} gives the verdict.
    */
   static Fields scan(byte[] body) {
-    JsonScanner scanner = new JsonScanner(body);
+    try (JsonScanner scanner = JsonScanner.over(body)) {
+      return scan(scanner, body);
+    }
+  }
+
+  private static Fields scan(JsonScanner scanner, byte[] body) {
     if (scanner.next() != JsonScanner.Token.START_OBJECT) {
       return null;
     }

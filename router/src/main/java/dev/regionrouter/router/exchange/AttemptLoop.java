@@ -8,6 +8,7 @@ import dev.regionrouter.router.observe.RouterMetrics;
 import dev.regionrouter.router.selection.AttemptPlan;
 import dev.regionrouter.router.selection.RoutePlanner;
 import dev.regionrouter.router.selection.RouteRequest;
+import dev.regionrouter.router.selection.RoutingPolicy;
 import dev.regionrouter.router.selection.RoutingProperties;
 import dev.regionrouter.router.table.TableHolder;
 import dev.regionrouter.router.table.TableSnapshot;
@@ -38,6 +39,10 @@ public class AttemptLoop {
   final TableHolder tables;
   final HealthRegistry health;
   final RoutingProperties routing;
+
+  /** The routing settings' policy, made once (the settings do not change while running). */
+  private final RoutingPolicy defaultPolicy;
+
   final ProxyProperties proxy;
   final RetryBudget budget;
   final Credentials credentials;
@@ -70,6 +75,7 @@ public class AttemptLoop {
     this.tables = tables;
     this.health = health;
     this.routing = routing;
+    this.defaultPolicy = routing.policy();
     this.proxy = proxy;
     this.budget = budget;
     this.credentials = credentials;
@@ -192,7 +198,7 @@ public class AttemptLoop {
             snapshot,
             route.pinnedRegion() != null ? null : route.filters(),
             health,
-            routing.policy(),
+            defaultPolicy,
             random);
     AttemptRun<T> run =
         new AttemptRun<>(this, plan, order, deadline, attempt, timers, route.model());

@@ -41,10 +41,10 @@ final class AttemptRun<T> {
   final List<String> failures = new ArrayList<>();
 
   /**
-   * Regions tried in this request: at most max-attempts, so a list (its array allocated on the
-   * first add).
+   * Regions tried in this request: at most max-attempts, so a list; room for two (most requests try
+   * one region, a failover two) instead of the default ten.
    */
-  final List<String> tried = new ArrayList<>();
+  final List<String> tried = new ArrayList<>(2);
 
   boolean stopped;
   int attempts;

@@ -43,7 +43,12 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
    * (malformed, not the contract's shape, or JSON it does not handle): {@link #read} decides then.
    */
   static RegionAnswer scan(byte[] body) {
-    JsonScanner scanner = new JsonScanner(body);
+    try (JsonScanner scanner = JsonScanner.over(body)) {
+      return scan(scanner, body);
+    }
+  }
+
+  private static RegionAnswer scan(JsonScanner scanner, byte[] body) {
     if (scanner.next() != JsonScanner.Token.START_OBJECT) {
       return null;
     }

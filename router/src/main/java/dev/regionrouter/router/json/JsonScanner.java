@@ -1,5 +1,6 @@
 package dev.regionrouter.router.json;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,7 +17,16 @@ import java.nio.charset.StandardCharsets;
  * contract; so this class never needs to explain an error. {@code JsonScannerTest} holds it to
  * that: whatever it accepts, Jackson accepts with the same tokens and values.
  */
-public final class JsonScanner {
+public final class JsonScanner implements AutoCloseable {
+
+  /** One scanner per thread, reused document after document: it is most of a read's garbage. */
+  private static final FastThreadLocal<JsonScanner> PER_THREAD =
+      new FastThreadLocal<>() {
+        @Override
+        protected JsonScanner initialValue() {
+          return new JsonScanner();
+        }
+      };
 
   /** What {@link #next()} found. */
   public enum Token {
@@ -53,10 +63,14 @@ public final class JsonScanner {
   private static final int EXPECT_COMMA_OR_END = 4;
   private static final int EXPECT_EOF = 5;
 
-  private final byte[] in;
-  private final int end;
+  private byte[] in;
+  private int end;
   private int pos;
   private int expect = EXPECT_VALUE;
+
+  /** This thread's scanner is reading a document (a nested read gets a scanner of its own). */
+  private boolean open;
+
   private int depth;
 
   /** Bit d set: the container at depth d + 1 is an object (else an array). */
@@ -80,9 +94,41 @@ public final class JsonScanner {
 
   private boolean fitsLong;
 
+  private JsonScanner() {}
+
   public JsonScanner(byte[] in) {
-    this.in = in;
-    this.end = in.length;
+    reset(in);
+  }
+
+  /**
+   * A scanner over the document: this thread's, when it is free. Close it when done (it lets go of
+   * the document then).
+   */
+  public static JsonScanner over(byte[] in) {
+    JsonScanner scanner = PER_THREAD.get();
+    if (scanner.open) {
+      return new JsonScanner(in);
+    }
+    scanner.reset(in);
+    return scanner;
+  }
+
+  private void reset(byte[] document) {
+    in = document;
+    end = document.length;
+    pos = 0;
+    expect = EXPECT_VALUE;
+    depth = 0;
+    objects = 0;
+    token = null;
+    open = true;
+  }
+
+  /** Done reading: the scanner keeps no reference to the document. */
+  @Override
+  public void close() {
+    in = null;
+    open = false;
   }
 
   /** The next token; after {@link Token#END} or {@link Token#FAILED}, that token again. */

@@ -33,23 +33,38 @@ public final class HintHeaders {
    * none.
    */
   public static RouteHints parse(Function<String, String> header) {
+    String policy = header.apply(POLICY);
+    String budget = header.apply(LATENCY_BUDGET_MS);
+    String cost = header.apply(MAX_COST_PER_1K);
+    String regions = header.apply(ALLOWED_REGIONS);
+    String providers = header.apply(ALLOWED_PROVIDERS);
+    String selector = header.apply(REGION_SELECTOR);
+    String hedge = header.apply(HEDGE);
+    String debug = header.apply(DEBUG);
+    if (policy == null
+        && budget == null
+        && cost == null
+        && regions == null
+        && providers == null
+        && selector == null
+        && hedge == null
+        && debug == null) {
+      return RouteHints.NONE; // most requests: one shared instance and its shared filter set
+    }
     RouteHints hints =
         new RouteHints(
-            optional(header, POLICY, HintHeaders::policy),
-            optional(header, LATENCY_BUDGET_MS, HintHeaders::budget),
-            optional(header, MAX_COST_PER_1K, HintHeaders::cost),
-            optional(header, ALLOWED_REGIONS, HintHeaders::list),
-            optional(header, ALLOWED_PROVIDERS, HintHeaders::list),
-            optional(header, REGION_SELECTOR, LabelSelector::parse),
-            optional(header, HEDGE, HintHeaders::flag),
-            optional(header, DEBUG, HintHeaders::flag));
-    // most requests carry no hint: they go on with one shared instance and its shared filter set
+            optional(POLICY, policy, HintHeaders::policy),
+            optional(LATENCY_BUDGET_MS, budget, HintHeaders::budget),
+            optional(MAX_COST_PER_1K, cost, HintHeaders::cost),
+            optional(ALLOWED_REGIONS, regions, HintHeaders::list),
+            optional(ALLOWED_PROVIDERS, providers, HintHeaders::list),
+            optional(REGION_SELECTOR, selector, LabelSelector::parse),
+            optional(HEDGE, hedge, HintHeaders::flag),
+            optional(DEBUG, debug, HintHeaders::flag));
     return hints.equals(RouteHints.NONE) ? RouteHints.NONE : hints;
   }
 
-  private static <T> T optional(
-      Function<String, String> header, String name, Function<String, T> parser) {
-    String value = header.apply(name);
+  private static <T> T optional(String name, String value, Function<String, T> parser) {
     if (value == null) {
       return null;
     }

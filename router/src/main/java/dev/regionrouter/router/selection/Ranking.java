@@ -312,7 +312,7 @@ public final class Ranking {
     if (first < 0) {
       return panic(walk);
     }
-    List<AttemptPlan.Scored> tied = new ArrayList<>();
+    List<AttemptPlan.Scored> tied = new ArrayList<>(2); // near-equal scores are few
     tied.add(walk.scored(first));
     double best = score[first];
     double epsilon = policy.shareEpsilon();

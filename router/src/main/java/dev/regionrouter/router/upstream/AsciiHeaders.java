@@ -45,6 +45,14 @@ public final class AsciiHeaders {
       };
 
   /**
+   * Trailers as a decoder makes them for every message it reads: nothing until one is added (almost
+   * no message has any), then a map of the base factory's with 2 buckets.
+   */
+  public static HttpHeadersFactory trailers(DefaultHttpHeadersFactory base) {
+    return OnDemandHeaders.factory(sized(base, 2));
+  }
+
+  /**
    * The factory's headers with a hash table of this many buckets (a power of two) instead of 16:
    * for maps that hold a few entries (any number still fits, in longer chains).
    */

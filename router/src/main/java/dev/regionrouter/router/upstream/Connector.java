@@ -113,13 +113,15 @@ final class Connector {
   }
 
   /**
-   * HTTP/1.1 to a region. An answer's trailers are almost always empty, yet the decoder makes a
-   * header map for them with every answer: a small one (it still takes any number of trailers).
+   * HTTP/1.1 to a region. The decoder makes two header maps per answer: its headers (a few to a few
+   * dozen: 8 buckets) and its trailers (almost always none: made on the first one). Any number of
+   * either still fits.
    */
   static HttpClientCodec codec() {
     return new HttpClientCodec(
         new HttpDecoderConfig()
-            .setTrailersFactory(AsciiHeaders.sized(DefaultHttpHeadersFactory.trailersFactory(), 2)),
+            .setHeadersFactory(AsciiHeaders.sized(DefaultHttpHeadersFactory.headersFactory(), 8))
+            .setTrailersFactory(AsciiHeaders.trailers(DefaultHttpHeadersFactory.trailersFactory())),
         false,
         false);
   }

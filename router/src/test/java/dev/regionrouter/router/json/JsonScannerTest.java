@@ -148,6 +148,22 @@ class JsonScannerTest {
     assertThat(scanner.next()).isEqualTo(JsonScanner.Token.END);
   }
 
+  @Test
+  void aThreadReusesItsScannerAndANestedReadGetsItsOwn() {
+    JsonScanner outer = JsonScanner.over("[1]".getBytes(StandardCharsets.UTF_8));
+    JsonScanner nested = JsonScanner.over("{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(nested).isNotSameAs(outer);
+    assertThat(nested.next()).isEqualTo(JsonScanner.Token.START_OBJECT);
+    assertThat(outer.next()).isEqualTo(JsonScanner.Token.START_ARRAY);
+    nested.close();
+    outer.close();
+    try (JsonScanner again = JsonScanner.over("true".getBytes(StandardCharsets.UTF_8))) {
+      assertThat(again).isSameAs(outer);
+      assertThat(again.next()).isEqualTo(JsonScanner.Token.TRUE);
+      assertThat(again.next()).isEqualTo(JsonScanner.Token.END);
+    }
+  }
+
   /** The scanner's tokens, values rendered as {@link #jackson} renders Jackson's. */
   static List<String> scan(byte[] json) {
     JsonScanner scanner = new JsonScanner(json);
