@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * top: the composition root wires; {@code edge} takes HTTP in; {@code exchange} runs one request's
  * attempts; {@code selection} plans them; {@code health} keeps what is known of each region; {@code
  * upstream} talks HTTP to regions; {@code table} holds the routing table. {@code config}
- * (properties), {@code observe} (metrics) and {@code error} are leaves anyone may use. A package
- * only uses those below it, so there are no cycles.
+ * (properties), {@code observe} (metrics), {@code error} and {@code json} are leaves anyone may
+ * use. A package only uses those below it, so there are no cycles.
  */
 class ArchitectureTest {
 

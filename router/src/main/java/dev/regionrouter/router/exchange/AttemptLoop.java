@@ -37,27 +37,13 @@ public class AttemptLoop {
   private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
 
   final TableHolder tables;
-  final HealthRegistry health;
   final RoutingProperties routing;
 
   /** The routing settings' policy, made once (the settings do not change while running). */
   private final RoutingPolicy defaultPolicy;
 
-  final ProxyProperties proxy;
-  final RetryBudget budget;
-  final Credentials credentials;
-  final RouterMetrics metrics;
-  final RandomGenerator random;
-
-  /**
-   * When a 503 was last logged: one line a second says why requests fail, without flooding the log.
-   */
-  final java.util.concurrent.atomic.AtomicLong lastNoRegionLog =
-      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2_000_000_000L);
-
-  final SelectionLog selections = new SelectionLog();
-
-  final HealthFeedback feedback;
+  /** What every run shares: health, settings, budget, credentials, meters. */
+  final AttemptContext context;
 
   /** Plans with the request's hints, filters and routing state. */
   final RoutePlanner planner;
@@ -73,15 +59,9 @@ public class AttemptLoop {
       RandomGenerator random,
       RoutePlanner planner) {
     this.tables = tables;
-    this.health = health;
     this.routing = routing;
     this.defaultPolicy = routing.policy();
-    this.proxy = proxy;
-    this.budget = budget;
-    this.credentials = credentials;
-    this.metrics = metrics;
-    this.feedback = new HealthFeedback(metrics);
-    this.random = random;
+    this.context = new AttemptContext(health, proxy, budget, credentials, metrics, random);
     this.planner = planner;
   }
 
@@ -166,13 +146,17 @@ public class AttemptLoop {
     Deadline deadline = exchange.deadline();
     TableSnapshot snapshot = tables.current();
     if (snapshot == null) {
-      metrics.request(null, "no_table");
+      context.metrics().request(null, "no_table");
       return CompletableFuture.failedFuture(
           new RouterException(
-              503, "no_routing_table", "no routing table loaded yet", proxy.retryAfter(), 0));
+              503,
+              "no_routing_table",
+              "no routing table loaded yet",
+              context.proxy().retryAfter(),
+              0));
     }
     if (snapshot.table().regions().isEmpty()) {
-      metrics.request(null, "no_regions");
+      context.metrics().request(null, "no_regions");
       return CompletableFuture.failedFuture(
           new RouterException(
               503,
@@ -181,15 +165,15 @@ public class AttemptLoop {
                   + snapshot.source()
                   + ") has no regions: declare InferenceRegions in the router's "
                   + "namespace (or regions in its file)",
-              proxy.retryAfter(),
+              context.proxy().retryAfter(),
               0));
     }
     if (route.pinnedRegion() == null) {
       // a hedged request is one request: its second leg is paid for by the hedging budget and
       // must not also raise the retry budget (which would let it allow more retries than it should)
-      budget.requestStarted();
+      context.budget().requestStarted();
     }
-    AttemptPlan plan = planner.plan(snapshot, route, random);
+    AttemptPlan plan = planner.plan(snapshot, route, context.random());
     exchange.planned(plan);
     // a hedge leg is pinned to one region: it never reaches for others
     AttemptOrder order =
@@ -197,26 +181,17 @@ public class AttemptLoop {
             plan,
             snapshot,
             route.pinnedRegion() != null ? null : route.filters(),
-            health,
+            context.health(),
             defaultPolicy,
-            random);
+            context.random());
     AttemptRun<T> run =
-        new AttemptRun<>(this, plan, order, deadline, attempt, timers, route.model());
+        new AttemptRun<>(context, plan, order, deadline, attempt, timers, route.model());
     run.next();
     return run.served;
   }
 
   /** A region that answered 429, and how long the request would wait before asking it again. */
   record Throttled(RegionEntry region, Duration pause) {}
-
-  /**
-   * The pause before the n-th (from 0) retry on one region: retry-backoff x 2^n, jittered to 50-150
-   * %.
-   */
-  Duration backoff(int n) {
-    long base = proxy.retryBackoff().toNanos() << Math.min(n, 10);
-    return Duration.ofNanos(base / 2 + (long) (random.nextDouble() * base));
-  }
 
   static Outcome classify(Throwable cause, boolean clamped) {
     if (cause instanceof HttpConnectTimeoutException) {

@@ -31,7 +31,7 @@ final class AttemptRun<T> {
 
   private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
 
-  private final AttemptLoop loop;
+  private final AttemptContext context;
   final AttemptPlan plan;
   final AttemptOrder order;
   final Deadline deadline;
@@ -80,14 +80,14 @@ final class AttemptRun<T> {
   final String model;
 
   AttemptRun(
-      AttemptLoop loop,
+      AttemptContext context,
       AttemptPlan plan,
       AttemptOrder order,
       Deadline deadline,
       Attempt<T> attempt,
       ScheduledExecutorService timers,
       String model) {
-    this.loop = loop;
+    this.context = context;
     this.order = order;
     this.model = model;
     this.plan = plan;
@@ -101,7 +101,7 @@ final class AttemptRun<T> {
             if (current != null) {
               current.cancel(false); // the caller left or the hedge lost: abort the region call
             }
-            loop.metrics.request(previous, "cancelled");
+            context.metrics().request(previous, "cancelled");
           }
         });
   }
@@ -116,7 +116,7 @@ final class AttemptRun<T> {
       if (scored == null) {
         break;
       }
-      if (tried.size() >= loop.proxy.maxAttempts() || deadline.passed()) {
+      if (tried.size() >= context.proxy().maxAttempts() || deadline.passed()) {
         stopped = true;
         break;
       }
@@ -124,12 +124,12 @@ final class AttemptRun<T> {
       if (tried.contains(region.name())) {
         continue; // already tried in this request
       }
-      RegionHealth regionHealth = loop.health.get(region.name());
+      RegionHealth regionHealth = context.health().get(region.name());
       if (regionHealth == null) {
         continue; // left the table since the plan was made
       }
       if (model != null && !order.lastResort() && !regionHealth.models().available(model)) {
-        loop.metrics.attempt(region.name(), "model_unavailable");
+        context.metrics().attempt(region.name(), "model_unavailable");
         order.modelUnavailable(scored);
         continue;
       }
@@ -146,7 +146,7 @@ final class AttemptRun<T> {
               region.name());
         }
         if (!regionHealth.tryTrial()) {
-          loop.metrics.attempt(region.name(), "stalled");
+          context.metrics().attempt(region.name(), "stalled");
           order.deferStalled(scored);
           continue;
         }
@@ -161,7 +161,7 @@ final class AttemptRun<T> {
       tried.add(region.name());
       sameRegionRetries = 0;
       if (previous != null) {
-        loop.metrics.failover(previous);
+        context.metrics().failover(previous);
       }
       previous = region.name();
       start(region, regionHealth, token, trial);
@@ -188,14 +188,14 @@ final class AttemptRun<T> {
    * ejection, one that fails moves the request on to its plan. True when the trial started.
    */
   private boolean startEjectionTrial() {
-    if (loop.health.ejections().none() || order.filters() == null) {
+    if (context.health().ejections().none() || order.filters() == null) {
       return false;
     }
     java.util.Iterator<AttemptPlan.Scored> planned = plan.order().iterator();
     int bestPriority =
         planned.hasNext() ? planned.next().candidate().entry().priority() : Integer.MAX_VALUE;
-    for (RegionHealth ejected : loop.health.ejections().current()) {
-      if (!ejected.ejectionTrialDue() || loop.health.get(ejected.name()) != ejected) {
+    for (RegionHealth ejected : context.health().ejections().current()) {
+      if (!ejected.ejectionTrialDue() || context.health().get(ejected.name()) != ejected) {
         continue;
       }
       RegionEntry region = order.entry(ejected.name());
@@ -224,9 +224,9 @@ final class AttemptRun<T> {
     if (region.credentialsSecretRef() == null) {
       return Optional.empty();
     }
-    Optional<String> token = loop.credentials.token(region.credentialsSecretRef());
+    Optional<String> token = context.credentials().token(region.credentialsSecretRef());
     if (token.isEmpty()) {
-      loop.metrics.attempt(region.name(), "no_credentials");
+      context.metrics().attempt(region.name(), "no_credentials");
       failures.add(region.name() + ": credentials not available");
       log.warn(
           "region {} skipped: its credentials (Secret {}) are not available",
@@ -239,18 +239,18 @@ final class AttemptRun<T> {
 
   /**
    * Takes an in-flight slot on the region and, for any attempt after the first that reaches a
-   * region, a retry from the budget; false when either is refused (stopped: the loop.budget).
+   * region, a retry from the budget; false when either is refused (stopped: the budget).
    */
   private boolean acquire(RegionEntry region, RegionHealth regionHealth) {
     Integer maxInFlight = region.capacity() == null ? null : region.capacity().maxInFlight();
     if (!regionHealth.tryAcquire(maxInFlight)) {
-      loop.metrics.attempt(region.name(), "over_capacity");
+      context.metrics().attempt(region.name(), "over_capacity");
       return false;
     }
     // a retry after a connection that was never made (refused, connect timeout) is free: the
     // region never saw the request, so it adds no load (gRPC's transparent retries); this is
     // what lets a burst in flight when a region dies fail over whole
-    if (attempts > 0 && lastReachedRegion && !loop.budget.tryStartRetry()) {
+    if (attempts > 0 && lastReachedRegion && !context.budget().tryStartRetry()) {
       regionHealth.release();
       stopReason = "retry budget exhausted";
       stopped = true;
@@ -264,8 +264,8 @@ final class AttemptRun<T> {
       RegionEntry region, RegionHealth regionHealth, Optional<String> token, boolean trial) {
     attempts++;
     Duration remaining = deadline.remaining();
-    boolean clamped = remaining.compareTo(loop.proxy.tryTimeout()) < 0;
-    Duration timeout = clamped ? remaining : loop.proxy.tryTimeout();
+    boolean clamped = remaining.compareTo(context.proxy().tryTimeout()) < 0;
+    Duration timeout = clamped ? remaining : context.proxy().tryTimeout();
     if (trial && regionHealth.trialTimeout().compareTo(timeout) < 0) {
       timeout = regionHealth.trialTimeout();
       clamped = false;
@@ -339,10 +339,11 @@ final class AttemptRun<T> {
    */
   private boolean retrySameRegion(
       RegionEntry region, RegionHealth regionHealth, Optional<String> token, Failed<T> failed) {
-    if (!failed.outcome().transientFault() || sameRegionRetries >= loop.proxy.sameRegionRetries()) {
+    if (!failed.outcome().transientFault()
+        || sameRegionRetries >= context.proxy().sameRegionRetries()) {
       return false;
     }
-    Duration pause = loop.backoff(sameRegionRetries);
+    Duration pause = context.backoff(sameRegionRetries);
     if (deadline.remaining().compareTo(pause.multipliedBy(2)) <= 0
         || regionHealth.view().ejectedUntil() != null) {
       return false;
@@ -363,11 +364,11 @@ final class AttemptRun<T> {
   private boolean waitOutThrottle() {
     throttledRetried = true;
     Throttled candidate = throttled;
-    if (candidate.pause().compareTo(loop.proxy.maxRetryAfterWait()) > 0
+    if (candidate.pause().compareTo(context.proxy().maxRetryAfterWait()) > 0
         || deadline.remaining().compareTo(candidate.pause().plus(Duration.ofMillis(100))) <= 0) {
       return false;
     }
-    RegionHealth regionHealth = loop.health.get(candidate.region().name());
+    RegionHealth regionHealth = context.health().get(candidate.region().name());
     if (regionHealth == null) {
       return false;
     }
@@ -408,7 +409,7 @@ final class AttemptRun<T> {
       Result<T> result,
       long start,
       Duration timeout) {
-    loop.feedback.record(region, regionHealth, result, model, start, timeout);
+    context.feedback().record(region, regionHealth, result, model, start, timeout);
     if (!(result instanceof Failed<T> failed)) {
       return;
     }
@@ -416,9 +417,10 @@ final class AttemptRun<T> {
     failures.add(region.name() + ": " + outcome.tag());
     lastReachedRegion = !outcome.unreached();
     if (outcome == Outcome.THROTTLED) {
-      Duration cool = failed.retryAfter() == null ? loop.proxy.retryAfter() : failed.retryAfter();
+      Duration cool =
+          failed.retryAfter() == null ? context.proxy().retryAfter() : failed.retryAfter();
       throttledFor = throttledFor == null || cool.compareTo(throttledFor) < 0 ? cool : throttledFor;
-      Duration wait = failed.retryAfter() != null ? failed.retryAfter() : loop.backoff(0);
+      Duration wait = failed.retryAfter() != null ? failed.retryAfter() : context.backoff(0);
       if (throttled == null || wait.compareTo(throttled.pause()) < 0) {
         throttled = new Throttled(region, wait);
       }
@@ -439,8 +441,8 @@ final class AttemptRun<T> {
 
   /** The request is served by this region's answer. */
   void settleServed(RegionEntry region, Done<T> done) {
-    loop.metrics.request(region.name(), done.outcome().tag());
-    loop.selections.selected(region, loop.health.get(region.name()));
+    context.metrics().request(region.name(), done.outcome().tag());
+    context.selections().selected(region, context.health().get(region.name()));
     served.complete(
         new Served<>(done.value(), region, attempts, done.latency(), plan.panic(), plan.policy()));
   }
@@ -448,7 +450,7 @@ final class AttemptRun<T> {
   RouterException giveUp() {
     String tried = failures.isEmpty() ? "" : " (" + String.join(", ", failures) + ")";
     if (deadline.passed()) {
-      loop.metrics.request(null, "deadline");
+      context.metrics().request(null, "deadline");
       return new RouterException(
           504,
           "deadline_exceeded",
@@ -456,7 +458,7 @@ final class AttemptRun<T> {
           null,
           attempts);
     }
-    loop.metrics.request(null, "no_region");
+    context.metrics().request(null, "no_region");
     String why =
         stopReason != null
             ? stopReason
@@ -464,11 +466,11 @@ final class AttemptRun<T> {
                 ? "every region is at capacity or none is configured"
                 : "no region could serve the request";
     Duration retryAfter =
-        onlyThrottled && throttledFor != null ? throttledFor : loop.proxy.retryAfter();
+        onlyThrottled && throttledFor != null ? throttledFor : context.proxy().retryAfter();
     String message = why + " after " + attempts + " attempt(s)" + tried;
     long now = System.nanoTime();
-    long last = loop.lastNoRegionLog.get();
-    if (now - last > 1_000_000_000L && loop.lastNoRegionLog.compareAndSet(last, now)) {
+    long last = context.lastNoRegionLog().get();
+    if (now - last > 1_000_000_000L && context.lastNoRegionLog().compareAndSet(last, now)) {
       log.warn("503 no_region_available (logged at most once a second): {}", message);
     }
     return new RouterException(503, "no_region_available", message, retryAfter, attempts);

@@ -41,6 +41,22 @@ public record HealthView(
     return activeHealthy && !ejected() && !cooling();
   }
 
+  /** This view with another count of requests in flight (itself when the count is the same). */
+  public HealthView withInFlight(int count) {
+    return count == inFlight
+        ? this
+        : new HealthView(
+            activeHealthy,
+            ejectedUntil,
+            coolingUntil,
+            latencySeconds,
+            trafficLatencySeconds,
+            failureCount,
+            ejections,
+            count,
+            halfOpen);
+  }
+
   /** A healthy, idle region with the given latency (tests and defaults). */
   public static HealthView healthy(double latencySeconds) {
     return new HealthView(true, null, null, latencySeconds, Double.NaN, 0, 0, 0, false);

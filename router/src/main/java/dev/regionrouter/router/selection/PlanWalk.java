@@ -66,20 +66,7 @@ final class PlanWalk implements PlanCursor.Entries {
   Candidate candidate(int i) {
     Candidate c = ranking.regions[i];
     int inFlight = inFlight(i);
-    HealthView v = c.health();
-    if (v.inFlight() != inFlight) {
-      v =
-          new HealthView(
-              v.activeHealthy(),
-              v.ejectedUntil(),
-              v.coolingUntil(),
-              v.latencySeconds(),
-              v.trafficLatencySeconds(),
-              v.failureCount(),
-              v.ejections(),
-              inFlight,
-              v.halfOpen());
-    }
+    HealthView v = c.health().withInFlight(inFlight);
     return new Candidate(c.entry(), v, tokens(i), c.budgetLatencySeconds());
   }
 

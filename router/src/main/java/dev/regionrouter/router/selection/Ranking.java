@@ -269,19 +269,7 @@ public final class Ranking {
       return c;
     }
     return new Candidate(
-        c.entry(),
-        new HealthView(
-            v.activeHealthy(),
-            v.ejectedUntil(),
-            v.coolingUntil(),
-            v.latencySeconds(),
-            v.trafficLatencySeconds(),
-            v.failureCount(),
-            v.ejections(),
-            inFlight,
-            v.halfOpen()),
-        c.tokensInWindow(),
-        c.budgetLatencySeconds());
+        c.entry(), v.withInFlight(inFlight), c.tokensInWindow(), c.budgetLatencySeconds());
   }
 
   // ---------------------------------------------------------------------------------------------
