@@ -221,35 +221,7 @@ public final class JsonScanner implements AutoCloseable {
 
   /** The current string's value, escapes decoded. */
   public String stringValue() {
-    int start = tokenStart + 1;
-    int stop = tokenEnd - 1;
-    if (!escaped) {
-      return new String(in, start, stop - start, StandardCharsets.UTF_8);
-    }
-    StringBuilder out = new StringBuilder(utf16Length);
-    int run = start;
-    int p = start;
-    while (p < stop) {
-      if (in[p] != '\\') {
-        p++;
-        continue;
-      }
-      out.append(new String(in, run, p - run, StandardCharsets.UTF_8));
-      byte e = in[p + 1];
-      switch (e) {
-        case 'b' -> out.append('\b');
-        case 'f' -> out.append('\f');
-        case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
-        case 't' -> out.append('\t');
-        case 'u' -> out.append((char) Integer.parseInt(ascii(p + 2, 4), 16));
-        default -> out.append((char) e); // " \ /
-      }
-      p += e == 'u' ? 6 : 2;
-      run = p;
-    }
-    out.append(new String(in, run, stop - run, StandardCharsets.UTF_8));
-    return out.toString();
+    return JsonText.decode(in, tokenStart + 1, tokenEnd - 1, escaped, utf16Length);
   }
 
   /** The current {@link Token#NUMBER_INT} fits a long. */
@@ -275,7 +247,8 @@ public final class JsonScanner implements AutoCloseable {
     if (token == Token.NUMBER_INT && fitsLong) {
       return longValue;
     }
-    return Double.parseDouble(ascii(tokenStart, tokenEnd - tokenStart));
+    return Double.parseDouble(
+        new String(in, tokenStart, tokenEnd - tokenStart, StandardCharsets.ISO_8859_1));
   }
 
   /** Reads the integer in [tokenStart, tokenEnd) into longValue and fitsLong. */
@@ -304,10 +277,6 @@ public final class JsonScanner implements AutoCloseable {
       }
     }
     longValue = negative ? value : -value;
-  }
-
-  private String ascii(int start, int length) {
-    return new String(in, start, length, StandardCharsets.ISO_8859_1);
   }
 
   private Token fail() {
@@ -414,44 +383,14 @@ public final class JsonScanner implements AutoCloseable {
     return token = literal;
   }
 
-  /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
   private Token number() {
-    int p = pos;
-    if (in[p] == '-') {
-      p++;
-    }
-    if (p < end && in[p] == '0') {
-      p++;
-    } else {
-      int digits = digits(p);
-      if (digits == 0) {
-        return fail();
-      }
-      p += digits;
+    int p = JsonText.numberEnd(in, pos, end);
+    if (p < 0 || p - pos > MAX_NUMBER_LENGTH) {
+      return fail();
     }
     boolean fraction = false;
-    if (p < end && in[p] == '.') {
-      int digits = digits(p + 1);
-      if (digits == 0) {
-        return fail();
-      }
-      p += 1 + digits;
-      fraction = true;
-    }
-    if (p < end && (in[p] == 'e' || in[p] == 'E')) {
-      p++;
-      if (p < end && (in[p] == '+' || in[p] == '-')) {
-        p++;
-      }
-      int digits = digits(p);
-      if (digits == 0) {
-        return fail();
-      }
-      p += digits;
-      fraction = true;
-    }
-    if (p - pos > MAX_NUMBER_LENGTH) {
-      return fail();
+    for (int i = pos; i < p && !fraction; i++) {
+      fraction = in[i] == '.' || in[i] == 'e' || in[i] == 'E';
     }
     pos = p;
     tokenEnd = p;
@@ -461,14 +400,6 @@ public final class JsonScanner implements AutoCloseable {
     }
     readLong();
     return token = Token.NUMBER_INT;
-  }
-
-  private int digits(int from) {
-    int p = from;
-    while (p < end && in[p] >= '0' && in[p] <= '9') {
-      p++;
-    }
-    return p - from;
   }
 
   /**
@@ -496,7 +427,7 @@ public final class JsonScanner implements AutoCloseable {
         switch (in[p + 1]) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> p += 2;
           case 'u' -> {
-            if (p + 6 > end || !hex(p + 2) || !hex(p + 3) || !hex(p + 4) || !hex(p + 5)) {
+            if (p + 6 > end || !JsonText.hex(in, p + 2, 4)) {
               return false;
             }
             p += 6;
@@ -512,7 +443,7 @@ public final class JsonScanner implements AutoCloseable {
         p++;
         units++;
       } else {
-        int length = utf8Sequence(p, b);
+        int length = JsonText.utf8Sequence(in, p, end, b);
         if (length == 0) {
           return false;
         }
@@ -525,49 +456,5 @@ public final class JsonScanner implements AutoCloseable {
     pos = p + 1;
     tokenEnd = pos;
     return true;
-  }
-
-  /** The length of the well-formed UTF-8 sequence at p whose first byte is b (>= 0x80), or 0. */
-  private int utf8Sequence(int p, int b) {
-    int length;
-    int low = 0x80;
-    int high = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      length = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      length = 3;
-      if (b == 0xE0) {
-        low = 0xA0; // no overlong form
-      } else if (b == 0xED) {
-        high = 0x9F; // no surrogate
-      }
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      length = 4;
-      if (b == 0xF0) {
-        low = 0x90;
-      } else if (b == 0xF4) {
-        high = 0x8F; // nothing past U+10FFFF
-      }
-    } else {
-      return 0;
-    }
-    if (p + length > end) {
-      return 0;
-    }
-    int second = in[p + 1] & 0xff;
-    if (second < low || second > high) {
-      return 0;
-    }
-    for (int i = 2; i < length; i++) {
-      if ((in[p + i] & 0xC0) != 0x80) {
-        return 0;
-      }
-    }
-    return length;
-  }
-
-  private boolean hex(int p) {
-    int c = in[p];
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }
