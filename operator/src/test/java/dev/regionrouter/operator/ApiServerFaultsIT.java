@@ -44,6 +44,9 @@ import org.junit.jupiter.api.Test;
  */
 class ApiServerFaultsIT {
 
+  /** A call to the operator that hangs fails instead of holding the build. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
   private static final Duration WAIT = Duration.ofSeconds(45);
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -439,6 +442,7 @@ class ApiServerFaultsIT {
   private HttpResponse<String> get(RegionRouterOperator operator, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path))
+            .timeout(CALL_TIMEOUT)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

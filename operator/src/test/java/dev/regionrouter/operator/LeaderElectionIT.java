@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderElectionIT {
 
+  /** A call to the operator that hangs fails instead of holding the build. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
   private static final Duration WAIT = Duration.ofSeconds(40);
   private final HttpClient http = HttpClient.newHttpClient();
   private MockCluster cluster;
@@ -117,7 +120,9 @@ class LeaderElectionIT {
 
   private HttpResponse<String> get(RegionRouterOperator replica, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.httpPort() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.httpPort() + path))
+            .timeout(CALL_TIMEOUT)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OperatorMetricsIT {
 
+  /** A call to the operator that hangs fails instead of holding the build. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -117,6 +120,7 @@ class OperatorMetricsIT {
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + OPERATOR.operator().httpPort() + "/metrics"))
+                .timeout(CALL_TIMEOUT)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
