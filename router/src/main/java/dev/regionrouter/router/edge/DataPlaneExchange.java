@@ -1,6 +1,7 @@
 package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.observe.RequestRecord;
 import dev.regionrouter.router.observe.TraceContext;
 import dev.regionrouter.router.upstream.AsciiHeaders;
@@ -47,6 +48,9 @@ public final class DataPlaneExchange {
   /**
    * Our handler's place in the pipeline: answers go from here toward the socket, past nothing else.
    */
+  /** The connection's JSON scanner: its requests and their answers are read with it. */
+  private final JsonScanner json;
+
   private final ChannelHandlerContext ctx;
 
   private final Channel channel;
@@ -83,8 +87,10 @@ public final class DataPlaneExchange {
       byte[] body,
       boolean keepAlive,
       java.util.function.BooleanSupplier draining,
-      Runnable onEnd) {
+      Runnable onEnd,
+      JsonScanner json) {
     this.draining = draining;
+    this.json = json;
     this.ctx = ctx;
     this.channel = ctx.channel();
     this.request = request;
@@ -110,6 +116,11 @@ public final class DataPlaneExchange {
 
   public byte[] body() {
     return body;
+  }
+
+  /** The connection's JSON scanner, reused request after request (see JsonScanner#over). */
+  public JsonScanner jsonScanner() {
+    return json;
   }
 
   /** A request header (case-insensitive), or null. */

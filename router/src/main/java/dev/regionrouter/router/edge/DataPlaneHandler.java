@@ -1,6 +1,7 @@
 package dev.regionrouter.router.edge;
 
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.upstream.BodyParts;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -43,6 +44,9 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
 
   private final DataPlane plane;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+  /** Reads this connection's request bodies and their region answers, one after the other. */
+  private final JsonScanner json = JsonScanner.reusable();
 
   /** The data-plane request being read or answered. */
   private Reading reading;
@@ -182,7 +186,8 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
   private void refuse(ChannelHandlerContext ctx, HttpRequest request, RouterException error) {
     discarding = !(request instanceof LastHttpContent);
     DataPlaneExchange exchange =
-        new DataPlaneExchange(ctx, request, "", null, new byte[0], true, () -> false, () -> {});
+        new DataPlaneExchange(
+            ctx, request, "", null, new byte[0], true, () -> false, () -> {}, json);
     exchange.setResponseHeader("Connection", "close");
     exchange.sendError(error);
     if (!discarding) {
@@ -278,7 +283,8 @@ final class DataPlaneHandler extends ChannelDuplexHandler {
             body,
             HttpUtil.isKeepAlive(request.request),
             plane::draining,
-            () -> ended(ctx));
+            () -> ended(ctx),
+            json);
     answering = exchange;
     try {
       plane.endpointFor(exchange).handle(exchange);

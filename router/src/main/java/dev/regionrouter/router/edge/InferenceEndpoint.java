@@ -74,7 +74,8 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
           405, "method_not_allowed", "/v1/inference accepts POST only", null, 0);
     }
     requireJson(exchange.header("Content-Type"));
-    InferenceRequest.Parsed request = InferenceRequest.parse(exchange.body(), Json.MAPPER);
+    InferenceRequest.Parsed request =
+        InferenceRequest.parse(exchange.body(), Json.MAPPER, exchange.jsonScanner());
     Deadline deadline = Deadline.in(exchange.requestTimeout(settings.requestTimeout()));
     RouteRequest route =
         planner.request(exchange::header, request.estimatedTokens(), request.model());
@@ -92,7 +93,8 @@ public class InferenceEndpoint implements DataPlaneHandler.Endpoint {
                         request.forward(),
                         authorization,
                         TraceContext.forRegion(exchange::header),
-                        exchange.loop()),
+                        exchange.loop(),
+                        exchange.jsonScanner()),
                 exchange.loop()),
         served -> {
           try {

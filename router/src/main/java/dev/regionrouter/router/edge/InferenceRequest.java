@@ -44,8 +44,9 @@ final class InferenceRequest {
     }
   }
 
-  static Parsed parse(byte[] body, ObjectMapper json) {
-    Fields fields = scan(body);
+  /** scanner: the caller's connection's, reused request after request. */
+  static Parsed parse(byte[] body, ObjectMapper json, JsonScanner scanner) {
+    Fields fields = scan(body, scanner);
     if (fields == null) {
       fields = read(body, json);
     }
@@ -66,13 +67,13 @@ final class InferenceRequest {
    * The fields as {@link JsonScanner} reads them, or null when it leaves the body to Jackson
    * (malformed, or JSON it does not handle): then {@link #read} gives the verdict.
    */
-  static Fields scan(byte[] body) {
-    try (JsonScanner scanner = JsonScanner.over(body)) {
-      return scan(scanner, body);
+  static Fields scan(byte[] body, JsonScanner reusable) {
+    try (JsonScanner scanner = reusable.over(body)) {
+      return scanFields(scanner);
     }
   }
 
-  private static Fields scan(JsonScanner scanner, byte[] body) {
+  private static Fields scanFields(JsonScanner scanner) {
     if (scanner.next() != JsonScanner.Token.START_OBJECT) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.regionrouter.router.exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.api.table.RegionEntry;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.table.PerRegion;
 import dev.regionrouter.router.upstream.CancellableFuture;
 import dev.regionrouter.router.upstream.UpstreamClient;
@@ -65,14 +66,16 @@ public class InferenceProxy {
   /**
    * body: the validated request as it goes to regions (JSON, defaults filled in). trace: the
    * caller's W3C trace headers, sent on to the region (empty: none). timers: the request's event
-   * loop, for the hold checks of its attempts (null: none).
+   * loop, for the hold checks of its attempts (null: none). scanner: reads the region's answers
+   * (the caller's connection's).
    */
   public CompletableFuture<AttemptLoop.Served<Answer>> infer(
       Exchange exchange,
       byte[] body,
       String callerAuthorization,
       Map<String, List<String>> trace,
-      java.util.concurrent.ScheduledExecutorService timers) {
+      java.util.concurrent.ScheduledExecutorService timers,
+      JsonScanner scanner) {
     String model = exchange.route().model();
     return loop.run(
         exchange,
@@ -116,7 +119,8 @@ public class InferenceProxy {
                   return;
                 }
                 try {
-                  result.complete(answer(response, Duration.ofNanos(System.nanoTime() - start)));
+                  result.complete(
+                      answer(response, Duration.ofNanos(System.nanoTime() - start), scanner));
                 } catch (RuntimeException e) {
                   result.completeExceptionally(e);
                 }
@@ -125,7 +129,8 @@ public class InferenceProxy {
         });
   }
 
-  private AttemptLoop.Result<Answer> answer(UpstreamClient.Buffered response, Duration latency) {
+  private AttemptLoop.Result<Answer> answer(
+      UpstreamClient.Buffered response, Duration latency, JsonScanner scanner) {
     int status = response.status();
     if (status == 429) {
       return AttemptLoop.Failed.throttled(RegionStatus.retryAfter(response.header("retry-after")));
@@ -135,7 +140,7 @@ public class InferenceProxy {
       return AttemptLoop.Failed.of(retryable);
     }
     if (status >= 200 && status < 300) {
-      RegionAnswer answer = RegionAnswer.parse(response.body(), json);
+      RegionAnswer answer = RegionAnswer.parse(response.body(), json, scanner);
       return answer == null
           ? AttemptLoop.Failed.of(Outcome.MALFORMED)
           : new AttemptLoop.Done<>(answer, latency, Outcome.SUCCESS);

@@ -30,8 +30,8 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
   }
 
   /** The answer, or null when the body is not the contract's shape or not well-formed JSON. */
-  public static RegionAnswer parse(byte[] body, ObjectMapper mapper) {
-    RegionAnswer scanned = scan(body);
+  public static RegionAnswer parse(byte[] body, ObjectMapper mapper, JsonScanner scanner) {
+    RegionAnswer scanned = scan(body, scanner);
     return scanned != null ? scanned : read(body, mapper);
   }
 
@@ -42,13 +42,13 @@ public record RegionAnswer(byte[] json, int offset, int length, Long tokensUsed)
    * The answer as {@link JsonScanner} reads it, or null when the scanner leaves the body to Jackson
    * (malformed, not the contract's shape, or JSON it does not handle): {@link #read} decides then.
    */
-  static RegionAnswer scan(byte[] body) {
-    try (JsonScanner scanner = JsonScanner.over(body)) {
-      return scan(scanner, body);
+  static RegionAnswer scan(byte[] body, JsonScanner reusable) {
+    try (JsonScanner scanner = reusable.over(body)) {
+      return scanAnswer(scanner, body);
     }
   }
 
-  private static RegionAnswer scan(JsonScanner scanner, byte[] body) {
+  private static RegionAnswer scanAnswer(JsonScanner scanner, byte[] body) {
     if (scanner.next() != JsonScanner.Token.START_OBJECT) {
       return null;
     }

@@ -1,7 +1,7 @@
 package dev.regionrouter.router.json;
 
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A strict JSON tokenizer over a UTF-8 byte array that allocates nothing while it reads: the hot
@@ -18,15 +18,6 @@ import java.nio.charset.StandardCharsets;
  * that: whatever it accepts, Jackson accepts with the same tokens and values.
  */
 public final class JsonScanner implements AutoCloseable {
-
-  /** One scanner per thread, reused document after document: it is most of a read's garbage. */
-  private static final FastThreadLocal<JsonScanner> PER_THREAD =
-      new FastThreadLocal<>() {
-        @Override
-        protected JsonScanner initialValue() {
-          return new JsonScanner();
-        }
-      };
 
   /** What {@link #next()} found. */
   public enum Token {
@@ -68,8 +59,8 @@ public final class JsonScanner implements AutoCloseable {
   private int pos;
   private int expect = EXPECT_VALUE;
 
-  /** This thread's scanner is reading a document (a nested read gets a scanner of its own). */
-  private boolean open;
+  /** Reading a document: {@link #over} gives another reader a scanner of its own meanwhile. */
+  private final AtomicBoolean open = new AtomicBoolean();
 
   private int depth;
 
@@ -96,21 +87,31 @@ public final class JsonScanner implements AutoCloseable {
 
   private JsonScanner() {}
 
+  /** A scanner over one document. */
   public JsonScanner(byte[] in) {
+    open.set(true);
     reset(in);
   }
 
   /**
-   * A scanner over the document: this thread's, when it is free. Close it when done (it lets go of
-   * the document then).
+   * A scanner to read document after document with {@link #over}, by whoever holds it (a caller's
+   * connection reads its requests and their answers with one): a scanner allocated per document was
+   * most of a read's garbage.
    */
-  public static JsonScanner over(byte[] in) {
-    JsonScanner scanner = PER_THREAD.get();
-    if (scanner.open) {
-      return new JsonScanner(in);
+  public static JsonScanner reusable() {
+    return new JsonScanner();
+  }
+
+  /**
+   * This scanner over the document when it is free, else a scanner of its own. Close it when done
+   * (the scanner then lets go of the document and is free again).
+   */
+  public JsonScanner over(byte[] document) {
+    if (!open.compareAndSet(false, true)) {
+      return new JsonScanner(document);
     }
-    scanner.reset(in);
-    return scanner;
+    reset(document);
+    return this;
   }
 
   private void reset(byte[] document) {
@@ -121,14 +122,13 @@ public final class JsonScanner implements AutoCloseable {
     depth = 0;
     objects = 0;
     token = null;
-    open = true;
   }
 
-  /** Done reading: the scanner keeps no reference to the document. */
+  /** Done reading: the scanner keeps no reference to the document and is free again. */
   @Override
   public void close() {
     in = null;
-    open = false;
+    open.set(false);
   }
 
   /** The next token; after {@link Token#END} or {@link Token#FAILED}, that token again. */

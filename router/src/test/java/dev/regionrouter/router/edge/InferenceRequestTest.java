@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regionrouter.router.error.RouterException;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.json.RandomJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -20,12 +21,15 @@ class InferenceRequestTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** One scanner for every body, as a connection reads its requests. */
+  private static final JsonScanner SCANNER = JsonScanner.reusable();
+
   /** Fails on a key given twice: the forwarded body must never carry one. */
   private static final ObjectMapper STRICT =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private static InferenceRequest.Parsed parse(String body) {
-    return InferenceRequest.parse(body.getBytes(StandardCharsets.UTF_8), JSON);
+    return InferenceRequest.parse(body.getBytes(StandardCharsets.UTF_8), JSON, SCANNER);
   }
 
   @Test
@@ -72,7 +76,7 @@ class InferenceRequestTest {
     byte[] body =
         ("\uFEFF{\"prompt\":\"hi\",\"max_tokens\":5,\"temperature\":1}")
             .getBytes(StandardCharsets.UTF_8);
-    byte[] forwarded = InferenceRequest.parse(body, JSON).forward();
+    byte[] forwarded = InferenceRequest.parse(body, JSON, SCANNER).forward();
     assertThat(forwarded[0]).isEqualTo((byte) '{');
   }
 
@@ -126,8 +130,8 @@ class InferenceRequestTest {
           "{\"model\":\"gpt\",\"prompt\":\"hi\",\"stop\":[\"\\n\"],\"user\":{\"id\":7}}"
         }) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      assertThat(InferenceRequest.scan(bytes)).as(body).isNotNull();
-      assertThat(describe(InferenceRequest.scan(bytes)))
+      assertThat(InferenceRequest.scan(bytes, SCANNER)).as(body).isNotNull();
+      assertThat(describe(InferenceRequest.scan(bytes, SCANNER)))
           .isEqualTo(describe(InferenceRequest.read(bytes, JSON)));
     }
   }
@@ -145,7 +149,7 @@ class InferenceRequestTest {
       if (random.nextBoolean()) {
         body = RandomJson.mutate(body, random);
       }
-      InferenceRequest.Fields fields = InferenceRequest.scan(body);
+      InferenceRequest.Fields fields = InferenceRequest.scan(body, SCANNER);
       if (fields != null) {
         scanned++;
         String text = new String(body, StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package dev.regionrouter.router.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regionrouter.router.json.JsonScanner;
 import dev.regionrouter.router.json.RandomJson;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,11 @@ class RegionAnswerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** One scanner for every answer, as a connection reads its answers. */
+  private static final JsonScanner SCANNER = JsonScanner.reusable();
+
   private static RegionAnswer parse(String body) {
-    return RegionAnswer.parse(body.getBytes(StandardCharsets.UTF_8), JSON);
+    return RegionAnswer.parse(body.getBytes(StandardCharsets.UTF_8), JSON, SCANNER);
   }
 
   @Test
@@ -57,7 +61,7 @@ class RegionAnswerTest {
   @Test
   void aUtf16AnswerIsReencodedAsUtf8() {
     byte[] body = "{\"output\": \"été\", \"tokens_used\": 3}".getBytes(Charset.forName("UTF-16BE"));
-    RegionAnswer answer = RegionAnswer.parse(body, JSON);
+    RegionAnswer answer = RegionAnswer.parse(body, JSON, SCANNER);
     assertThat(answer.outputJson()).isEqualTo("\"été\"");
     assertThat(answer.tokensUsed()).isEqualTo(3L);
   }
@@ -93,14 +97,14 @@ class RegionAnswerTest {
   void invalidUtf8InTheOutputOrElsewhereIsNotAnAnswer() {
     byte[] inOutput = "{\"output\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
     inOutput[inOutput.length - 3] = '('; // é's second byte replaced: C3 28
-    assertThat(RegionAnswer.parse(inOutput, JSON)).isNull();
+    assertThat(RegionAnswer.parse(inOutput, JSON, SCANNER)).isNull();
     byte[] nested = "{\"output\": {\"k\": \"caf\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
     nested[nested.length - 4] = '(';
-    assertThat(RegionAnswer.parse(nested, JSON)).isNull();
+    assertThat(RegionAnswer.parse(nested, JSON, SCANNER)).isNull();
     byte[] elsewhere =
         "{\"output\": \"ok\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
     elsewhere[elsewhere.length - 3] = '(';
-    assertThat(RegionAnswer.parse(elsewhere, JSON)).isNull();
+    assertThat(RegionAnswer.parse(elsewhere, JSON, SCANNER)).isNull();
   }
 
   @Test
@@ -117,7 +121,9 @@ class RegionAnswerTest {
     byte[] body =
         "{\"output\": \"Quantum computers use qubits.\", \"tokens_used\": 12, \"region\": \"eu\"}"
             .getBytes(StandardCharsets.UTF_8);
-    assertThat(RegionAnswer.scan(body)).isEqualTo(RegionAnswer.read(body, JSON)).isNotNull();
+    assertThat(RegionAnswer.scan(body, SCANNER))
+        .isEqualTo(RegionAnswer.read(body, JSON))
+        .isNotNull();
   }
 
   /**
@@ -133,7 +139,7 @@ class RegionAnswerTest {
       if (random.nextBoolean()) {
         body = RandomJson.mutate(body, random);
       }
-      RegionAnswer answer = RegionAnswer.scan(body);
+      RegionAnswer answer = RegionAnswer.scan(body, SCANNER);
       if (answer != null) {
         scanned++;
         assertThat(answer)

@@ -149,19 +149,56 @@ class JsonScannerTest {
   }
 
   @Test
-  void aThreadReusesItsScannerAndANestedReadGetsItsOwn() {
-    JsonScanner outer = JsonScanner.over("[1]".getBytes(StandardCharsets.UTF_8));
-    JsonScanner nested = JsonScanner.over("{}".getBytes(StandardCharsets.UTF_8));
-    assertThat(nested).isNotSameAs(outer);
+  void aReusableScannerServesOneReadAtATimeAndLetsGoOfTheDocument() throws Exception {
+    JsonScanner reusable = JsonScanner.reusable();
+    JsonScanner outer = reusable.over("[1]".getBytes(StandardCharsets.UTF_8));
+    JsonScanner nested = reusable.over("{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(outer).isSameAs(reusable);
+    assertThat(nested).isNotSameAs(reusable); // busy: a read of its own
     assertThat(nested.next()).isEqualTo(JsonScanner.Token.START_OBJECT);
     assertThat(outer.next()).isEqualTo(JsonScanner.Token.START_ARRAY);
     nested.close();
     outer.close();
-    try (JsonScanner again = JsonScanner.over("true".getBytes(StandardCharsets.UTF_8))) {
-      assertThat(again).isSameAs(outer);
+    try (JsonScanner again = reusable.over("true".getBytes(StandardCharsets.UTF_8))) {
+      assertThat(again).isSameAs(reusable);
       assertThat(again.next()).isEqualTo(JsonScanner.Token.TRUE);
       assertThat(again.next()).isEqualTo(JsonScanner.Token.END);
     }
+    // readers on other threads at once each read their own document whole
+    byte[][] documents = new byte[8][];
+    for (int i = 0; i < documents.length; i++) {
+      documents[i] = ("{\"n\":" + i + ",\"s\":\"" + "x".repeat(i * 50) + "\"}").getBytes();
+    }
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      List<java.util.concurrent.Future<List<String>>> reads = new ArrayList<>();
+      for (int round = 0; round < 200; round++) {
+        byte[] document = documents[round % documents.length];
+        reads.add(
+            threads.submit(
+                () -> {
+                  try (JsonScanner scanner = reusable.over(document)) {
+                    return drain(scanner);
+                  }
+                }));
+      }
+      for (int round = 0; round < reads.size(); round++) {
+        assertThat(reads.get(round).get())
+            .isEqualTo(drain(new JsonScanner(documents[round % documents.length])));
+      }
+    }
+  }
+
+  private static List<String> drain(JsonScanner scanner) {
+    List<String> tokens = new ArrayList<>();
+    JsonScanner.Token token;
+    do {
+      token = scanner.next();
+      tokens.add(
+          token == JsonScanner.Token.STRING || token == JsonScanner.Token.FIELD_NAME
+              ? token + " " + scanner.stringValue()
+              : token.name());
+    } while (token != JsonScanner.Token.END && token != JsonScanner.Token.FAILED);
+    return tokens;
   }
 
   /** The scanner's tokens, values rendered as {@link #jackson} renders Jackson's. */
