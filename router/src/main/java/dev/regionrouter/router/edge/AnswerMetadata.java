@@ -68,7 +68,7 @@ record AnswerMetadata(
 
   void writePlain(ByteBuf out) {
     out.writeByte('{').writeBytes(regionFields.asUnquotedUTF8()).writeBytes(ATTEMPTS);
-    writeDigits(out, attempts);
+    DecimalText.writeLong(out, attempts);
     if (model != null) {
       ByteBufUtil.writeAscii(out.writeBytes(MODEL), model);
       out.writeByte('"');
@@ -84,7 +84,7 @@ record AnswerMetadata(
       out.writeByte('"');
     }
     if (tokensUsed != null) {
-      writeDigits(out.writeBytes(TOKENS), tokensUsed);
+      DecimalText.writeLong(out.writeBytes(TOKENS), tokensUsed);
       DecimalText.write(out.writeBytes(COST), estimatedCostUsd, COST_PLACES);
     }
     out.writeByte('}');
@@ -128,21 +128,6 @@ record AnswerMetadata(
       }
     }
     return true;
-  }
-
-  /** A number >= 0 in decimal, as Jackson writes it. */
-  private static void writeDigits(ByteBuf out, long value) {
-    if (value < 0) {
-      ByteBufUtil.writeAscii(out, Long.toString(value));
-      return;
-    }
-    long scale = 1;
-    while (value / scale >= 10) {
-      scale *= 10;
-    }
-    for (; scale > 0; scale /= 10) {
-      out.writeByte((int) ('0' + value / scale % 10));
-    }
   }
 
   private static byte[] ascii(String s) {

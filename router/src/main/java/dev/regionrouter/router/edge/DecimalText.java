@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Writes a double that was rounded to a few decimal places (a latency in ms to 3, a cost in USD to
- * 8) as {@link Double#toString} writes it, without making the string: every answer carries two.
+ * Writes an answer's numbers as Java writes them, without making the strings: a long as {@link
+ * Long#toString}, and a double that was rounded to a few decimal places (a latency in ms to 3, a
+ * cost in USD to 8) as {@link Double#toString}.
  *
  * <p>Why the text is the same: such a value is the double nearest to k / 10^places for an integer
  * k, and no other decimal of at most 17 digits is that close to it, so k's digits (trailing zeros
@@ -98,6 +99,15 @@ final class DecimalText {
     }
     int m = Math.abs(magnitude);
     writeDigits(out, m, digits(m));
+  }
+
+  /** A long in decimal, as Long.toString (and Jackson) writes it. */
+  static void writeLong(ByteBuf out, long value) {
+    if (value < 0) {
+      ByteBufUtil.writeAscii(out, Long.toString(value)); // rare: no count here is negative
+      return;
+    }
+    writeDigits(out, value, digits(value));
   }
 
   /** The number's digits, left-padded with zeros to {@code width}. */

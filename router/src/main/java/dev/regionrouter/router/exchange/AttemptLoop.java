@@ -37,7 +37,6 @@ public class AttemptLoop {
   private static final Logger log = LoggerFactory.getLogger(AttemptLoop.class);
 
   final TableHolder tables;
-  final RoutingProperties routing;
 
   /** The routing settings' policy, made once (the settings do not change while running). */
   private final RoutingPolicy defaultPolicy;
@@ -59,7 +58,6 @@ public class AttemptLoop {
       RandomGenerator random,
       RoutePlanner planner) {
     this.tables = tables;
-    this.routing = routing;
     this.defaultPolicy = routing.policy();
     this.context = new AttemptContext(health, proxy, budget, credentials, metrics, random);
     this.planner = planner;

@@ -68,4 +68,13 @@ class DecimalTextTest {
   void anyOtherValueIsWrittenByDoubleToString(double value) {
     assertThat(written(value, 3)).isEqualTo(Double.toString(value));
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      longs = {0, 7, 9, 10, 99, 100, 12345, 1_000_000_007L, Long.MAX_VALUE, -1, Long.MIN_VALUE})
+  void longsReadAsLongToString(long value) {
+    ByteBuf out = Unpooled.buffer();
+    DecimalText.writeLong(out, value);
+    assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(Long.toString(value));
+  }
 }
