@@ -42,9 +42,6 @@ import org.springframework.test.context.DynamicPropertySource;
       "router.proxy.same-region-retries=0",
       "router.proxy.stream-idle-timeout=2s",
       "router.proxy.max-body-size=64KB",
-      // each cached application disposes Reactor Netty's loops when the JVM ends: without a quiet
-      // period, not 2 s each (twenty of them outlast the 30 s the test JVM is given to exit)
-      "spring.reactor.netty.shutdown-quiet-period=0s",
       "logging.level.dev.regionrouter=INFO"
     })
 public abstract class RouterIT {
